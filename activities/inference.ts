@@ -1,0 +1,59 @@
+/**
+ * Inference activities: one chat completion per call against any OpenAI-compatible server, and
+ * publishing a finetuned adapter with vLLM's runtime LoRA contract.
+ */
+import type OpenAI from 'openai';
+import { APIError } from 'openai';
+import type { ChatMessage } from '../core/transcript';
+import { toActivityFailure } from './model-errors';
+
+export interface ChatInput {
+  model: string;
+  messages: ChatMessage[];
+  temperature: number;
+  topP: number;
+  maxTokens: number;
+}
+
+export interface PublishAdapterInput {
+  /** The adapter's unique name, under which the server will serve it. */
+  name: string;
+}
+
+export interface InferenceOptions {
+  /** Where the inference server finds adapter folders, named by adapter (a volume it shares with the trainer). */
+  adapterRoot: string;
+}
+
+export function createInferenceActivities(client: OpenAI, options: InferenceOptions) {
+  return {
+    /** One agent's turn: y = A(messages). Returns the response text. */
+    async chat(input: ChatInput): Promise<string> {
+      try {
+        const completion = await client.chat.completions.create({
+          model: input.model,
+          messages: input.messages,
+          temperature: input.temperature,
+          top_p: input.topP,
+          max_tokens: input.maxTokens,
+        });
+        const content = completion.choices[0]?.message?.content;
+        if (typeof content !== 'string') throw new Error(`chat with ${input.model}: the server returned no message content`);
+        return content;
+      } catch (error) {
+        toActivityFailure(error, `chat with ${input.model}`);
+      }
+    },
+
+    /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. */
+    async publishAdapter(input: PublishAdapterInput): Promise<void> {
+      const loraPath = `${options.adapterRoot.replace(/\/$/, '')}/${input.name}`;
+      try {
+        await client.post('/load_lora_adapter', { body: { lora_name: input.name, lora_path: loraPath } });
+      } catch (error) {
+        if (error instanceof APIError && error.status === 400 && /already been loaded/i.test(error.message)) return;
+        toActivityFailure(error, `publish adapter ${input.name}`);
+      }
+    },
+  };
+}

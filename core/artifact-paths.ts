@@ -1,0 +1,15 @@
+/** Deterministic artifact paths, relative to the artifact store's root, by run / iteration / agent. */
+import type { Role } from './agents';
+
+export type Split = 'train' | 'test';
+
+export const artifactPaths = {
+  split: (runId: string, split: Split) => `runs/${runId}/task/${split}.jsonl`,
+  debate: (runId: string, iteration: number, split: Split, questionId: string) =>
+    `runs/${runId}/iteration-${iteration}/debates/${split}/${questionId}.json`,
+  debates: (runId: string, iteration: number, split: Split) => `runs/${runId}/iteration-${iteration}/debates/${split}`,
+  dataset: (runId: string, iteration: number, role: Role, n: number) =>
+    `runs/${runId}/iteration-${iteration}/datasets/${role}-${n + 1}.jsonl`,
+  datasetSummary: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/summary.json`,
+  evaluation: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/evaluation.jsonl`,
+};

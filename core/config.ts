@@ -1,0 +1,122 @@
+/**
+ * The run configuration: one zod schema, the single source of defaults. Defaults are the paper's
+ * (arXiv 2501.05707, Section 4 and Appendix C) and the authors' released code, cited per field.
+ */
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+export const TaskConfig = z
+  .object({
+    /** Only the arithmetic task exists in the walking skeleton; GSM8K, MATH, MMLU come later. */
+    name: z.literal('arithmetic').default('arithmetic'),
+    /** The paper trains and tests on 500 questions each. */
+    trainSize: positiveInt.default(500),
+    testSize: positiveInt.default(500),
+  })
+  .strict();
+
+export const SamplingConfig = z
+  .object({
+    /** The released code samples at temperature 1 with top_p 0.9 for open models. */
+    temperature: z.number().min(0).max(2).default(1),
+    topP: z.number().gt(0).max(1).default(0.9),
+    maxTokens: positiveInt.default(1024),
+  })
+  .strict();
+
+const RoleTraining = (learningRate: number, epochs: number) =>
+  z
+    .object({
+      learningRate: z.number().positive().default(learningRate),
+      epochs: positiveInt.default(epochs),
+    })
+    .strict()
+    .default({});
+
+export const TrainingConfig = z
+  .object({
+    /** LoRA by default; the paper's open models were fully finetuned. */
+    method: z.enum(['lora', 'full']).default('lora'),
+    /**
+     * Phi-3 in the paper: lr 5e-6 (generation) and 5e-7 (critics), 2 and 1 epochs, batch 1, full
+     * finetuning. LoRA wants about 10x higher rates, hence 5e-5 and 5e-6.
+     */
+    generation: RoleTraining(5e-5, 2),
+    critic: RoleTraining(5e-6, 1),
+    batchSize: positiveInt.default(1),
+    lora: z
+      .object({
+        rank: z.union([z.literal(8), z.literal(16), z.literal(32), z.literal(64), z.literal(128), z.literal(256)]).default(16),
+        alpha: z.number().positive().default(32),
+        dropout: z.number().min(0).max(1).default(0.05),
+      })
+      .strict()
+      .default({}),
+    /** The authors train on every assistant turn of a critic's conversation; 'final' trains only the last. */
+    criticTurns: z.enum(['all', 'final']).default('all'),
+  })
+  .strict();
+
+export const QueuesConfig = z
+  .object({
+    workflow: z.string().min(1).default('maft'),
+    inference: z.string().min(1).default('maft-inference'),
+    training: z.string().min(1).default('maft-training'),
+  })
+  .strict();
+
+export const RunConfig = z
+  .object({
+    /** Names the run: workflow ids, artifact paths and adapter names derive from it. */
+    runId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, ".", "_" and "-", at most 63 characters'),
+    seed: z.number().int().nonnegative().default(0),
+    /** The model every agent starts from (Algorithm 1, lines 1-2); also writes the summaries. */
+    baseModel: z.string().min(1),
+    task: TaskConfig.default({}),
+    /** N: the paper's society has 3 agents (Section 4). */
+    agents: positiveInt.default(3),
+    /** M: 2 rounds of debate (Section 4): round 1 generation, round 2 critics. */
+    rounds: positiveInt.default(2),
+    /** L: the paper reports up to 5 iterations of finetuning (Figure 3). */
+    iterations: positiveInt.default(5),
+    /** Critics see a summary of the other agents' answers, written by the base model (Section 2.1). */
+    summarize: z.boolean().default(true),
+    /** w: the fraction of D^C_n drawn from D^C-_n. The released code pairs every D^C- example with about one D^C+ example: 2/3. */
+    criticMix: z.number().min(0).max(1).default(2 / 3),
+    sampling: SamplingConfig.default({}),
+    training: TrainingConfig.default({}),
+    /** Evaluate the base agents (iteration 0) before the first finetuning iteration. */
+    evaluateBase: z.boolean().default(true),
+    /** Bounded fan-out: at most this many question debates run at once. */
+    maxConcurrentDebates: positiveInt.default(64),
+    queues: QueuesConfig.default({}),
+  })
+  .strict();
+
+export type RunConfigInput = z.input<typeof RunConfig>;
+export type RunConfig = z.output<typeof RunConfig>;
+
+/** One line per problem, each naming the field's path, e.g. `task.trainSize: Expected number, received string`. */
+export function describeConfigErrors(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid run config ${source}:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates raw input and fills the paper's defaults; throws ConfigError naming every bad field. */
+export function parseRunConfig(input: unknown, source = '(input)'): RunConfig {
+  const result = RunConfig.safeParse(input);
+  if (!result.success) throw new ConfigError(source, describeConfigErrors(result.error));
+  return result.data;
+}

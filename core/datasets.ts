@@ -1,0 +1,92 @@
+/**
+ * Finetuning data from debates: Algorithm 1, lines 18-26.
+ *   D^G_n  : (x, y_{1,n})               where y_{1,n} = ŷ                       (line 20)
+ *   D^C-_n : (x, y_{1,n}, ..., y_{M,n})   where y_{1,n} != ŷ and y_{M,n} = ŷ     (line 22)
+ *   D^C+_n : (x, y_{1,n}, ..., y_{M,n})   where y_{1,n} = ŷ and y_{M,n} = ŷ      (line 23)
+ *   D^C_n  : w-mix of D^C-_n and D^C+_n                                      (line 26)
+ * Only the majority ŷ decides membership: ground truth never enters a training set.
+ */
+import { createRng, sampleWithoutReplacement } from './random';
+import type { ChatMessage, Conversation, DebateTranscript } from './transcript';
+
+export interface AgentDebateData {
+  /** D^G_n */
+  generation: Conversation[];
+  /** D^C-_n */
+  criticMinus: Conversation[];
+  /** D^C+_n */
+  criticPlus: Conversation[];
+}
+
+/** Splits the debates into each agent's D^G_n, D^C-_n and D^C+_n. Transcripts must be in question order. */
+export function partitionDebates(transcripts: readonly DebateTranscript[], agents: number): AgentDebateData[] {
+  const data: AgentDebateData[] = Array.from({ length: agents }, () => ({ generation: [], criticMinus: [], criticPlus: [] }));
+  for (const t of transcripts) {
+    const majority = t.majority;
+    if (majority === null) continue; // no answer parsed: no ŷ, nothing to learn from
+    const rounds = t.answers.length;
+    for (let n = 0; n < agents; n++) {
+      const first = t.answers[0][n];
+      const last = t.answers[rounds - 1][n];
+      const conversation = t.conversations[n];
+      if (first === majority) data[n].generation.push(conversation.slice(0, 2)); // (x, y_{1,n})
+      if (rounds < 2 || last !== majority) continue; // critics exist only for M >= 2
+      if (first !== majority) data[n].criticMinus.push(conversation);
+      else data[n].criticPlus.push(conversation);
+    }
+  }
+  return data;
+}
+
+/** Sizes per agent n (index n-1) of each dataset of one iteration. */
+export interface DatasetSizes {
+  generation: number[];
+  criticMinus: number[];
+  criticPlus: number[];
+  critic: number[];
+  /** Debates whose last round had no parseable answer, hence no ŷ. */
+  withoutMajority: number;
+}
+
+const TOLERANCE = 1e-9;
+
+/**
+ * How many examples of each kind the w-mix takes: the largest T with w*T <= a and (1-w)*T <= b,
+ * then round(w*T) from D^C- and round((1-w)*T) from D^C+.
+ */
+export function criticMixCounts(w: number, a: number, b: number): { fromMinus: number; fromPlus: number } {
+  if (w >= 1) return { fromMinus: a, fromPlus: 0 };
+  if (w <= 0) return { fromMinus: 0, fromPlus: b };
+  const total = Math.floor(Math.min(a / w, b / (1 - w)) + TOLERANCE);
+  return {
+    fromMinus: Math.min(a, Math.round(w * total)),
+    fromPlus: Math.min(b, Math.round((1 - w) * total)),
+  };
+}
+
+/** D^C_n: a seeded sample of the w-mix, D^C- examples first, each part in question order. */
+export function mixCriticData(
+  criticMinus: readonly Conversation[],
+  criticPlus: readonly Conversation[],
+  w: number,
+  seed: number,
+): Conversation[] {
+  const { fromMinus, fromPlus } = criticMixCounts(w, criticMinus.length, criticPlus.length);
+  const rng = createRng(seed);
+  return [...sampleWithoutReplacement(rng, criticMinus, fromMinus), ...sampleWithoutReplacement(rng, criticPlus, fromPlus)];
+}
+
+/** One finetuning example in the chat JSONL format; optionally trains on the final assistant turn only
+ * (OpenAI's per-message `weight`: 0 excludes an assistant turn from the loss). */
+export function toFinetuningRecord(
+  conversation: Conversation,
+  turns: 'all' | 'final' = 'all',
+): { messages: Array<ChatMessage & { weight?: 0 | 1 }> } {
+  if (turns === 'all') return { messages: conversation.map((m) => ({ role: m.role, content: m.content })) };
+  const lastAssistant = conversation.map((m) => m.role).lastIndexOf('assistant');
+  return {
+    messages: conversation.map((m, i) =>
+      m.role === 'assistant' ? { role: m.role, content: m.content, weight: i === lastAssistant ? 1 : 0 } : { role: m.role, content: m.content },
+    ),
+  };
+}

@@ -1,0 +1,100 @@
+import { criticMixCounts, mixCriticData, partitionDebates, toFinetuningRecord } from '../../core/datasets';
+import type { Conversation, DebateTranscript } from '../../core/transcript';
+
+/** A 2-round debate over question `q`: agent n says round1[n] then round2[n]. */
+function debate(q: string, round1: Array<string | null>, round2: Array<string | null>, majority: string | null): DebateTranscript {
+  const say = (v: string | null) => (v === null ? 'no idea' : `answer ${v}`);
+  const conversations: Conversation[] = round1.map((first, n) => [
+    { role: 'user', content: q },
+    { role: 'assistant', content: say(first) },
+    { role: 'user', content: `feedback for ${n}` },
+    { role: 'assistant', content: say(round2[n]) },
+  ]);
+  return { runId: 'r', iteration: 1, split: 'train', questionId: q, conversations, summaries: [], answers: [round1, round2], majority };
+}
+
+const transcripts = [
+  debate('Q1', ['5', '7', '5'], ['5', '5', '5'], '5'),
+  debate('Q2', ['2', '2', '9'], ['2', '2', '9'], '2'),
+  debate('Q3', [null, '4', '4'], [null, null, null], null),
+  debate('Q4', ['1', '8', '8'], ['8', '8', '1'], '8'),
+];
+const questions = (cs: Conversation[]) => cs.map((c) => c[0].content);
+
+describe('D^G_n, D^C-_n, D^C+_n (Algorithm 1, lines 18-25)', () => {
+  const data = partitionDebates(transcripts, 3);
+
+  it('puts an agent wrong in round 1 and right in round M into D^C-_n and nowhere else', () => {
+    // Q1, agent 2: 7 then 5 with ŷ = 5.
+    expect(questions(data[1].criticMinus)).toEqual(['Q1']);
+    expect(questions(data[1].generation)).not.toContain('Q1');
+    expect(questions(data[1].criticPlus)).not.toContain('Q1');
+  });
+
+  it('matches the hand-computed partition for every agent', () => {
+    expect(data.map((d) => questions(d.generation))).toEqual([['Q1', 'Q2'], ['Q2', 'Q4'], ['Q1', 'Q4']]);
+    expect(data.map((d) => questions(d.criticMinus))).toEqual([['Q4'], ['Q1'], []]);
+    expect(data.map((d) => questions(d.criticPlus))).toEqual([['Q1', 'Q2'], ['Q2', 'Q4'], ['Q1']]);
+  });
+
+  it('uses (x, y_1n) for generation agents and the whole conversation for critics', () => {
+    expect(data[0].generation[0]).toEqual([
+      { role: 'user', content: 'Q1' },
+      { role: 'assistant', content: 'answer 5' },
+    ]);
+    expect(data[0].criticMinus[0]).toHaveLength(4);
+    expect(data[0].criticMinus[0][3]).toEqual({ role: 'assistant', content: 'answer 8' });
+  });
+
+  it('learns nothing from a debate without a majority', () => {
+    const all = data.flatMap((d) => [...d.generation, ...d.criticMinus, ...d.criticPlus]);
+    expect(questions(all)).not.toContain('Q3');
+  });
+
+  it('has no critic data with a single round', () => {
+    const oneRound: DebateTranscript = { ...transcripts[0], answers: [['5', '7', '5']], conversations: transcripts[0].conversations.map((c) => c.slice(0, 2)) };
+    const [agent1] = partitionDebates([oneRound], 3);
+    expect(agent1.generation).toHaveLength(1);
+    expect(agent1.criticPlus).toHaveLength(0);
+  });
+});
+
+describe('the w-mix D^C_n (line 26)', () => {
+  it.each([
+    [2 / 3, 4, 2, 4, 2],
+    [2 / 3, 4, 10, 4, 2],
+    [2 / 3, 10, 1, 2, 1],
+    [2 / 3, 1, 2, 1, 0],
+    [2 / 3, 0, 5, 0, 0],
+    [0.5, 3, 5, 3, 3],
+    [1, 3, 5, 3, 0],
+    [0, 3, 5, 0, 5],
+  ])('w=%d, |D^C-|=%d, |D^C+|=%d takes %d and %d', (w, a, b, fromMinus, fromPlus) => {
+    expect(criticMixCounts(w, a, b)).toEqual({ fromMinus, fromPlus });
+  });
+
+  const minus = Array.from({ length: 4 }, (_, i): Conversation => [{ role: 'user', content: `m${i}` }]);
+  const plus = Array.from({ length: 10 }, (_, i): Conversation => [{ role: 'user', content: `p${i}` }]);
+
+  it('samples with a seed: same seed, same set; different seeds, different sets', () => {
+    const a = questions(mixCriticData(minus, plus, 2 / 3, 11));
+    expect(a).toEqual(questions(mixCriticData(minus, plus, 2 / 3, 11)));
+    expect(a.filter((q) => q.startsWith('m'))).toEqual(['m0', 'm1', 'm2', 'm3']);
+    expect(a.filter((q) => q.startsWith('p'))).toHaveLength(2);
+    const sets = new Set(Array.from({ length: 20 }, (_, seed) => questions(mixCriticData(minus, plus, 2 / 3, seed)).join()));
+    expect(sets.size).toBeGreaterThan(1);
+  });
+});
+
+describe('finetuning records', () => {
+  const conversation: Conversation = transcripts[0].conversations[1];
+
+  it('are chat JSONL records', () => {
+    expect(toFinetuningRecord(conversation)).toEqual({ messages: conversation });
+  });
+
+  it("can train the critic's final turn only (OpenAI's per-message weight)", () => {
+    const record = toFinetuningRecord(conversation, 'final');
+    expect(record.messages.map((m) => m.weight)).toEqual([undefined, 0, undefined, 1]);
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * Worker settings, read from the environment (secrets stay here: API keys never enter workflow
+ * inputs or histories). Temporal's own variables name the server: TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE.
+ */
+import * as path from 'node:path';
+import { QueuesConfig } from '../core/config';
+
+export interface WorkerSettings {
+  temporalAddress: string;
+  namespace: string;
+  queues: QueuesConfig;
+  inferenceUrl: string;
+  inferenceApiKey: string;
+  trainingUrl: string;
+  trainingApiKey: string;
+  artifactRoot: string;
+  adapterRoot: string;
+  /** Model calls in flight at once: size it to the inference engine's batch (e.g. vLLM max_num_seqs). */
+  inferenceConcurrency: number;
+  /** Training jobs at once: one per GPU the trainers have. */
+  trainingSlots: number;
+  trainingPollMs: number;
+  /** Request timeout of one model call. */
+  requestTimeoutMs: number;
+}
+type QueuesConfig = ReturnType<typeof QueuesConfig.parse>;
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`environment variable ${name} must be a positive integer, got "${raw}"`);
+  return value;
+}
+
+export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
+  const artifactRoot = path.resolve(env.MAFT_ARTIFACTS ?? '.maft/artifacts');
+  const inferenceUrl = env.MAFT_INFERENCE_URL ?? 'http://127.0.0.1:8100/v1';
+  return {
+    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    queues: QueuesConfig.parse({ workflow: env.MAFT_QUEUE, inference: env.MAFT_INFERENCE_QUEUE, training: env.MAFT_TRAINING_QUEUE }),
+    inferenceUrl,
+    inferenceApiKey: env.MAFT_INFERENCE_API_KEY ?? env.OPENAI_API_KEY ?? 'EMPTY',
+    trainingUrl: env.MAFT_TRAINING_URL ?? inferenceUrl,
+    trainingApiKey: env.MAFT_TRAINING_API_KEY ?? env.OPENAI_API_KEY ?? 'EMPTY',
+    artifactRoot,
+    adapterRoot: env.MAFT_ADAPTER_ROOT ?? path.join(artifactRoot, 'adapters'),
+    inferenceConcurrency: integer(env, 'MAFT_INFERENCE_CONCURRENCY', 64),
+    trainingSlots: integer(env, 'MAFT_TRAINING_SLOTS', 1),
+    trainingPollMs: integer(env, 'MAFT_TRAINING_POLL_MS', 2000),
+    requestTimeoutMs: integer(env, 'MAFT_REQUEST_TIMEOUT_MS', 600_000),
+    ...overrides,
+  };
+}

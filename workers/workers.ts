@@ -1,0 +1,64 @@
+/**
+ * maft's workers, one per task queue: workflows and light activities; model calls (slots sized to
+ * the inference engine); training jobs (one slot per GPU). One process runs all three by default;
+ * at scale each runs where its resource is (`maft worker --only inference`).
+ */
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import OpenAI from 'openai';
+import { createActivities, type Activities } from '../activities';
+import { ArtifactStore } from '../activities/artifact-store';
+import type { WorkerSettings } from './settings';
+
+export type WorkerKind = 'workflow' | 'inference' | 'training';
+export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
+
+const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
+  workflow: ['prepareTask', 'loadQuestion', 'recordDebate', 'buildFinetuningData', 'scoreEvaluation'],
+  inference: ['chat', 'publishAdapter'],
+  training: ['finetune'],
+};
+
+export interface CreateWorkersOptions {
+  settings: WorkerSettings;
+  kinds?: WorkerKind[];
+  connection?: NativeConnection;
+  /** A prebuilt workflow bundle (tests reuse one); otherwise the workflows are bundled at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function openAiClient(baseURL: string, apiKey: string, timeoutMs: number): OpenAI {
+  // Temporal's retry policy does the retrying, so the client must not retry on its own.
+  return new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: timeoutMs });
+}
+
+export async function createWorkers(options: CreateWorkersOptions): Promise<{ workers: Worker[]; connection: NativeConnection }> {
+  const { settings } = options;
+  const connection = options.connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
+  const activities = createActivities({
+    store: new ArtifactStore(settings.artifactRoot),
+    inference: openAiClient(settings.inferenceUrl, settings.inferenceApiKey, settings.requestTimeoutMs),
+    training: openAiClient(settings.trainingUrl, settings.trainingApiKey, settings.requestTimeoutMs),
+    trainingOptions: { pollIntervalMs: settings.trainingPollMs },
+    inferenceOptions: { adapterRoot: settings.adapterRoot },
+  });
+  const only = (kind: WorkerKind) => Object.fromEntries(ACTIVITIES_BY_KIND[kind].map((name) => [name, activities[name]]));
+
+  const workers: Worker[] = [];
+  for (const kind of options.kinds ?? WORKER_KINDS) {
+    const common = { connection, namespace: settings.namespace, taskQueue: settings.queues[kind], activities: only(kind) };
+    if (kind === 'workflow') {
+      workers.push(
+        await Worker.create({
+          ...common,
+          ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
+          maxCachedWorkflows: 1000,
+        }),
+      );
+    } else if (kind === 'inference') {
+      workers.push(await Worker.create({ ...common, maxConcurrentActivityTaskExecutions: settings.inferenceConcurrency }));
+    } else {
+      workers.push(await Worker.create({ ...common, maxConcurrentActivityTaskExecutions: settings.trainingSlots }));
+    }
+  }
+  return { workers, connection };
+}

@@ -1,0 +1,29 @@
+/** Activity stubs per task queue: light work beside the workflows, model calls, training jobs. */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { RunConfig } from '../core/config';
+
+export function lightActivities(queues: RunConfig['queues']) {
+  return proxyActivities<Activities>({
+    taskQueue: queues.workflow,
+    startToCloseTimeout: '5 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+}
+
+export function inferenceActivities(queues: RunConfig['queues']) {
+  return proxyActivities<Activities>({
+    taskQueue: queues.inference,
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+}
+
+export function trainingActivities(queues: RunConfig['queues']) {
+  return proxyActivities<Activities>({
+    taskQueue: queues.training,
+    startToCloseTimeout: '48 hours',
+    heartbeatTimeout: '2 minutes',
+    retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * Algorithm 2 on the held-out split: every test question is debated by the given agents and the
+ * majority ŷ is compared with the reference answer. Returns accuracy ± standard error.
+ */
+import { defineQuery, executeChild, setHandler } from '@temporalio/workflow';
+import type { AgentTable } from '../core/agents';
+import { mapBounded } from '../core/bounded';
+import type { Accuracy } from '../core/stats';
+import { lightActivities } from './activity-proxies';
+import { debate, type DebateSettings } from './debate';
+import { workflowIds } from './ids';
+
+export interface EvaluateInput {
+  settings: DebateSettings;
+  /** 0 evaluates the base agents; l evaluates the agents after finetuning iteration l. */
+  iteration: number;
+  agents: AgentTable;
+  questions: number;
+  maxConcurrentDebates: number;
+}
+
+export const evaluationProgressQuery = defineQuery<{ questionsDone: number; questionsTotal: number }>('progress');
+
+export async function evaluate(input: EvaluateInput): Promise<Accuracy> {
+  const { settings, iteration, agents } = input;
+  let questionsDone = 0;
+  setHandler(evaluationProgressQuery, () => ({ questionsDone, questionsTotal: input.questions }));
+
+  const indices = Array.from({ length: input.questions }, (_, i) => i);
+  await mapBounded(indices, input.maxConcurrentDebates, async (index) => {
+    await executeChild(debate, {
+      workflowId: workflowIds.debate(settings.runId, iteration, 'test', index),
+      args: [{ settings, iteration, split: 'test', index, agents }],
+    });
+    questionsDone++;
+  });
+  return lightActivities(settings.queues).scoreEvaluation({ runId: settings.runId, iteration, task: settings.task });
+}

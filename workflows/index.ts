@@ -1,0 +1,4 @@
+/** The workflows a maft worker registers. */
+export { multiagentFinetuning, progressQuery } from './multiagent-finetuning';
+export { debate } from './debate';
+export { evaluate } from './evaluate';

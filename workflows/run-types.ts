@@ -1,0 +1,59 @@
+/** The small records the workflows exchange and keep in their histories (no bulk text). */
+import type { AgentTable } from '../core/agents';
+import type { RunConfig, RunConfigInput } from '../core/config';
+import type { Accuracy } from '../core/stats';
+import type { DatasetSizes } from '../core/datasets';
+
+/** What one finetuning iteration l did. */
+export interface IterationRecord {
+  iteration: number;
+  /** |D^G_n|, |D^C-_n|, |D^C+_n|, |D^C_n| per agent. */
+  datasets: DatasetSizes;
+  /** The models the agents had after iteration l; an agent with an empty dataset kept its model. */
+  agents: AgentTable;
+  /** Agents not finetuned this iteration because their dataset came out empty, e.g. "critic 2". */
+  skipped: string[];
+  evaluation: Accuracy;
+}
+
+export interface RunState {
+  /** The iteration this workflow run performs (1-based). */
+  iteration: number;
+  agents: AgentTable;
+  baseEvaluation: Accuracy | null;
+  history: IterationRecord[];
+}
+
+export interface MultiagentFinetuningInput {
+  config: RunConfigInput;
+  /** Carried across continue-as-new; absent when a run starts. */
+  state?: RunState;
+}
+
+export interface RunResult {
+  runId: string;
+  config: RunConfig;
+  agents: AgentTable;
+  baseEvaluation: Accuracy | null;
+  history: IterationRecord[];
+}
+
+export type Phase = 'starting' | 'debate' | 'datasets' | 'finetune' | 'evaluate' | 'done';
+
+/** What the `progress` query answers. */
+export interface Progress {
+  runId: string;
+  iteration: number;
+  iterations: number;
+  phase: Phase;
+  questionsDone: number;
+  questionsTotal: number;
+  /** Training jobs finished of those started this iteration. */
+  trainingDone: number;
+  trainingTotal: number;
+  latestAccuracy: Accuracy | null;
+  /** The evaluation child workflow, whose own `progress` query counts its questions. */
+  evaluationWorkflowId: string | null;
+  history: IterationRecord[];
+  baseEvaluation: Accuracy | null;
+}
