@@ -3,6 +3,7 @@
  * evaluation scores, all kept in the artifact store so workflow histories carry only references
  * and small records.
  */
+import type { AgentTable } from '../core/agents';
 import { artifactPaths, type Split } from '../core/artifact-paths';
 import { mixCriticData, partitionDebates, toFinetuningRecord, type DatasetSizes } from '../core/datasets';
 import { majorityVote, tieBreakSeed } from '../core/majority';
@@ -33,6 +34,7 @@ export interface RecordDebateInput {
   questionId: string;
   task: string;
   seed: number;
+  agents: AgentTable;
   conversations: Conversation[];
   summaries: string[][];
 }
@@ -105,6 +107,7 @@ export function createDebateRecordActivities(store: ArtifactStore) {
         iteration: input.iteration,
         split: input.split,
         questionId: input.questionId,
+        agents: input.agents,
         conversations: input.conversations,
         summaries: input.summaries,
         answers,

@@ -13,6 +13,8 @@ export interface ChatInput {
   temperature: number;
   topP: number;
   maxTokens: number;
+  /** Per-request sampling seed: agents that share one model still draw different samples, reproducibly. */
+  seed: number;
 }
 
 export interface PublishAdapterInput {
@@ -36,6 +38,7 @@ export function createInferenceActivities(client: OpenAI, options: InferenceOpti
           temperature: input.temperature,
           top_p: input.topP,
           max_tokens: input.maxTokens,
+          seed: input.seed,
         });
         const content = completion.choices[0]?.message?.content;
         if (typeof content !== 'string') throw new Error(`chat with ${input.model}: the server returned no message content`);

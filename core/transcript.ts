@@ -1,4 +1,5 @@
 /** What one question's debate leaves behind: each agent's whole conversation and the vote. */
+import type { AgentTable } from './agents';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -13,6 +14,8 @@ export interface DebateTranscript {
   iteration: number;
   split: 'train' | 'test';
   questionId: string;
+  /** The models that debated: generation agents in round 1, critic agents after. */
+  agents: AgentTable;
   /** conversations[n] is agent n's (generation agent in round 1, critic agent after). */
   conversations: Conversation[];
   /** summaries[r][n]: the summary agent n received before round r+2 (empty without summarization). */

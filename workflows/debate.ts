@@ -7,6 +7,7 @@
 import type { AgentTable } from '../core/agents';
 import type { Split } from '../core/artifact-paths';
 import type { RunConfig } from '../core/config';
+import { seedFrom } from '../core/random';
 import { criticTurnWithOpinions, criticTurnWithSummary, othersThan, summaryRequest } from '../core/prompts';
 import type { ChatMessage, Conversation, DebateOutcome } from '../core/transcript';
 import { inferenceActivities, lightActivities } from './activity-proxies';
@@ -28,8 +29,10 @@ export interface DebateInput {
 export async function debate({ settings, iteration, split, index, agents }: DebateInput): Promise<DebateOutcome> {
   const light = lightActivities(settings.queues);
   const { chat } = inferenceActivities(settings.queues);
-  const ask = (model: string, messages: ChatMessage[]) =>
-    chat({ model, messages, temperature: settings.sampling.temperature, topP: settings.sampling.topP, maxTokens: settings.sampling.maxTokens });
+  const { temperature, topP, maxTokens } = settings.sampling;
+  // Each call has its own sampling seed, so copies of one model still answer independently.
+  const ask = (model: string, messages: ChatMessage[], ...call: Array<string | number>) =>
+    chat({ model, messages, temperature, topP, maxTokens, seed: seedFrom(settings.seed, settings.runId, iteration, split, index, ...call) });
 
   const x = await light.loadQuestion({ runId: settings.runId, split, index });
   const N = agents.generation.length;
@@ -39,7 +42,7 @@ export async function debate({ settings, iteration, split, index, agents }: Deba
   // Line 8: y_{1,n} = A^G_n(x), the generation agents' first answers.
   await Promise.all(
     conversations.map(async (conversation, n) => {
-      conversation.push({ role: 'assistant', content: await ask(agents.generation[n], conversation) });
+      conversation.push({ role: 'assistant', content: await ask(agents.generation[n], conversation, 'agent', n, 'round', 1) });
     }),
   );
 
@@ -53,13 +56,13 @@ export async function debate({ settings, iteration, split, index, agents }: Deba
         let feedback: ChatMessage;
         if (settings.summarize) {
           // A summary for each receiving agent n, of the other N-1 answers, by the base model.
-          roundSummaries[n] = await ask(settings.baseModel, summaryRequest(others));
+          roundSummaries[n] = await ask(settings.baseModel, summaryRequest(others), 'summary', n, 'round', m);
           feedback = criticTurnWithSummary(roundSummaries[n]);
         } else {
           feedback = criticTurnWithOpinions(others);
         }
         conversation.push(feedback);
-        conversation.push({ role: 'assistant', content: await ask(agents.critic[n], conversation) });
+        conversation.push({ role: 'assistant', content: await ask(agents.critic[n], conversation, 'agent', n, 'round', m) });
       }),
     );
     if (settings.summarize) summaries.push(roundSummaries);
@@ -73,6 +76,7 @@ export async function debate({ settings, iteration, split, index, agents }: Deba
     questionId: x.id,
     task: settings.task,
     seed: settings.seed,
+    agents,
     conversations,
     summaries,
   });

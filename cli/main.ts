@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+/** The maft command. */
+import { Command, InvalidArgumentError } from 'commander';
+import * as path from 'node:path';
+import { startSimulator } from '../simulator/server';
+import { PROJECT_ROOT, startDevServer } from '../workers/dev-server';
+import { workerSettingsFromEnv } from '../workers/settings';
+import { createWorkers, WORKER_KINDS, type WorkerKind } from '../workers/workers';
+import { runDemo } from './demo';
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
+
+const until = (signal: NodeJS.Signals) => new Promise<void>((resolve) => process.once(signal, () => resolve()));
+const stopSignal = () => Promise.race([until('SIGINT'), until('SIGTERM')]);
+
+const program = new Command('maft').description('Multiagent Finetuning (arXiv 2501.05707) on Temporal');
+
+program
+  .command('demo')
+  .description('the main job: dev server + simulator + worker, Algorithm 1 for L=2 on arithmetic, then the table')
+  .option('--state-dir <dir>', 'where the server database and artifacts live', '.maft')
+  .option('--port <port>', 'Temporal frontend port', integer, 7233)
+  .option('--ui-port <port>', 'Temporal UI port', integer, 8233)
+  .option('--seed <seed>', 'run seed', integer, 0)
+  .option('--keep-server', 'keep the server and UI up after the run (default when attached to a terminal)', process.stdout.isTTY)
+  .option('--no-keep-server', 'stop everything when the run ends')
+  .action(async (o) => runDemo({ stateDir: o.stateDir, port: o.port, uiPort: o.uiPort, seed: o.seed, keepServer: Boolean(o.keepServer) }));
+
+program
+  .command('server')
+  .description('the Temporal dev server with its UI, persisting to <state-dir>/temporal.db')
+  .option('--state-dir <dir>', 'where the server database lives', '.maft')
+  .option('--port <port>', 'Temporal frontend port', integer, 7233)
+  .option('--ui-port <port>', 'Temporal UI port', integer, 8233)
+  .action(async (o) => {
+    const server = await startDevServer({ dbFile: path.resolve(PROJECT_ROOT, o.stateDir, 'temporal.db'), port: o.port, uiPort: o.uiPort });
+    console.log(`Temporal dev server at ${server.address}, UI at ${server.uiUrl} (Ctrl-C stops it)`);
+    await stopSignal();
+    await server.stop();
+  });
+
+program
+  .command('simulator')
+  .description('the simulated inference + training service (seeded agents, not a model)')
+  .option('--port <port>', 'port', integer, 8100)
+  .option('--seed <seed>', 'seed', integer, 0)
+  .option('--latency-ms <ms>', 'mean latency per chat call', integer, 0)
+  .option('--capacity <n>', 'chat calls processed at once (0: unlimited)', integer, 0)
+  .action(async (o) => {
+    const simulator = await startSimulator({ port: o.port, seed: o.seed, latencyMs: o.latencyMs, capacity: o.capacity });
+    console.log(`simulator listening on ${simulator.url}`);
+    await stopSignal();
+    await simulator.close();
+  });
+
+program
+  .command('worker')
+  .description('maft workers; configured by TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and MAFT_* variables (see README)')
+  .option('--only <kinds>', `comma-separated subset of ${WORKER_KINDS.join(',')}`, WORKER_KINDS.join(','))
+  .action(async (o) => {
+    const kinds = String(o.only).split(',') as WorkerKind[];
+    const unknown = kinds.filter((k) => !WORKER_KINDS.includes(k));
+    if (unknown.length) throw new InvalidArgumentError(`unknown worker kind(s): ${unknown.join(', ')}`);
+    const settings = workerSettingsFromEnv();
+    const { workers } = await createWorkers({ settings, kinds });
+    console.log(`maft workers (${kinds.join(', ')}) polling ${settings.temporalAddress}; artifacts in ${settings.artifactRoot}`);
+    const running = workers.map((w) => w.run());
+    await stopSignal();
+    workers.forEach((w) => w.shutdown());
+    await Promise.all(running);
+  });
+
+program.parseAsync(process.argv).catch((error: Error) => {
+  console.error(`maft: ${error.message}`);
+  process.exit(1);
+});
