@@ -36,7 +36,7 @@ let runtimeInstalled = false;
 
 export async function startStack(options: { simulator?: SimulatorOptions; settings?: Partial<WorkerSettings> } = {}): Promise<Stack> {
   if (!runtimeInstalled) {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
     runtimeInstalled = true;
   }
   const server = await startDevServer();

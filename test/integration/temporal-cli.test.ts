@@ -56,7 +56,13 @@ describe('the Temporal CLI', () => {
       '--workflow-id', 'maft-cli-bad',
       '--input', JSON.stringify({ config: { runId: 'bad', baseModel: 'sim-base', agents: 0, task: { trainSize: 'many' } } }),
     );
-    const result = JSON.parse(await temporal('workflow', 'result', '--workflow-id', 'maft-cli-bad', '--output', 'json'));
+    // `temporal workflow result` exits non-zero for a failed run and prints the failure.
+    const failed = await temporal('workflow', 'result', '--workflow-id', 'maft-cli-bad', '--output', 'json').then(
+      () => undefined,
+      (error: { stdout: string }) => error.stdout,
+    );
+    expect(failed).toBeDefined();
+    const result = JSON.parse(failed!);
     expect(result.status).toBe('FAILED');
     const message = JSON.stringify(result);
     expect(message).toContain('agents: Number must be greater than 0');

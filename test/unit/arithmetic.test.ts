@@ -8,7 +8,10 @@ describe('arithmetic task', () => {
       const m = /^What is the result of (\d+)\+(\d+)\*(\d+)\+(\d+)-(\d+)\*(\d+)\? Make sure to state your answer at the end of the response\.$/.exec(q.prompt);
       expect(m).not.toBeNull();
       const [a, b, c, d, e, f] = m!.slice(1).map(Number);
-      for (const v of [a, b, c, d, e, f]) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(30);
+      for (const v of [a, b, c, d, e, f]) {
+        expect(v).toBeGreaterThanOrEqual(0);
+        expect(v).toBeLessThanOrEqual(30);
+      }
       expect(Number(q.reference)).toBe(a + b * c + d - e * f);
       expect(solveArithmeticPrompt(q.prompt)).toBe(a + b * c + d - e * f);
     }

@@ -1,0 +1,201 @@
+/**
+ * The simulator's settings: what it serves (base models, skills), how fast it trains, and the
+ * faults it injects. Fault settings can also be changed at runtime through POST /admin/faults.
+ */
+import { TOPICS, type Topic } from './topics';
+
+/** One scripted failure for the next chat call (consumed in order, before any random fault). */
+export type ScriptedFault = { status: 500 } | { status: 429; retryAfterSeconds?: number } | { drop: true } | { timeout: true };
+
+/** Latency, capacity and fault injection. All rates are probabilities in [0, 1] per call. */
+export interface FaultSettings {
+  /** Mean simulated processing time of a chat call, in ms. */
+  latencyMs: number;
+  /** Uniform jitter added to latencyMs, in ms (+- jitterMs). */
+  jitterMs: number;
+  /** At most this many chat calls are processed at once; the rest wait FIFO. 0 = unlimited. */
+  capacity: number;
+  /** Probability of a 500 response. */
+  error5xxRate: number;
+  /** Probability of a 429 response with a Retry-After header. */
+  rateLimitRate: number;
+  /** The Retry-After value (seconds) of injected 429s. */
+  retryAfterSeconds: number;
+  /** Probability that a call is held open without an answer for timeoutHoldMs, then its socket is closed. */
+  timeoutRate: number;
+  /** How long a "timed out" call is held open, in ms. */
+  timeoutHoldMs: number;
+  /** Probability that the socket is destroyed without a response. */
+  dropRate: number;
+  /** Probability that a fine-tuning job fails at the end of its run. */
+  failTrainingRate: number;
+  /** Whether error5xxRate / rateLimitRate also apply to POST /v1/fine_tuning/jobs. */
+  faultTrainingCreate: boolean;
+  /** Scripted failures of the next chat calls, consumed in order. */
+  failNextChatCalls: ScriptedFault[];
+  /** A chat request whose message text is longer than this (in characters) gets vLLM's context-length 400. 0 = no limit. */
+  contextLimitChars: number;
+}
+
+export interface SimulatorOptions extends Partial<FaultSettings> {
+  /** Interface to listen on; default 127.0.0.1. */
+  host?: string;
+  /** Port; default 0 (a random free port). */
+  port?: number;
+  /** Seed of every simulated draw; default 0. */
+  seed?: number;
+  /** Names of the base models served from the start; default ['sim-base']. */
+  baseModels?: string[];
+  /** Base models' skill: one probability for every topic, or one per topic (missing topics get 0.6). */
+  baseSkill?: number | Partial<Record<Topic, number>>;
+  /**
+   * How far one training example (one epoch, learning_rate_multiplier 1) moves a topic's skill toward
+   * the accuracy of the training data: skill' = skill + (1 - (1 - rate)^(n * epochs * lrm)) * (q - skill).
+   */
+  trainingRate?: number;
+  /** Simulated training time per example per epoch, in ms; default 2. */
+  trainingMsPerExample?: number;
+  /** Shortest simulated training run, in ms; default 5. */
+  minTrainingMs?: number;
+  /** At most this many fine-tuning jobs run at once; the rest stay queued. Default 64. */
+  trainingSlots?: number;
+  /** Where log lines go; default nowhere. */
+  log?: (line: string) => void;
+}
+
+export interface ResolvedOptions {
+  host: string;
+  port: number;
+  seed: number;
+  baseModels: string[];
+  baseSkill: Record<Topic, number>;
+  trainingRate: number;
+  trainingMsPerExample: number;
+  minTrainingMs: number;
+  trainingSlots: number;
+  log: (line: string) => void;
+  faults: FaultSettings;
+}
+
+export const DEFAULT_BASE_SKILL = 0.6;
+
+export const DEFAULT_FAULTS: FaultSettings = {
+  latencyMs: 0,
+  jitterMs: 0,
+  capacity: 0,
+  error5xxRate: 0,
+  rateLimitRate: 0,
+  retryAfterSeconds: 1,
+  timeoutRate: 0,
+  timeoutHoldMs: 60_000,
+  dropRate: 0,
+  failTrainingRate: 0,
+  faultTrainingCreate: false,
+  failNextChatCalls: [],
+  contextLimitChars: 0,
+};
+
+const NUMERIC_FAULT_KEYS = [
+  'latencyMs',
+  'jitterMs',
+  'capacity',
+  'error5xxRate',
+  'rateLimitRate',
+  'retryAfterSeconds',
+  'timeoutRate',
+  'timeoutHoldMs',
+  'dropRate',
+  'failTrainingRate',
+  'contextLimitChars',
+] as const;
+const RATE_KEYS = new Set(['error5xxRate', 'rateLimitRate', 'timeoutRate', 'dropRate', 'failTrainingRate']);
+
+/** Thrown for a bad setting; `field` names it. */
+export class SettingError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function checkScripted(value: unknown, index: number): ScriptedFault {
+  const field = `failNextChatCalls[${index}]`;
+  if (typeof value !== 'object' || value === null) throw new SettingError(field, `${field} must be an object`);
+  const v = value as Record<string, unknown>;
+  if (v.drop === true) return { drop: true };
+  if (v.timeout === true) return { timeout: true };
+  if (v.status === 500) return { status: 500 };
+  if (v.status === 429) {
+    if (v.retryAfterSeconds !== undefined && (typeof v.retryAfterSeconds !== 'number' || v.retryAfterSeconds < 0)) {
+      throw new SettingError(`${field}.retryAfterSeconds`, `${field}.retryAfterSeconds must be a non-negative number`);
+    }
+    return { status: 429, retryAfterSeconds: v.retryAfterSeconds as number | undefined };
+  }
+  throw new SettingError(field, `${field} must be {status:500}, {status:429, retryAfterSeconds?}, {drop:true} or {timeout:true}`);
+}
+
+/** Validates a partial fault-settings object (from options or POST /admin/faults) and merges it into `base`. */
+export function mergeFaults(base: FaultSettings, patch: unknown): FaultSettings {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) {
+    throw new SettingError('body', 'fault settings must be a JSON object');
+  }
+  const p = patch as Record<string, unknown>;
+  const next: FaultSettings = { ...base, failNextChatCalls: [...base.failNextChatCalls] };
+  for (const key of NUMERIC_FAULT_KEYS) {
+    const value = p[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new SettingError(key, `${key} must be a non-negative number`);
+    }
+    if (RATE_KEYS.has(key) && value > 1) throw new SettingError(key, `${key} must be a probability in [0, 1]`);
+    next[key] = value;
+  }
+  if (p.faultTrainingCreate !== undefined) {
+    if (typeof p.faultTrainingCreate !== 'boolean') throw new SettingError('faultTrainingCreate', 'faultTrainingCreate must be a boolean');
+    next.faultTrainingCreate = p.faultTrainingCreate;
+  }
+  if (p.failNextChatCalls !== undefined) {
+    if (!Array.isArray(p.failNextChatCalls)) throw new SettingError('failNextChatCalls', 'failNextChatCalls must be an array');
+    next.failNextChatCalls = p.failNextChatCalls.map(checkScripted);
+  }
+  return next;
+}
+
+function checkNumber(name: string, value: number | undefined, fallback: number, min: number, max = Infinity): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new SettingError(name, `${name} must be a number in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions {
+  const baseModels = options.baseModels ?? ['sim-base'];
+  if (!Array.isArray(baseModels) || baseModels.length === 0 || baseModels.some((m) => typeof m !== 'string' || m === '')) {
+    throw new SettingError('baseModels', 'baseModels must be a non-empty list of model names');
+  }
+  const skill = options.baseSkill ?? DEFAULT_BASE_SKILL;
+  const baseSkill = {} as Record<Topic, number>;
+  for (const topic of TOPICS) {
+    const value = typeof skill === 'number' ? skill : (skill[topic] ?? DEFAULT_BASE_SKILL);
+    baseSkill[topic] = checkNumber(`baseSkill.${topic}`, value, DEFAULT_BASE_SKILL, 0, 1);
+  }
+  const { host, port, seed, log, trainingRate, trainingMsPerExample, minTrainingMs, trainingSlots, ...faultPatch } = options;
+  delete (faultPatch as Record<string, unknown>).baseModels;
+  delete (faultPatch as Record<string, unknown>).baseSkill;
+  return {
+    host: host ?? '127.0.0.1',
+    port: checkNumber('port', port, 0, 0, 65535),
+    seed: checkNumber('seed', seed, 0, -Infinity),
+    baseModels: [...baseModels],
+    baseSkill,
+    trainingRate: checkNumber('trainingRate', trainingRate, 0.01, 0, 1),
+    trainingMsPerExample: checkNumber('trainingMsPerExample', trainingMsPerExample, 2, 0),
+    minTrainingMs: checkNumber('minTrainingMs', minTrainingMs, 5, 0),
+    trainingSlots: Math.max(1, Math.floor(checkNumber('trainingSlots', trainingSlots, 64, 1))),
+    log: log ?? (() => undefined),
+    faults: mergeFaults(DEFAULT_FAULTS, faultPatch),
+  };
+}

@@ -1,0 +1,83 @@
+/** Everything a running simulator holds, and the /admin/state snapshot of it. */
+import { CapacityGate, FaultInjector } from './faults';
+import { FileStore } from './files';
+import { ModelRegistry } from './models';
+import type { ResolvedOptions } from './options';
+import { TrainingService } from './training';
+
+export interface ChatCounters {
+  /** Chat requests received (valid or not). */
+  requests: number;
+  /** Chat requests answered with a completion. */
+  completed: number;
+  /** Chat requests answered 4xx (bad body, unknown model, context length). */
+  rejected: number;
+  faults: { error5xx: number; rateLimit: number; timeout: number; drop: number };
+  turns: { generation: number; critic: number; summary: number };
+  /** Completions per model. */
+  byModel: Record<string, number>;
+}
+
+function emptyCounters(): ChatCounters {
+  return {
+    requests: 0,
+    completed: 0,
+    rejected: 0,
+    faults: { error5xx: 0, rateLimit: 0, timeout: 0, drop: 0 },
+    turns: { generation: 0, critic: 0, summary: 0 },
+    byModel: {},
+  };
+}
+
+export class SimulatorState {
+  readonly models: ModelRegistry;
+  readonly files: FileStore;
+  readonly faults: FaultInjector;
+  readonly gate: CapacityGate;
+  readonly training: TrainingService;
+  counters: ChatCounters = emptyCounters();
+
+  constructor(readonly options: ResolvedOptions) {
+    this.models = new ModelRegistry(options.baseModels, options.baseSkill);
+    this.files = new FileStore(options.seed);
+    this.faults = new FaultInjector(options.seed, options.faults);
+    this.gate = new CapacityGate(options.faults.capacity);
+    this.training = new TrainingService(options, this.files, this.models, this.faults, options.log);
+  }
+
+  resetCounters(): void {
+    this.counters = emptyCounters();
+    this.gate.resetMax();
+  }
+
+  /** GET /admin/state. */
+  snapshot() {
+    return {
+      simulator: true,
+      note: 'maft simulator: seeded simulated agents, not a language model',
+      seed: this.options.seed,
+      baseModels: this.options.baseModels,
+      models: this.models.all().map((m) => ({
+        name: m.name,
+        parent: m.parent,
+        root: m.root,
+        servable: m.servable,
+        skills: m.skills,
+        jobId: m.jobId,
+        loraPath: m.loraPath,
+        trainedOn: m.trainedOn,
+        createdAt: m.createdAt,
+      })),
+      jobs: this.training.counts(),
+      files: this.files.size,
+      chat: {
+        ...this.counters,
+        inFlight: this.gate.inFlight,
+        maxInFlight: this.gate.maxInFlight,
+        queued: this.gate.queued,
+        maxQueued: this.gate.maxQueued,
+      },
+      faults: this.faults.current,
+    };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The model and training activities against the simulator over real HTTP: how failures are
+ * classified for Temporal's retries, adapter publishing, and training-job idempotency.
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import OpenAI from 'openai';
+import { ArtifactStore } from '../../activities/artifact-store';
+import { createInferenceActivities } from '../../activities/inference';
+import { createTrainingActivities, type FinetuneInput, type FinetuneResult } from '../../activities/training';
+import { startSimulator, type Simulator } from '../../simulator/server';
+import { openAiClient } from '../../workers/workers';
+
+let sim: Simulator;
+let client: OpenAI;
+let store: ArtifactStore;
+const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 3, trainingMsPerExample: 20 });
+  client = openAiClient(`${sim.url}/v1`, 'test-key', 2000);
+  store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-activities-')));
+  const example = (answer: string) => ({ messages: [{ role: 'user', content: 'What is the result of 1+2*3+4-5*6?' }, { role: 'assistant', content: `The answer is ${answer}.` }] });
+  await store.writeJsonl('data/good.jsonl', Array.from({ length: 10 }, () => example('-19')));
+  await store.writeText('data/bad.jsonl', `${JSON.stringify(example('-19'))}\n{"messages": [{"role": "robot"\n`);
+});
+afterAll(() => sim.close());
+
+async function setFaults(faults: object): Promise<void> {
+  const res = await fetch(`${sim.url}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+  expect(res.status).toBe(200);
+}
+
+async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ApplicationFailure);
+  return error as ApplicationFailure;
+}
+
+const chatInput = { model: 'sim-base', messages: [{ role: 'user' as const, content: 'What is the result of 1+2*3+4-5*6?' }], temperature: 1, topP: 0.9, maxTokens: 64, seed: 1 };
+
+describe('chat', () => {
+  const { chat } = createInferenceActivities(openAiClient(`${'http://127.0.0.1:1'}/v1`, 'k', 1000), { adapterRoot: '/adapters' });
+
+  it('answers through the OpenAI-compatible API', async () => {
+    const text = await env.run(createInferenceActivities(client, { adapterRoot: '/a' }).chat, chatInput);
+    expect(text).toMatch(/\d/);
+  });
+
+  it('makes 5xx, 429 (with its Retry-After) and dropped connections retryable', async () => {
+    const act = createInferenceActivities(client, { adapterRoot: '/a' });
+    await setFaults({ failNextChatCalls: [{ status: 500 }, { status: 429, retryAfterSeconds: 7 }, { drop: true }] });
+    const e500 = await failure(env.run(act.chat, chatInput));
+    expect([e500.nonRetryable, e500.type]).toEqual([false, 'HTTP500']);
+    const e429 = await failure(env.run(act.chat, chatInput));
+    expect([e429.nonRetryable, e429.type, e429.nextRetryDelay]).toEqual([false, 'HTTP429', 7000]);
+    const dropped = await failure(env.run(act.chat, chatInput));
+    expect([dropped.nonRetryable, dropped.type]).toEqual([false, 'ConnectionError']);
+    await expect(env.run(act.chat, chatInput)).resolves.toMatch(/\d/);
+  });
+
+  it('makes refused connections retryable', async () => {
+    const refused = await failure(env.run(chat, chatInput));
+    expect([refused.nonRetryable, refused.type]).toEqual([false, 'ConnectionError']);
+  });
+
+  it("fails for good on errors retrying cannot fix, with the server's message", async () => {
+    const act = createInferenceActivities(client, { adapterRoot: '/a' });
+    const unknown = await failure(env.run(act.chat, { ...chatInput, model: 'no-such-model' }));
+    expect(unknown.nonRetryable).toBe(true);
+    expect(unknown.message).toMatch(/HTTP 404.*no-such-model/);
+    await setFaults({ contextLimitChars: 10 });
+    const tooLong = await failure(env.run(act.chat, chatInput));
+    expect(tooLong.nonRetryable).toBe(true);
+    expect(tooLong.message).toMatch(/HTTP 400.*maximum context length/);
+    await setFaults({ contextLimitChars: 0 });
+  });
+});
+
+describe('finetune and publishAdapter', () => {
+  const training = () => createTrainingActivities(client, store, { pollIntervalMs: 20 });
+  const input = (jobKey: string, trainingFile = 'data/good.jsonl'): FinetuneInput => ({
+    jobKey,
+    model: 'sim-base',
+    trainingFile,
+    suffix: jobKey.replace(/\//g, '-'),
+    epochs: 1,
+    batchSize: 1,
+    learningRate: 5e-5,
+    method: 'lora',
+    lora: { rank: 16, alpha: 32, dropout: 0.05 },
+  });
+
+  it('trains once per job key: a retried attempt re-attaches to the same job', async () => {
+    const heartbeats: unknown[] = [];
+    const recording = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
+    recording.on('heartbeat', (d: unknown) => heartbeats.push(d));
+    const first = (await recording.run(training().finetune, input('t/l1/generation/1'))) as FinetuneResult;
+    const again = await env.run(training().finetune, input('t/l1/generation/1'));
+    expect(again).toEqual(first);
+    expect(first.fineTunedModel).toBe('t-l1-generation-1');
+    const jobs = await client.fineTuning.jobs.list({ metadata: { maft_job_key: 't/l1/generation/1' } });
+    expect(jobs.data).toHaveLength(1);
+    expect(heartbeats.length).toBeGreaterThan(0);
+    expect(heartbeats[0]).toMatchObject({ jobId: first.jobId });
+  });
+
+  it('publishes the adapter so the server serves it, and publishing twice is fine', async () => {
+    const act = createInferenceActivities(client, { adapterRoot: '/adapters' });
+    const { fineTunedModel } = (await env.run(training().finetune, input('t/l1/critic/1'))) as FinetuneResult;
+    const before = await failure(env.run(act.chat, { ...chatInput, model: fineTunedModel }));
+    expect(before.message).toContain('404');
+    await env.run(act.publishAdapter, { name: fineTunedModel });
+    await env.run(act.publishAdapter, { name: fineTunedModel });
+    await expect(env.run(act.chat, { ...chatInput, model: fineTunedModel })).resolves.toMatch(/\d/);
+  });
+
+  it('fails for good when the dataset is bad, naming the file and line', async () => {
+    const bad = await failure(env.run(training().finetune, input('t/l1/generation/2', 'data/bad.jsonl')));
+    expect(bad.nonRetryable).toBe(true);
+    expect(bad.message).toMatch(/bad\.jsonl.*line 2/);
+  });
+});
