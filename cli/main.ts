@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /** The maft command. */
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import * as path from 'node:path';
-import { startSimulator } from '../simulator/server';
 import { PROJECT_ROOT, startDevServer } from '../workers/dev-server';
 import { workerSettingsFromEnv } from '../workers/settings';
 import { createWorkers, WORKER_KINDS, type WorkerKind } from '../workers/workers';
 import { runDemo } from './demo';
+import { startLocalStack } from '../workers/local-stack';
 
 function integer(value: string): number {
   const n = Number(value);
@@ -17,18 +18,45 @@ function integer(value: string): number {
 const until = (signal: NodeJS.Signals) => new Promise<void>((resolve) => process.once(signal, () => resolve()));
 const stopSignal = () => Promise.race([until('SIGINT'), until('SIGTERM')]);
 
+/** The SDK's log level: MAFT_LOG_LEVEL, else `fallback` (the demo keeps its terminal for progress). */
+function installLogger(fallback: LogLevel): void {
+  Runtime.install({ logger: new DefaultLogger((process.env.MAFT_LOG_LEVEL as LogLevel | undefined) ?? fallback) });
+}
+
 const program = new Command('maft').description('Multiagent Finetuning (arXiv 2501.05707) on Temporal');
 
-program
-  .command('demo')
-  .description('the main job: dev server + simulator + worker, Algorithm 1 for L=2 on arithmetic, then the table')
-  .option('--state-dir <dir>', 'where the server database and artifacts live', '.maft')
-  .option('--port <port>', 'Temporal frontend port', integer, 7233)
-  .option('--ui-port <port>', 'Temporal UI port', integer, 8233)
-  .option('--seed <seed>', 'run seed', integer, 0)
+const stackOptions = (command: Command) =>
+  command
+    .option('--state-dir <dir>', 'where the server database and artifacts live', '.maft')
+    .option('--port <port>', 'Temporal frontend port', integer, 7233)
+    .option('--ui-port <port>', 'Temporal UI port', integer, 8233)
+    .option('--simulator-port <port>', 'simulator port (0: any free port)', integer, 8100)
+    .option('--seed <seed>', 'seed of the run and the simulator', integer, 0);
+
+stackOptions(program.command('demo'))
+  .description('the main job: dev server + simulator + workers, Algorithm 1 for L=2 on arithmetic, then the table')
   .option('--keep-server', 'keep the server and UI up after the run (default when attached to a terminal)', process.stdout.isTTY)
   .option('--no-keep-server', 'stop everything when the run ends')
-  .action(async (o) => runDemo({ stateDir: o.stateDir, port: o.port, uiPort: o.uiPort, seed: o.seed, keepServer: Boolean(o.keepServer) }));
+  .action(async (o) => {
+    installLogger('ERROR');
+    await runDemo({ ...o, keepServer: Boolean(o.keepServer) });
+  });
+
+stackOptions(program.command('up'))
+  .description('dev server + simulator + workers, serving until Ctrl-C: start runs with `temporal workflow start`')
+  .action(async (o) => {
+    installLogger('WARN');
+    const stack = await startLocalStack({
+      stateDir: path.resolve(PROJECT_ROOT, o.stateDir),
+      port: o.port,
+      uiPort: o.uiPort,
+      simulator: { seed: o.seed, port: o.simulatorPort },
+      say: console.log,
+    });
+    console.log(`maft: ready. UI at ${stack.server.uiUrl}; Ctrl-C stops everything.`);
+    await stopSignal();
+    await stack.stop();
+  });
 
 program
   .command('server')
@@ -44,20 +72,6 @@ program
   });
 
 program
-  .command('simulator')
-  .description('the simulated inference + training service (seeded agents, not a model)')
-  .option('--port <port>', 'port', integer, 8100)
-  .option('--seed <seed>', 'seed', integer, 0)
-  .option('--latency-ms <ms>', 'mean latency per chat call', integer, 0)
-  .option('--capacity <n>', 'chat calls processed at once (0: unlimited)', integer, 0)
-  .action(async (o) => {
-    const simulator = await startSimulator({ port: o.port, seed: o.seed, latencyMs: o.latencyMs, capacity: o.capacity });
-    console.log(`simulator listening on ${simulator.url}`);
-    await stopSignal();
-    await simulator.close();
-  });
-
-program
   .command('worker')
   .description('maft workers; configured by TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and MAFT_* variables (see README)')
   .option('--only <kinds>', `comma-separated subset of ${WORKER_KINDS.join(',')}`, WORKER_KINDS.join(','))
@@ -65,6 +79,7 @@ program
     const kinds = String(o.only).split(',') as WorkerKind[];
     const unknown = kinds.filter((k) => !WORKER_KINDS.includes(k));
     if (unknown.length) throw new InvalidArgumentError(`unknown worker kind(s): ${unknown.join(', ')}`);
+    installLogger('WARN');
     const settings = workerSettingsFromEnv();
     const { workers } = await createWorkers({ settings, kinds });
     console.log(`maft workers (${kinds.join(', ')}) polling ${settings.temporalAddress}; artifacts in ${settings.artifactRoot}`);
