@@ -25,15 +25,14 @@ async function temporal(...args: string[]): Promise<string> {
   return stdout;
 }
 
+/** `temporal workflow start --type multiagentFinetuning --task-queue maft`, with the given input flags. */
+function startRun(workflowId: string, ...input: string[]): Promise<string> {
+  return temporal('workflow', 'start', '--type', 'multiagentFinetuning', '--task-queue', 'maft', '--workflow-id', workflowId, ...input);
+}
+
 describe('the Temporal CLI', () => {
   it('starts a run from examples/run.json, queries its progress and sees it complete', async () => {
-    await temporal(
-      'workflow', 'start',
-      '--type', 'multiagentFinetuning',
-      '--task-queue', 'maft',
-      '--workflow-id', 'maft-cli-example',
-      '--input-file', path.join(PROJECT_ROOT, 'examples', 'run.json'),
-    );
+    await startRun('maft-cli-example', '--input-file', path.join(PROJECT_ROOT, 'examples', 'run.json'));
     const progress = JSON.parse(
       await temporal('workflow', 'query', '--workflow-id', 'maft-cli-example', '--type', 'progress', '--output', 'json'),
     );
@@ -49,13 +48,7 @@ describe('the Temporal CLI', () => {
   });
 
   it('fails a run with an invalid config at once, naming the fields', async () => {
-    await temporal(
-      'workflow', 'start',
-      '--type', 'multiagentFinetuning',
-      '--task-queue', 'maft',
-      '--workflow-id', 'maft-cli-bad',
-      '--input', JSON.stringify({ config: { runId: 'bad', baseModel: 'sim-base', agents: 0, task: { trainSize: 'many' } } }),
-    );
+    await startRun('maft-cli-bad', '--input', JSON.stringify({ config: { runId: 'bad', baseModel: 'sim-base', agents: 0, task: { trainSize: 'many' } } }));
     // `temporal workflow result` exits non-zero for a failed run and prints the failure.
     const failed = await temporal('workflow', 'result', '--workflow-id', 'maft-cli-bad', '--output', 'json').then(
       () => undefined,
