@@ -66,6 +66,15 @@ describe('chat', () => {
     await expect(env.run(act.chat, chatInput)).resolves.toMatch(/\d/);
   });
 
+  it('makes a request that times out retryable', async () => {
+    const impatient = createInferenceActivities(openAiClient(`${sim.url}/v1`, 'k', 300), { adapterRoot: '/a' });
+    await setFaults({ failNextChatCalls: [{ timeout: true }], timeoutHoldMs: 2000 });
+    const timedOut = await failure(env.run(impatient.chat, chatInput));
+    // (Under jest's VM realm the client reports the abort as a connection error rather than
+    // "Request timed out."; both are APIConnectionError, and retryable.)
+    expect([timedOut.nonRetryable, timedOut.type]).toEqual([false, 'ConnectionError']);
+  });
+
   it('makes refused connections retryable', async () => {
     const refused = await failure(env.run(chat, chatInput));
     expect([refused.nonRetryable, refused.type]).toEqual([false, 'ConnectionError']);
