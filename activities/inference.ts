@@ -1,10 +1,12 @@
 /**
- * Inference activities: one chat completion per call against any OpenAI-compatible server, and
- * publishing a finetuned adapter with vLLM's runtime LoRA contract.
+ * Inference activities: debate rounds of chat completions against any OpenAI-compatible server,
+ * and publishing a finetuned adapter with vLLM's runtime LoRA contract.
  */
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
+import { Semaphore } from '../core/semaphore';
 import type { ChatMessage } from '../core/transcript';
+import { createDebateRoundActivity } from './debate-round';
 import { toActivityFailure } from './model-errors';
 
 export interface ChatInput {
@@ -25,12 +27,16 @@ export interface PublishAdapterInput {
 export interface InferenceOptions {
   /** Where the inference server finds adapter folders, named by adapter (a volume it shares with the trainer). */
   adapterRoot: string;
+  /** Model calls in flight at once from this process: the inference engine's batch size. */
+  maxConcurrentCalls: number;
 }
 
-export function createInferenceActivities(client: OpenAI, options: InferenceOptions) {
-  return {
-    /** One agent's turn: y = A(messages). Returns the response text. */
-    async chat(input: ChatInput): Promise<string> {
+/** One agent's turn, y = A(messages), with at most `maxConcurrentCalls` in flight; failures become
+ * the activity failures Temporal should retry or not (model-errors.ts). */
+export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: ChatInput) => Promise<string> {
+  const calls = new Semaphore(maxConcurrentCalls);
+  return async function chat(input: ChatInput): Promise<string> {
+    return calls.use(async () => {
       try {
         const completion = await client.chat.completions.create({
           model: input.model,
@@ -46,7 +52,13 @@ export function createInferenceActivities(client: OpenAI, options: InferenceOpti
       } catch (error) {
         toActivityFailure(error, `chat with ${input.model}`);
       }
-    },
+    });
+  };
+}
+
+export function createInferenceActivities(client: OpenAI, options: InferenceOptions) {
+  return {
+    ...createDebateRoundActivity(createChat(client, options.maxConcurrentCalls)),
 
     /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. */
     async publishAdapter(input: PublishAdapterInput): Promise<void> {

@@ -14,7 +14,7 @@ export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
 
 const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
   workflow: ['prepareTask', 'loadQuestion', 'recordDebate', 'buildFinetuningData', 'scoreEvaluation'],
-  inference: ['chat', 'publishAdapter'],
+  inference: ['debateRound', 'publishAdapter'],
   training: ['finetune'],
 };
 
@@ -39,7 +39,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
     inference: openAiClient(settings.inferenceUrl, settings.inferenceApiKey, settings.requestTimeoutMs),
     training: openAiClient(settings.trainingUrl, settings.trainingApiKey, settings.requestTimeoutMs),
     trainingOptions: { pollIntervalMs: settings.trainingPollMs },
-    inferenceOptions: { adapterRoot: settings.adapterRoot },
+    inferenceOptions: { adapterRoot: settings.adapterRoot, maxConcurrentCalls: settings.inferenceConcurrency },
   });
   const only = (kind: WorkerKind) => Object.fromEntries(ACTIVITIES_BY_KIND[kind].map((name) => [name, activities[name]]));
 

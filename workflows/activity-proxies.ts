@@ -1,12 +1,20 @@
 /** Activity stubs per task queue: light work beside the workflows, model calls, training jobs. */
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RunConfig } from '../core/config';
 
 export function lightActivities(queues: RunConfig['queues']) {
   return proxyActivities<Activities>({
     taskQueue: queues.workflow,
-    startToCloseTimeout: '5 minutes',
+    startToCloseTimeout: '10 minutes',
+    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+}
+
+/** Small reads and writes of the artifact store, run in the workflow worker itself (no task queue round trip). */
+export function localActivities() {
+  return proxyLocalActivities<Activities>({
+    startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
 }
@@ -14,7 +22,8 @@ export function lightActivities(queues: RunConfig['queues']) {
 export function inferenceActivities(queues: RunConfig['queues']) {
   return proxyActivities<Activities>({
     taskQueue: queues.inference,
-    startToCloseTimeout: '10 minutes',
+    // A critic round is two model calls in sequence (summary, then answer), each possibly queued at the engine.
+    startToCloseTimeout: '30 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 }

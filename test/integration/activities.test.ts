@@ -10,7 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import { ArtifactStore } from '../../activities/artifact-store';
-import { createInferenceActivities } from '../../activities/inference';
+import type { DebateRoundInput, DebateRoundResult } from '../../activities/debate-round';
+import { criticTurnWithOpinions, criticTurnWithSummary } from '../../core/prompts';
+import { createChat, createInferenceActivities, type ChatInput } from '../../activities/inference';
 import { createTrainingActivities, type FinetuneInput, type FinetuneResult } from '../../activities/training';
 import { startSimulator, type Simulator } from '../../simulator/server';
 import { openAiClient } from '../../workers/workers';
@@ -47,15 +49,16 @@ async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
 const chatInput = { model: 'sim-base', messages: [{ role: 'user' as const, content: 'What is the result of 1+2*3+4-5*6?' }], temperature: 1, topP: 0.9, maxTokens: 64, seed: 1 };
 
 describe('chat', () => {
-  const { chat } = createInferenceActivities(openAiClient(`${'http://127.0.0.1:1'}/v1`, 'k', 1000), { adapterRoot: '/adapters' });
+  const chat = (input: ChatInput) => createChat(client, 8)(input); // `client` exists once beforeAll ran
+  const refusedChat = createChat(openAiClient('http://127.0.0.1:1/v1', 'k', 1000), 8);
 
   it('answers through the OpenAI-compatible API', async () => {
-    const text = await env.run(createInferenceActivities(client, { adapterRoot: '/a' }).chat, chatInput);
+    const text = await env.run(chat, chatInput);
     expect(text).toMatch(/\d/);
   });
 
   it('makes 5xx, 429 (with its Retry-After) and dropped connections retryable', async () => {
-    const act = createInferenceActivities(client, { adapterRoot: '/a' });
+    const act = { chat };
     await setFaults({ failNextChatCalls: [{ status: 500 }, { status: 429, retryAfterSeconds: 7 }, { drop: true }] });
     const e500 = await failure(env.run(act.chat, chatInput));
     expect([e500.nonRetryable, e500.type]).toEqual([false, 'HTTP500']);
@@ -67,7 +70,7 @@ describe('chat', () => {
   });
 
   it('makes a request that times out retryable', async () => {
-    const impatient = createInferenceActivities(openAiClient(`${sim.url}/v1`, 'k', 300), { adapterRoot: '/a' });
+    const impatient = { chat: createChat(openAiClient(`${sim.url}/v1`, 'k', 300), 8) };
     await setFaults({ failNextChatCalls: [{ timeout: true }], timeoutHoldMs: 2000 });
     const timedOut = await failure(env.run(impatient.chat, chatInput));
     // (Under jest's VM realm the client reports the abort as a connection error rather than
@@ -76,12 +79,12 @@ describe('chat', () => {
   });
 
   it('makes refused connections retryable', async () => {
-    const refused = await failure(env.run(chat, chatInput));
+    const refused = await failure(env.run(refusedChat, chatInput));
     expect([refused.nonRetryable, refused.type]).toEqual([false, 'ConnectionError']);
   });
 
   it("fails for good on errors retrying cannot fix, with the server's message", async () => {
-    const act = createInferenceActivities(client, { adapterRoot: '/a' });
+    const act = { chat };
     const unknown = await failure(env.run(act.chat, { ...chatInput, model: 'no-such-model' }));
     expect(unknown.nonRetryable).toBe(true);
     expect(unknown.message).toMatch(/HTTP 404.*no-such-model/);
@@ -122,7 +125,7 @@ describe('finetune and publishAdapter', () => {
   });
 
   it('publishes the adapter so the server serves it, and publishing twice is fine', async () => {
-    const act = createInferenceActivities(client, { adapterRoot: '/adapters' });
+    const act = { ...createInferenceActivities(client, { adapterRoot: '/adapters', maxConcurrentCalls: 8 }), chat: createChat(client, 8) };
     const { fineTunedModel } = (await env.run(training().finetune, input('t/l1/critic/1'))) as FinetuneResult;
     const before = await failure(env.run(act.chat, { ...chatInput, model: fineTunedModel }));
     expect(before.message).toContain('404');
@@ -135,5 +138,40 @@ describe('finetune and publishAdapter', () => {
     const bad = await failure(env.run(training().finetune, input('t/l1/generation/2', 'data/bad.jsonl')));
     expect(bad.nonRetryable).toBe(true);
     expect(bad.message).toMatch(/bad\.jsonl.*line 2/);
+  });
+});
+
+describe('debateRound', () => {
+  const round = (input: Omit<DebateRoundInput, 'baseModel' | 'sampling'>) =>
+    env.run(createInferenceActivities(client, { adapterRoot: '/a', maxConcurrentCalls: 8 }).debateRound, {
+      baseModel: 'sim-base',
+      sampling: { temperature: 1, topP: 0.9, maxTokens: 256 },
+      ...input,
+    }) as Promise<DebateRoundResult>;
+  const x = { role: 'user' as const, content: 'What is the result of 12+3*4+5-6*7? Make sure to state your answer at the end of the response.' };
+
+  it('round 1: each generation agent answers x with its own seed', async () => {
+    const result = await round({ round: 1, conversations: [[x], [x], [x]], models: ['sim-base', 'sim-base', 'sim-base'], summarize: true, replySeeds: [1, 2, 3], summarySeeds: [0, 0, 0] });
+    expect(result.feedback).toBeNull();
+    expect(result.replies).toHaveLength(3);
+    expect(new Set(result.replies).size).toBeGreaterThan(1); // copies of one model, different samples
+  });
+
+  it('round 2: each critic gets a summary of the other answers, written for it', async () => {
+    const conversations = ['The answer is 1.', 'The answer is 2.', 'The answer is 3.'].map((y) => [x, { role: 'assistant' as const, content: y }]);
+    const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base', 'sim-base'], summarize: true, replySeeds: [4, 5, 6], summarySeeds: [7, 8, 9] });
+    expect(result.summaries.every((s) => s.length > 0)).toBe(true);
+    expect(result.feedback![0].content).toBe(criticTurnWithSummary(result.summaries[0]).content);
+    // Agent 1's summary covers agents 2 and 3, not itself.
+    expect(result.summaries[0]).toMatch(/2/);
+    expect(result.summaries[0]).toMatch(/3/);
+    expect(result.summaries[0]).not.toMatch(/\b1\b/);
+  });
+
+  it('round 2 without summaries passes the other answers verbatim', async () => {
+    const conversations = ['The answer is 1.', 'The answer is 2.'].map((y) => [x, { role: 'assistant' as const, content: y }]);
+    const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base'], summarize: false, replySeeds: [4, 5], summarySeeds: [7, 8] });
+    expect(result.feedback!.map((f) => f.content)).toEqual([criticTurnWithOpinions(['The answer is 2.']).content, criticTurnWithOpinions(['The answer is 1.']).content]);
+    expect(result.summaries).toEqual(['', '']);
   });
 });

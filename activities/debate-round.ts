@@ -1,0 +1,60 @@
+/**
+ * One round of one question's debate, for all N agents at once (Algorithm 1, line 8 or lines 9-13):
+ * one activity per round instead of one per model call, so Temporal's per-task cost is paid once
+ * for N (or 2N) model calls and the inference engine sees them together.
+ */
+import type { ChatMessage, Conversation } from '../core/transcript';
+import { criticTurnWithOpinions, criticTurnWithSummary, othersThan, summaryRequest } from '../core/prompts';
+import type { ChatInput } from './inference';
+
+export interface DebateRoundInput {
+  /** 1: the generation agents answer x; m >= 2: the critic agents answer again. */
+  round: number;
+  /** Each agent's conversation so far (round 1: just x). */
+  conversations: Conversation[];
+  /** The model of each agent in this round: A^G_n in round 1, A^C_n after. */
+  models: string[];
+  /** Writes the per-agent summaries of the others' answers (rounds >= 2, with summarization). */
+  baseModel: string;
+  summarize: boolean;
+  sampling: { temperature: number; topP: number; maxTokens: number };
+  /** Sampling seeds: replySeeds[n] for agent n's answer, summarySeeds[n] for the summary it receives. */
+  replySeeds: number[];
+  summarySeeds: number[];
+}
+
+export interface DebateRoundResult {
+  /** Rounds >= 2: the user turn each critic received (the others' answers, or their summary). */
+  feedback: ChatMessage[] | null;
+  /** The summary each agent received; empty strings without summarization or in round 1. */
+  summaries: string[];
+  /** y_{m,n}: each agent's answer this round. */
+  replies: string[];
+}
+
+export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<string>) {
+  return {
+    async debateRound(input: DebateRoundInput): Promise<DebateRoundResult> {
+      const { conversations, sampling, round } = input;
+      const ask = (model: string, messages: ChatMessage[], seed: number) => chat({ model, messages, seed, ...sampling });
+      if (round === 1) {
+        // Line 8: y_{1,n} = A^G_n(x).
+        const replies = await Promise.all(conversations.map((c, n) => ask(input.models[n], c, input.replySeeds[n])));
+        return { feedback: null, summaries: conversations.map(() => ''), replies };
+      }
+      // Lines 9-13: each critic n gets the other agents' previous answers (summarized for it by the
+      // base model, or verbatim) after its own conversation, and answers again.
+      const previous = conversations.map((c) => c[c.length - 1].content);
+      const turns = await Promise.all(
+        conversations.map(async (conversation, n) => {
+          const others = othersThan(previous, n);
+          const summary = input.summarize ? await ask(input.baseModel, summaryRequest(others), input.summarySeeds[n]) : '';
+          const feedback = input.summarize ? criticTurnWithSummary(summary) : criticTurnWithOpinions(others);
+          const reply = await ask(input.models[n], [...conversation, feedback], input.replySeeds[n]);
+          return { feedback, summary, reply };
+        }),
+      );
+      return { feedback: turns.map((t) => t.feedback), summaries: turns.map((t) => t.summary), replies: turns.map((t) => t.reply) };
+    },
+  };
+}
