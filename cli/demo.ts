@@ -1,19 +1,26 @@
 /**
- * The main job: a local stack (dev server + simulator + workers), Algorithm 1 for L=2 on arithmetic
- * with live progress, then the final table, the artifacts folder and the Temporal UI address.
+ * The main job: a local stack (dev server + SmolLM2 trainer and CPU server, or the simulator +
+ * workers), Algorithm 1 for L=2 on arithmetic with live progress, then the final table, the
+ * artifacts folder and the Temporal UI address.
  */
 import * as path from 'node:path';
 import type { RunConfigInput } from '../core/config';
 import { multiagentFinetuning } from '../workflows';
 import { workflowIds } from '../workflows/ids';
 import { PROJECT_ROOT } from '../workers/dev-server';
-import { startLocalStack } from '../workers/local-stack';
+import { BACKEND_BASE_MODEL, startLocalStack, type Backend } from '../workers/local-stack';
 import { formatRunTable } from './run-table';
 import { watchRun } from './watch';
 
-/** The demo's only departures from the schema's defaults (the paper's): two iterations on 100 + 100 questions. */
-export function demoConfig(runId: string, seed: number): RunConfigInput {
-  return { runId, seed, baseModel: 'sim-base', iterations: 2, task: { name: 'arithmetic', trainSize: 100, testSize: 100 } };
+/**
+ * The demo's only departures from the schema's defaults (the paper's): two iterations, and a task
+ * small enough for 2 CPU cores with the real model (replies capped at 256 tokens), or 100 + 100
+ * questions with the simulator.
+ */
+export function demoConfig(runId: string, seed: number, backend: Backend): RunConfigInput {
+  const common = { runId, seed, baseModel: BACKEND_BASE_MODEL[backend], iterations: 2 };
+  if (backend === 'simulator') return { ...common, task: { name: 'arithmetic', trainSize: 100, testSize: 100 } };
+  return { ...common, task: { name: 'arithmetic', trainSize: 8, testSize: 8 }, sampling: { maxTokens: 256 } };
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -25,6 +32,7 @@ export interface DemoOptions {
   simulatorPort: number;
   seed: number;
   keepServer: boolean;
+  backend: Backend;
 }
 
 export async function runDemo(options: DemoOptions): Promise<void> {
@@ -32,17 +40,19 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     stateDir: path.resolve(PROJECT_ROOT, options.stateDir),
     port: options.port,
     uiPort: options.uiPort,
+    backend: options.backend,
     simulator: { seed: options.seed, port: options.simulatorPort },
     say,
   });
   const runId = `demo-${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-')}`;
   const workflowId = workflowIds.run(runId);
+  const config = demoConfig(runId, options.seed, options.backend);
   await stack.client.workflow.start(multiagentFinetuning, {
     taskQueue: stack.settings.queues.workflow,
     workflowId,
-    args: [{ config: demoConfig(runId, options.seed) }],
+    args: [{ config }],
   });
-  say(`maft: started ${workflowId}: Algorithm 1 with L=2, N=3, M=2 on arithmetic, 100 train / 100 test questions`);
+  say(`maft: started ${workflowId}: Algorithm 1 with L=2, N=3, M=2 on arithmetic, ${config.task?.trainSize} train / ${config.task?.testSize} test questions`);
   const result = await watchRun(stack.client, workflowId);
   say('');
   say(formatRunTable(result));

@@ -31,25 +31,27 @@ const stackOptions = (command: Command) =>
     .option('--port <port>', 'Temporal frontend port', integer, 7233)
     .option('--ui-port <port>', 'Temporal UI port', integer, 8233)
     .option('--simulator-port <port>', 'simulator port (0: any free port)', integer, 8100)
-    .option('--seed <seed>', 'seed of the run and the simulator', integer, 0);
+    .option('--seed <seed>', 'seed of the run and the simulator', integer, 0)
+    .option('--simulator', 'use the simulator (seeded simulated agents) instead of SmolLM2-135M-Instruct on CPU');
 
 stackOptions(program.command('demo'))
-  .description('the main job: dev server + simulator + workers, Algorithm 1 for L=2 on arithmetic, then the table')
+  .description('the main job: dev server + SmolLM2 trainer and server (or --simulator) + workers, Algorithm 1 for L=2 on arithmetic, then the table')
   .option('--keep-server', 'keep the server and UI up after the run (default when attached to a terminal)', process.stdout.isTTY)
   .option('--no-keep-server', 'stop everything when the run ends')
   .action(async (o) => {
     installLogger('ERROR');
-    await runDemo({ ...o, keepServer: Boolean(o.keepServer) });
+    await runDemo({ ...o, keepServer: Boolean(o.keepServer), backend: o.simulator ? 'simulator' : 'smollm2' });
   });
 
 stackOptions(program.command('up'))
-  .description('dev server + simulator + workers, serving until Ctrl-C: start runs with `temporal workflow start`')
+  .description('dev server + SmolLM2 trainer and server (or --simulator) + workers, until Ctrl-C: start runs with `temporal workflow start`')
   .action(async (o) => {
     installLogger('WARN');
     const stack = await startLocalStack({
       stateDir: path.resolve(PROJECT_ROOT, o.stateDir),
       port: o.port,
       uiPort: o.uiPort,
+      backend: o.simulator ? 'simulator' : 'smollm2',
       simulator: { seed: o.seed, port: o.simulatorPort },
       say: console.log,
     });

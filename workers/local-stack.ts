@@ -1,13 +1,16 @@
 /**
- * Everything a run needs on one machine, in one process: the Temporal dev server, the simulator and
- * maft's workers. `maft demo` and `maft up` persist to <stateDir>/temporal.db with artifacts in
- * <stateDir>/artifacts; tests use an in-memory server, random ports and a temporary folder.
+ * Everything a run needs on one machine: the Temporal dev server, a model backend and maft's
+ * workers. The backend is the simulator (in process) or the gpu-runtime's trainer and CPU server
+ * with SmolLM2-135M-Instruct (child processes). `maft demo` and `maft up` persist to
+ * <stateDir>/temporal.db with artifacts in <stateDir>/artifacts; tests use an in-memory server,
+ * random ports and a temporary folder.
  */
 import { Client, Connection } from '@temporalio/client';
 import type { WorkerOptions } from '@temporalio/worker';
 import * as path from 'node:path';
 import { startSimulator, type SimulatorOptions } from '../simulator/server';
-import { startDevServer, type DevServer } from './dev-server';
+import { PROJECT_ROOT, startDevServer, type DevServer } from './dev-server';
+import { SMOLLM2, startRuntimeServices } from './runtime-services';
 import { workerSettingsFromEnv, type WorkerSettings } from './settings';
 import { createWorkers } from './workers';
 
@@ -19,16 +22,54 @@ export interface LocalStackOptions {
   /** Ports; omitted: any free port. */
   port?: number;
   uiPort?: number;
+  /** 'simulator' (default) or 'smollm2': the real small model, trained and served on CPU. */
+  backend?: Backend;
   simulator?: SimulatorOptions;
   settings?: Partial<WorkerSettings>;
   workflowBundle?: WorkerOptions['workflowBundle'];
   say?: (line: string) => void;
 }
 
+export type Backend = 'simulator' | 'smollm2';
+
+/** The base model each backend serves. */
+export const BACKEND_BASE_MODEL: Record<Backend, string> = { simulator: 'sim-base', smollm2: SMOLLM2 };
+
+interface ModelBackend {
+  inferenceUrl: string;
+  trainingUrl: string;
+  describe: string;
+  stop(): Promise<void>;
+}
+
+async function startBackend(options: LocalStackOptions, adapterRoot: string): Promise<ModelBackend> {
+  if (options.backend === 'smollm2') {
+    const services = await startRuntimeServices({
+      stateDir: options.stateDir,
+      modelsDir: process.env.MAFT_MODELS_DIR ?? path.join(PROJECT_ROOT, '.maft', 'models'),
+      adapterRoot,
+      baseModel: SMOLLM2,
+    });
+    return {
+      inferenceUrl: `${services.server.url}/v1`,
+      trainingUrl: `${services.trainer.url}/v1`,
+      describe: `${SMOLLM2} on CPU: inference server at ${services.server.url}/v1, trainer at ${services.trainer.url}/v1`,
+      stop: services.stop,
+    };
+  }
+  const simulator = await startSimulator(options.simulator);
+  return {
+    inferenceUrl: `${simulator.url}/v1`,
+    trainingUrl: `${simulator.url}/v1`,
+    describe: `simulator (seeded simulated agents, not a model) at ${simulator.url}/v1`,
+    stop: () => simulator.close(),
+  };
+}
+
 export interface LocalStack {
   server: DevServer;
   client: Client;
-  simulatorUrl: string;
+  backendUrls: { inference: string; training: string };
   settings: WorkerSettings;
   stopWorkers(): Promise<void>;
   stop(options?: { keepServer?: boolean }): Promise<void>;
@@ -39,15 +80,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const dbFile = options.inMemory ? undefined : path.join(options.stateDir, 'temporal.db');
   const server = await startDevServer({ dbFile, port: options.port, uiPort: options.uiPort });
   say(`maft: Temporal dev server at ${server.address}${dbFile ? `, state in ${dbFile}` : ''}`);
-  const simulator = await startSimulator(options.simulator);
-  say(`maft: simulator (seeded simulated agents, not a model) at ${simulator.url}/v1`);
   const artifactRoot = path.join(options.stateDir, 'artifacts');
+  const adapterRoot = path.join(artifactRoot, 'adapters');
+  const backend = await startBackend(options, adapterRoot).catch(async (error: unknown) => {
+    await server.stop();
+    throw error;
+  });
+  say(`maft: ${backend.describe}`);
   const settings = workerSettingsFromEnv(process.env, {
     temporalAddress: server.address,
-    inferenceUrl: `${simulator.url}/v1`,
-    trainingUrl: `${simulator.url}/v1`,
+    inferenceUrl: backend.inferenceUrl,
+    trainingUrl: backend.trainingUrl,
     artifactRoot,
-    adapterRoot: path.join(artifactRoot, 'adapters'),
+    adapterRoot,
     trainingPollMs: 200,
     ...options.settings,
   });
@@ -67,12 +112,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   return {
     server,
     client,
-    simulatorUrl: simulator.url,
+    backendUrls: { inference: backend.inferenceUrl, training: backend.trainingUrl },
     settings,
     stopWorkers,
     async stop({ keepServer = false } = {}) {
       await stopWorkers();
-      await simulator.close();
+      await backend.stop();
       await client.connection.close();
       if (!keepServer) await server.stop();
     },

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { SimulatorOptions } from '../../simulator/server';
-import { startLocalStack, type LocalStack } from '../../workers/local-stack';
+import { startLocalStack, type Backend, type LocalStack } from '../../workers/local-stack';
 import type { WorkerSettings } from '../../workers/settings';
 
 const quiet = new DefaultLogger('ERROR');
@@ -23,7 +23,7 @@ let runtimeInstalled = false;
 
 export type Stack = LocalStack & { artifactRoot: string };
 
-export async function startStack(options: { simulator?: SimulatorOptions; settings?: Partial<WorkerSettings> } = {}): Promise<Stack> {
+export async function startStack(options: { backend?: Backend; simulator?: SimulatorOptions; settings?: Partial<WorkerSettings> } = {}): Promise<Stack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: quiet });
     runtimeInstalled = true;
@@ -32,6 +32,7 @@ export async function startStack(options: { simulator?: SimulatorOptions; settin
   const stack = await startLocalStack({
     stateDir,
     inMemory: true,
+    backend: options.backend,
     simulator: { seed: 0, ...options.simulator },
     settings: { trainingPollMs: 50, ...options.settings },
     workflowBundle: await workflowBundle(),

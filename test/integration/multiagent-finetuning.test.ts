@@ -131,7 +131,7 @@ describe('multiagentFinetuning on the dev server', () => {
   });
 
   it('creates 2N training jobs per iteration, iteration 2 warm-starting from iteration 1', async () => {
-    const api = new OpenAI({ baseURL: `${stack.simulatorUrl}/v1`, apiKey: 'test' });
+    const api = new OpenAI({ baseURL: stack.backendUrls.training, apiKey: 'test' });
     const jobs = (await api.fineTuning.jobs.list({ limit: 100 })).data;
     const byKey = new Map(jobs.map((j) => [j.metadata?.maft_job_key, j]));
     for (const l of [1, 2]) expect(jobs.filter((j) => j.metadata?.maft_job_key?.startsWith(`e2e/l${l}/`))).toHaveLength(2 * N);
