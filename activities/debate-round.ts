@@ -21,6 +21,8 @@ export interface DebateRoundInput {
   /** Sampling seeds: replySeeds[n] for agent n's answer, summarySeeds[n] for the summary it receives. */
   replySeeds: number[];
   summarySeeds: number[];
+  /** Names this round's calls for the engine: `<prefix>/agent<n>` and `<prefix>/summary<n>`. */
+  requestIdPrefix: string;
 }
 
 export interface DebateRoundResult {
@@ -36,10 +38,11 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
   return {
     async debateRound(input: DebateRoundInput): Promise<DebateRoundResult> {
       const { conversations, sampling, round } = input;
-      const ask = (model: string, messages: ChatMessage[], seed: number) => chat({ model, messages, seed, ...sampling });
+      const ask = (model: string, messages: ChatMessage[], seed: number, call: string) =>
+        chat({ model, messages, seed, requestId: `${input.requestIdPrefix}/${call}`, ...sampling });
       if (round === 1) {
         // Line 8: y_{1,n} = A^G_n(x).
-        const replies = await Promise.all(conversations.map((c, n) => ask(input.models[n], c, input.replySeeds[n])));
+        const replies = await Promise.all(conversations.map((c, n) => ask(input.models[n], c, input.replySeeds[n], `agent${n + 1}`)));
         return { feedback: null, summaries: conversations.map(() => ''), replies };
       }
       // Lines 9-13: each critic n gets the other agents' previous answers (summarized for it by the
@@ -48,9 +51,9 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
       const turns = await Promise.all(
         conversations.map(async (conversation, n) => {
           const others = othersThan(previous, n);
-          const summary = input.summarize ? await ask(input.baseModel, summaryRequest(others), input.summarySeeds[n]) : '';
+          const summary = input.summarize ? await ask(input.baseModel, summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`) : '';
           const feedback = input.summarize ? criticTurnWithSummary(summary) : criticTurnWithOpinions(others);
-          const reply = await ask(input.models[n], [...conversation, feedback], input.replySeeds[n]);
+          const reply = await ask(input.models[n], [...conversation, feedback], input.replySeeds[n], `agent${n + 1}`);
           return { feedback, summary, reply };
         }),
       );

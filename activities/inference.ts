@@ -17,6 +17,8 @@ export interface ChatInput {
   maxTokens: number;
   /** Per-request sampling seed: agents that share one model still draw different samples, reproducibly. */
   seed: number;
+  /** Sent as X-Request-Id (vLLM uses it as the request's id): names the call in the engine's logs. */
+  requestId?: string;
 }
 
 export interface PublishAdapterInput {
@@ -45,7 +47,7 @@ export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: 
           top_p: input.topP,
           max_tokens: input.maxTokens,
           seed: input.seed,
-        });
+        }, input.requestId ? { headers: { 'X-Request-Id': input.requestId } } : undefined);
         const content = completion.choices[0]?.message?.content;
         if (typeof content !== 'string') throw new Error(`chat with ${input.model}: the server returned no message content`);
         return content;

@@ -90,8 +90,13 @@ export const RunConfig = z
     training: TrainingConfig.default({}),
     /** Evaluate the base agents (iteration 0) before the first finetuning iteration. */
     evaluateBase: z.boolean().default(true),
-    /** Bounded fan-out: at most this many question debates run at once. */
-    maxConcurrentDebates: positiveInt.default(64),
+    /**
+     * C: the model calls the inference engine runs at once (vLLM's max_num_seqs, a hosted API's
+     * concurrency limit). The debate fan-out follows from it (core/sizing.ts).
+     */
+    inferenceCapacity: positiveInt.default(64),
+    /** Bounded fan-out: at most this many question debates at once; default ceil(2C/N). */
+    maxConcurrentDebates: positiveInt.optional(),
     queues: QueuesConfig.default({}),
   })
   .strict();

@@ -25,6 +25,7 @@ export const USAGE = `usage: node dist/simulator/main.js [flags]
   --fault-training-create      let error5xx/rate-limit rates hit job creation too
   --context-limit-chars N      reject longer conversations with vLLM's context-length 400
   --quiet                      no log lines on stderr
+  --record-calls               keep each answered chat call's timings for GET /admin/calls
   --help                       this text`;
 
 const NUMERIC: Record<string, keyof SimulatorOptions> = {
@@ -77,6 +78,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     if (flag === '--quiet') quiet = true;
     else if (flag === '--help' || flag === '-h') help = true;
     else if (flag === '--fault-training-create') options.faultTrainingCreate = true;
+    else if (flag === '--record-calls') options.recordCalls = true;
     else if (flag === '--host') options.host = takeValue();
     else if (flag === '--base-model') baseModels.push(takeValue());
     else if (flag in NUMERIC) {

@@ -59,6 +59,8 @@ export interface SimulatorOptions extends Partial<FaultSettings> {
   minTrainingMs?: number;
   /** At most this many fine-tuning jobs run at once; the rest stay queued. Default 64. */
   trainingSlots?: number;
+  /** Keep every answered chat call's timings for GET /admin/calls (benchmarks); default false. */
+  recordCalls?: boolean;
   /** Where log lines go; default nowhere. */
   log?: (line: string) => void;
 }
@@ -73,6 +75,7 @@ export interface ResolvedOptions {
   trainingMsPerExample: number;
   minTrainingMs: number;
   trainingSlots: number;
+  recordCalls: boolean;
   log: (line: string) => void;
   faults: FaultSettings;
 }
@@ -182,7 +185,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     const value = typeof skill === 'number' ? skill : (skill[topic] ?? DEFAULT_BASE_SKILL);
     baseSkill[topic] = checkNumber(`baseSkill.${topic}`, value, DEFAULT_BASE_SKILL, 0, 1);
   }
-  const { host, port, seed, log, trainingRate, trainingMsPerExample, minTrainingMs, trainingSlots, ...faultPatch } = options;
+  const { host, port, seed, log, trainingRate, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, ...faultPatch } = options;
   delete (faultPatch as Record<string, unknown>).baseModels;
   delete (faultPatch as Record<string, unknown>).baseSkill;
   return {
@@ -195,6 +198,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     trainingMsPerExample: checkNumber('trainingMsPerExample', trainingMsPerExample, 2, 0),
     minTrainingMs: checkNumber('minTrainingMs', minTrainingMs, 5, 0),
     trainingSlots: Math.max(1, Math.floor(checkNumber('trainingSlots', trainingSlots, 64, 1))),
+    recordCalls: recordCalls ?? false,
     log: log ?? (() => undefined),
     faults: mergeFaults(DEFAULT_FAULTS, faultPatch),
   };

@@ -45,9 +45,12 @@ export type Handler = (ctx: Context, req: IncomingMessage, res: ServerResponse, 
 
 const notFoundModel = (name: string): HttpError => new HttpError(404, `The model \`${name}\` does not exist.`, 'model');
 
+const nowMs = () => performance.timeOrigin + performance.now();
+
 export const chatCompletions: Handler = async (ctx, req, res) => {
   const { state } = ctx;
   const counters = state.counters;
+  const arrivedMs = nowMs();
   counters.requests += 1;
   let chat;
   try {
@@ -83,6 +86,7 @@ export const chatCompletions: Handler = async (ctx, req, res) => {
       break;
   }
   const release = await state.gate.acquire();
+  const startedMs = nowMs();
   try {
     await ctx.timers.sleep(state.faults.latency(key));
     if (ctx.closing()) return;
@@ -99,6 +103,10 @@ export const chatCompletions: Handler = async (ctx, req, res) => {
     counters.completed += 1;
     counters.turns[turnKind(chat.messages)] += 1;
     counters.byModel[model.name] = (counters.byModel[model.name] ?? 0) + 1;
+    if (state.options.recordCalls) {
+      const requestId = req.headers['x-request-id'];
+      state.calls.push({ requestId: typeof requestId === 'string' ? requestId : null, model: model.name, arrivedMs, startedMs, finishedMs: nowMs() });
+    }
     sendJson(res, 200, chatCompletion(chat, content));
   } finally {
     release();
@@ -247,6 +255,13 @@ export const setFaults: Handler = async (ctx, req, res) => {
   }
   ctx.state.gate.setLimit(ctx.state.faults.capacity);
   sendJson(res, 200, { faults: ctx.state.faults.current });
+};
+
+/** GET /admin/calls[?clear=1]: the recorded call timings (with --record-calls), optionally clearing them. */
+export const listCalls: Handler = async (ctx, _req, res, _params, url) => {
+  const calls = [...ctx.state.calls];
+  if (url.searchParams.get('clear') === '1') ctx.state.calls.length = 0;
+  sendJson(res, 200, { recording: ctx.state.options.recordCalls, calls });
 };
 
 export const resetCounters: Handler = async (ctx, _req, res) => {

@@ -46,6 +46,7 @@ const ROUTES: Route[] = [
   ['GET', /^\/admin\/faults$/, routes.getFaults],
   ['POST', /^\/admin\/faults$/, routes.setFaults],
   ['POST', /^\/admin\/reset-counters$/, routes.resetCounters],
+  ['GET', /^\/admin\/calls$/, routes.listCalls],
   ['GET', /^\/health$/, routes.health],
 ];
 

@@ -29,6 +29,16 @@ function emptyCounters(): ChatCounters {
   };
 }
 
+/** One answered chat call: when it arrived, when it got a capacity slot, when it was answered
+ * (epoch milliseconds, sub-millisecond precision), and the caller's X-Request-Id. */
+export interface CallRecord {
+  requestId: string | null;
+  model: string;
+  arrivedMs: number;
+  startedMs: number;
+  finishedMs: number;
+}
+
 export class SimulatorState {
   readonly models: ModelRegistry;
   readonly files: FileStore;
@@ -36,6 +46,8 @@ export class SimulatorState {
   readonly gate: CapacityGate;
   readonly training: TrainingService;
   counters: ChatCounters = emptyCounters();
+  /** Timings of answered chat calls, kept when `recordCalls` is on (benchmarks read them). */
+  readonly calls: CallRecord[] = [];
 
   constructor(readonly options: ResolvedOptions) {
     this.models = new ModelRegistry(options.baseModels, options.baseSkill);

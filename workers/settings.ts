@@ -16,7 +16,8 @@ export interface WorkerSettings {
   trainingApiKey: string;
   artifactRoot: string;
   adapterRoot: string;
-  /** Model calls in flight at once: size it to the inference engine's batch (e.g. vLLM max_num_seqs). */
+  /** C: model calls in flight at once from this worker; the engine's capacity (vLLM max_num_seqs). Slots
+   * and pollers follow from it (core/sizing.ts). */
   inferenceConcurrency: number;
   /** Training jobs at once: one per GPU the trainers have. */
   trainingSlots: number;

@@ -7,6 +7,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import OpenAI from 'openai';
 import { createActivities, type Activities } from '../activities';
 import { ArtifactStore } from '../activities/artifact-store';
+import { workerSizing } from '../core/sizing';
 import type { WorkerSettings } from './settings';
 
 export type WorkerKind = 'workflow' | 'inference' | 'training';
@@ -33,13 +34,14 @@ export function openAiClient(baseURL: string, apiKey: string, timeoutMs: number)
 
 export async function createWorkers(options: CreateWorkersOptions): Promise<{ workers: Worker[]; connection: NativeConnection }> {
   const { settings } = options;
+  const sizing = workerSizing(settings.inferenceConcurrency);
   const connection = options.connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
   const activities = createActivities({
     store: new ArtifactStore(settings.artifactRoot),
     inference: openAiClient(settings.inferenceUrl, settings.inferenceApiKey, settings.requestTimeoutMs),
     training: openAiClient(settings.trainingUrl, settings.trainingApiKey, settings.requestTimeoutMs),
     trainingOptions: { pollIntervalMs: settings.trainingPollMs },
-    inferenceOptions: { adapterRoot: settings.adapterRoot, maxConcurrentCalls: settings.inferenceConcurrency },
+    inferenceOptions: { adapterRoot: settings.adapterRoot, maxConcurrentCalls: sizing.maxConcurrentCalls },
   });
   const only = (kind: WorkerKind) => Object.fromEntries(ACTIVITIES_BY_KIND[kind].map((name) => [name, activities[name]]));
 
@@ -51,11 +53,17 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
         await Worker.create({
           ...common,
           ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-          maxCachedWorkflows: 1000,
+          maxCachedWorkflows: sizing.cachedWorkflows,
         }),
       );
     } else if (kind === 'inference') {
-      workers.push(await Worker.create({ ...common, maxConcurrentActivityTaskExecutions: settings.inferenceConcurrency }));
+      workers.push(
+        await Worker.create({
+          ...common,
+          maxConcurrentActivityTaskExecutions: sizing.inferenceActivitySlots,
+          maxConcurrentActivityTaskPolls: sizing.inferencePollers,
+        }),
+      );
     } else {
       workers.push(await Worker.create({ ...common, maxConcurrentActivityTaskExecutions: settings.trainingSlots }));
     }

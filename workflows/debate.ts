@@ -47,6 +47,7 @@ export async function debate({ settings, iteration, split, index, agents }: Deba
       sampling: settings.sampling,
       replySeeds: seeds('agent', m),
       summarySeeds: seeds('summary', m),
+      requestIdPrefix: `${settings.runId}/l${iteration}/${split}/q${index}/round${m}`,
     });
     conversations.forEach((conversation, n) => {
       if (round.feedback) conversation.push(round.feedback[n]);

@@ -8,6 +8,7 @@ import { artifactPaths } from '../core/artifact-paths';
 import { mapBounded } from '../core/bounded';
 import { ConfigError, parseRunConfig, type RunConfig } from '../core/config';
 import type { DatasetSizes } from '../core/datasets';
+import { debateFanOut } from '../core/sizing';
 import { lightActivities, inferenceActivities, trainingActivities } from './activity-proxies';
 import { debate, type DebateSettings } from './debate';
 import { evaluate } from './evaluate';
@@ -48,6 +49,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   setHandler(progressQuery, () => progress);
 
   const light = lightActivities(config.queues);
+  const fanOut = config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, config.agents);
   const splits = await light.prepareTask({
     runId: config.runId,
     task: config.task.name,
@@ -61,7 +63,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
     progress.evaluationWorkflowId = workflowIds.evaluation(config.runId, iteration);
     const accuracy = await executeChild(evaluate, {
       workflowId: progress.evaluationWorkflowId,
-      args: [{ settings, iteration, agents, questions: splits.test, maxConcurrentDebates: config.maxConcurrentDebates }],
+      args: [{ settings, iteration, agents, questions: splits.test, maxConcurrentDebates: fanOut }],
     });
     progress.latestAccuracy = accuracy;
     return accuracy;
@@ -76,7 +78,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   progress.phase = 'debate';
   progress.questionsTotal = splits.train;
   const indices = Array.from({ length: splits.train }, (_, i) => i);
-  await mapBounded(indices, config.maxConcurrentDebates, async (index) => {
+  await mapBounded(indices, fanOut, async (index) => {
     await executeChild(debate, {
       workflowId: workflowIds.debate(config.runId, l, 'train', index),
       args: [{ settings, iteration: l, split: 'train', index, agents: state.agents }],

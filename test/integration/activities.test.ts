@@ -142,10 +142,11 @@ describe('finetune and publishAdapter', () => {
 });
 
 describe('debateRound', () => {
-  const round = (input: Omit<DebateRoundInput, 'baseModel' | 'sampling'>) =>
+  const round = (input: Omit<DebateRoundInput, 'baseModel' | 'sampling' | 'requestIdPrefix'>) =>
     env.run(createInferenceActivities(client, { adapterRoot: '/a', maxConcurrentCalls: 8 }).debateRound, {
       baseModel: 'sim-base',
       sampling: { temperature: 1, topP: 0.9, maxTokens: 256 },
+      requestIdPrefix: 'test/q1',
       ...input,
     }) as Promise<DebateRoundResult>;
   const x = { role: 'user' as const, content: 'What is the result of 12+3*4+5-6*7? Make sure to state your answer at the end of the response.' };

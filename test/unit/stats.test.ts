@@ -1,5 +1,4 @@
 import { accuracyWithStandardError, formatAccuracy } from '../../core/stats';
-import { mapBounded } from '../../core/bounded';
 
 describe('accuracy with standard error', () => {
   it('matches hand-computed values', () => {
@@ -13,20 +12,5 @@ describe('accuracy with standard error', () => {
   it('is zero with zero spread', () => {
     expect(accuracyWithStandardError([true, true]).standardError).toBe(0);
     expect(accuracyWithStandardError([]).total).toBe(0);
-  });
-});
-
-describe('bounded fan-out', () => {
-  it('never has more than the limit in flight and keeps item order', async () => {
-    let inFlight = 0;
-    let peak = 0;
-    const results = await mapBounded([5, 1, 4, 2, 3, 0, 6], 3, async (ms, i) => {
-      peak = Math.max(peak, ++inFlight);
-      await new Promise((r) => setTimeout(r, ms * 3));
-      inFlight--;
-      return i * 10;
-    });
-    expect(peak).toBe(3);
-    expect(results).toEqual([0, 10, 20, 30, 40, 50, 60]);
   });
 });

@@ -1,0 +1,166 @@
+/**
+ * One benchmark scenario, in a process of its own so its CPU time and peak memory are the
+ * worker's: one iteration of Algorithm 1 on the dev server against the simulator (run as a child
+ * process) at a given latency and capacity, then the same calls one at a time on a sample of the
+ * questions. Prints one JSON record on its last line.
+ *   node dist/bench/scenario.js '{"scenario":"c64","questions":500,"capacity":64,"latencyMs":200,"jitterMs":50,"sequentialSample":10}'
+ */
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createInterface } from 'node:readline';
+import { createDebateRoundActivity } from '../activities/debate-round';
+import { createChat } from '../activities/inference';
+import { generatedSplits } from '../core/tasks';
+import type { Conversation } from '../core/transcript';
+import { startDevServer } from '../workers/dev-server';
+import { workerSettingsFromEnv } from '../workers/settings';
+import { createWorkers, openAiClient } from '../workers/workers';
+import { multiagentFinetuning } from '../workflows';
+import { dependencyGaps, meanInFlight, percentile, type Call } from './call-metrics';
+
+export interface ScenarioSpec {
+  scenario: string;
+  questions: number;
+  /** C: calls the simulated engine processes at once; 0 = unlimited. */
+  capacity: number;
+  latencyMs: number;
+  jitterMs: number;
+  /** Questions debated one call at a time for the sequential reference (0: none). */
+  sequentialSample: number;
+}
+
+export interface ScenarioResult extends ScenarioSpec {
+  calls: number;
+  makespanS: number;
+  idealS: number;
+  makespanOverIdeal: number | null;
+  meanInFlight: number;
+  inFlightOverCapacity: number | null;
+  overheadP50Ms: number;
+  overheadP99Ms: number;
+  runHistoryBytes: number;
+  runHistoryEvents: number;
+  debateHistoryBytes: number;
+  workerCpuS: number;
+  peakRssMb: number;
+  sequentialS: number | null;
+  speedupVsSequential: number | null;
+}
+
+const N = 3;
+const ROUNDS = 2;
+/** Calls on one debate's critical path with summaries: round 1, then summary + answer per later round. */
+const CRITICAL_PATH_CALLS = 1 + 2 * (ROUNDS - 1);
+
+async function startSimulatorProcess(spec: ScenarioSpec): Promise<{ url: string; stop(): void }> {
+  const args = ['--port', '0', '--quiet', '--record-calls', '--latency-ms', String(spec.latencyMs), '--jitter-ms', String(spec.jitterMs), '--capacity', String(spec.capacity)];
+  const child = spawn(process.execPath, [path.join(__dirname, '..', 'simulator', 'main.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+  });
+  return { url: line.replace('simulator listening on ', '').trim(), stop: () => child.kill() };
+}
+
+async function sequentialSeconds(spec: ScenarioSpec, simulatorUrl: string): Promise<number | null> {
+  if (spec.sequentialSample === 0) return null;
+  // The authors' code: every call waits for the one before. A semaphore of 1 makes the same
+  // debate rounds issue their calls one at a time.
+  const { debateRound } = createDebateRoundActivity(createChat(openAiClient(`${simulatorUrl}/v1`, 'bench', 600_000), 1));
+  const questions = generatedSplits(0, spec.sequentialSample, 1).train;
+  const start = performance.now();
+  for (const [q, question] of questions.entries()) {
+    const conversations: Conversation[] = Array.from({ length: N }, () => [{ role: 'user', content: question.prompt }]);
+    for (let m = 1; m <= ROUNDS; m++) {
+      const round = await debateRound({
+        round: m,
+        conversations,
+        models: Array(N).fill('sim-base'),
+        baseModel: 'sim-base',
+        summarize: true,
+        sampling: { temperature: 1, topP: 0.9, maxTokens: 1024 },
+        replySeeds: [1, 2, 3].map((n) => q * 100 + m * 10 + n),
+        summarySeeds: [4, 5, 6].map((n) => q * 100 + m * 10 + n),
+        requestIdPrefix: `sequential/q${q}/round${m}`,
+      });
+      conversations.forEach((c, n) => {
+        if (round.feedback) c.push(round.feedback[n]);
+        c.push({ role: 'assistant', content: round.replies[n] });
+      });
+    }
+  }
+  return ((performance.now() - start) / 1000) * (spec.questions / spec.sequentialSample);
+}
+
+export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const simulator = await startSimulatorProcess(spec);
+  const server = await startDevServer();
+  const capacity = spec.capacity || 64;
+  const settings = workerSettingsFromEnv(
+    {},
+    { temporalAddress: server.address, inferenceUrl: `${simulator.url}/v1`, trainingUrl: `${simulator.url}/v1`, artifactRoot: mkdtempSync(path.join(os.tmpdir(), 'maft-bench-')), inferenceConcurrency: capacity, trainingPollMs: 50 },
+  );
+  const { workers, connection } = await createWorkers({ settings });
+  const running = workers.map((w) => w.run());
+  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
+  try {
+    const cpuBefore = process.cpuUsage();
+    const startedMs = performance.timeOrigin + performance.now();
+    await client.workflow.execute(multiagentFinetuning, {
+      taskQueue: settings.queues.workflow,
+      workflowId: `maft-${spec.scenario}`,
+      args: [{ config: { runId: spec.scenario, baseModel: 'sim-base', iterations: 1, evaluateBase: false, task: { trainSize: spec.questions, testSize: 1 }, inferenceCapacity: capacity } }],
+    });
+    const cpu = process.cpuUsage(cpuBefore);
+    const calls = ((await (await fetch(`${simulator.url}/admin/calls`)).json()) as { calls: Call[] }).calls.filter((c) => c.requestId?.includes('/train/'));
+    const lastFinish = Math.max(...calls.map((c) => c.finishedMs));
+    const firstStart = Math.min(...calls.map((c) => c.startedMs));
+    const makespanS = (lastFinish - startedMs) / 1000;
+    const idealS = Math.max(CRITICAL_PATH_CALLS * spec.latencyMs, spec.capacity ? (calls.length * spec.latencyMs) / spec.capacity : 0) / 1000;
+    const inFlight = meanInFlight(calls, firstStart, lastFinish);
+    const gaps = dependencyGaps(calls);
+    const runHistory = await client.workflow.getHandle(`maft-${spec.scenario}`).fetchHistory();
+    const debateHistory = await client.workflow.getHandle(`maft-${spec.scenario}-l1-train-q0`).fetchHistory();
+    const sequentialS = await sequentialSeconds(spec, simulator.url);
+    return {
+      ...spec,
+      calls: calls.length,
+      makespanS,
+      idealS,
+      makespanOverIdeal: idealS > 0 ? makespanS / idealS : null,
+      meanInFlight: inFlight,
+      inFlightOverCapacity: spec.capacity ? inFlight / spec.capacity : null,
+      overheadP50Ms: percentile(gaps, 50),
+      overheadP99Ms: percentile(gaps, 99),
+      runHistoryBytes: Buffer.byteLength(JSON.stringify(runHistory)),
+      runHistoryEvents: runHistory.events?.length ?? 0,
+      debateHistoryBytes: Buffer.byteLength(JSON.stringify(debateHistory)),
+      workerCpuS: (cpu.user + cpu.system) / 1e6,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      sequentialS,
+      speedupVsSequential: sequentialS === null ? null : sequentialS / makespanS,
+    };
+  } finally {
+    workers.forEach((w) => w.shutdown());
+    await Promise.allSettled(running);
+    await connection.close();
+    await client.connection.close();
+    await server.stop();
+    simulator.stop();
+  }
+}
+
+if (require.main === module) {
+  runScenario(JSON.parse(process.argv[2]) as ScenarioSpec).then(
+    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
+    (error: Error) => {
+      process.stderr.write(`${error.stack}\n`);
+      process.exit(1);
+    },
+  );
+}
