@@ -1,0 +1,63 @@
+"""python -m maft_runtime.trainer --host 127.0.0.1 --port 8200 --state-dir .maft/trainer [--slots 1]"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from .manager import JobManager, ServiceLocked
+from .service import create_app
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m maft_runtime.trainer", description="maft's finetuning service (OpenAI fine-tuning API subset)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8200)
+    parser.add_argument("--state-dir", type=Path, default=Path(".maft/trainer"), help="files, job records, events and checkpoints")
+    parser.add_argument("--slots", type=int, default=None, help="jobs that train at once (default: one per --devices entry, else 1)")
+    parser.add_argument("--devices", default=None,
+                        help="comma-separated CUDA device ids; each running job gets one as CUDA_VISIBLE_DEVICES (e.g. 0,1,2,3)")
+    parser.add_argument("--checkpoint-every-steps", type=int, default=20, help="optimizer steps between checkpoints")
+    parser.add_argument("--models-dir", type=Path, default=None, help="base models (default: $MAFT_MODELS_DIR)")
+    parser.add_argument("--adapter-root", type=Path, default=None, help="finetuned models (default: $MAFT_ADAPTER_ROOT)")
+    parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads in job processes")
+    parser.add_argument("--log-level", default="info")
+    args = parser.parse_args(argv)
+    args.devices = [d.strip() for d in args.devices.split(",") if d.strip()] if args.devices else []
+    if args.slots is None:
+        args.slots = len(args.devices) or 1
+    if args.slots < 1:
+        parser.error("--slots must be >= 1")
+    if args.devices and args.slots > len(args.devices):
+        parser.error("--slots may not exceed the number of --devices (one job per device)")
+    if args.checkpoint_every_steps < 1:
+        parser.error("--checkpoint-every-steps must be >= 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    manager = JobManager(
+        args.state_dir,
+        slots=args.slots,
+        checkpoint_every_steps=args.checkpoint_every_steps,
+        models_dir=args.models_dir,
+        adapter_root=args.adapter_root,
+        torch_threads=args.torch_threads,
+        devices=args.devices,
+    )
+    try:
+        manager.take_service_lock()
+    except ServiceLocked as error:
+        print(f"maft trainer: {error}", file=sys.stderr)
+        return 2
+    uvicorn.run(create_app(manager), host=args.host, port=args.port, log_level=args.log_level.lower())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
