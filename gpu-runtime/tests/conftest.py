@@ -9,7 +9,6 @@ Use `build_tiny_chat_model` directly for a model elsewhere or with other sizes.
 """
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +16,10 @@ from pathlib import Path
 import pytest
 
 GPU_RUNTIME = Path(__file__).resolve().parents[1]
-if str(GPU_RUNTIME) not in sys.path:
-    sys.path.insert(0, str(GPU_RUNTIME))
+# maft_runtime, and the suites' helper modules (trainer_helpers, serve_helpers) for tests that use both.
+for folder in (GPU_RUNTIME, GPU_RUNTIME / "tests" / "trainer", GPU_RUNTIME / "tests" / "serve"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
 
 CHATML_TEMPLATE = (
     "{% for message in messages %}"

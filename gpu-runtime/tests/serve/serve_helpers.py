@@ -3,81 +3,28 @@ with PEFT, and small HTTP helpers. (A module with its own name: both conftest fi
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
-import time
 import warnings
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-GPU_RUNTIME = Path(__file__).resolve().parents[2]
+from service_process import GPU_RUNTIME, ServiceProcess
+
 SMOLLM2 = "SmolLM2-135M-Instruct"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ServeProcess:
-    """`python -m maft_runtime.serve` in its own process group."""
+class ServeProcess(ServiceProcess):
+    """`python -m maft_runtime.serve` on `model`."""
 
     def __init__(self, model: str, log_file: Path, *, extra_args: list[str] | None = None, env: dict | None = None):
         self.model = model
-        self.log_file = log_file
-        self.extra_args = extra_args or []
-        self.env = dict(os.environ if env is None else env)
-        # PASSIVE: idle OpenMP threads sleep instead of spinning (matters on shared 2-core machines)
-        self.env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
-        self.proc: subprocess.Popen | None = None
-        self.port = 0
-        self.url = ""
-        self.client: httpx.Client | None = None
+        super().__init__("maft_runtime.serve", ["--model", model, "--log-level", "warning", *(extra_args or [])], log_file,
+                         env=env, client_timeout=120)
 
     def start(self, timeout: float = 90) -> "ServeProcess":
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        log = open(self.log_file, "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "maft_runtime.serve", "--host", "127.0.0.1", "--port", str(self.port),
-             "--model", self.model, "--log-level", "warning", *self.extra_args],
-            cwd=GPU_RUNTIME, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-        log.close()
-        self.client = httpx.Client(base_url=self.url, timeout=120)
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}: {self.log_tail()}")
-            try:
-                if self.client.get("/health").status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"server did not come up in {timeout}s: {self.log_tail()}")
-            time.sleep(0.1)
-
-    def log_tail(self) -> str:
-        return self.log_file.read_text(errors="replace")[-3000:] if self.log_file.exists() else ""
-
-    def stop(self) -> None:
-        if self.client:
-            self.client.close()
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
+        return super().start(timeout)
 
     # ---- API helpers -----------------------------------------------------------------------
 

@@ -53,7 +53,7 @@ def test_bad_requests_are_400_naming_the_field(trainer, tiny_model, change, para
     assert error["type"] == "invalid_request_error" and error["message"]
     assert set(error) == {"message", "type", "param", "code"}
     # nothing was created under that key
-    listed = trainer.client.get("/v1/fine_tuning/jobs", params={f"metadata[maft_job_key]": f"bad-{param}"}).json()
+    listed = trainer.client.get("/v1/fine_tuning/jobs", params={"metadata[maft_job_key]": f"bad-{param}"}).json()
     assert listed["data"] == []
 
 

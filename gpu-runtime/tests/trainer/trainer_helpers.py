@@ -8,86 +8,36 @@ from __future__ import annotations
 import io
 import json
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
-GPU_RUNTIME = Path(__file__).resolve().parents[2]
+from service_process import ServiceProcess
+
 TERMINAL = ("succeeded", "failed", "cancelled")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class TrainerService:
-    """`python -m maft_runtime.trainer` in its own process group; start, stop, SIGKILL, restart."""
+class TrainerService(ServiceProcess):
+    """`python -m maft_runtime.trainer`: start, stop, SIGKILL, restart (start again)."""
 
     def __init__(self, state_dir: Path, *, slots: int = 1, checkpoint_every: int = 20, step_delay: float = 0.0):
         self.state_dir = state_dir
-        self.slots = slots
-        self.checkpoint_every = checkpoint_every
-        self.env = dict(os.environ)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
         if step_delay:
-            self.env["MAFT_TRAINER_TEST_STEP_DELAY"] = str(step_delay)
-        self.proc: subprocess.Popen | None = None
-        self.port = 0
-        self.client: httpx.Client | None = None
-
-    def start(self) -> "TrainerService":
-        self.port = free_port()
-        self.state_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.state_dir / "service.log", "ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "maft_runtime.trainer", "--host", "127.0.0.1", "--port", str(self.port),
-             "--state-dir", str(self.state_dir), "--slots", str(self.slots),
-             "--checkpoint-every-steps", str(self.checkpoint_every), "--torch-threads", "1", "--log-level", "warning"],
-            cwd=GPU_RUNTIME, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            env["MAFT_TRAINER_TEST_STEP_DELAY"] = str(step_delay)
+        super().__init__(
+            "maft_runtime.trainer",
+            ["--state-dir", str(state_dir), "--slots", str(slots), "--checkpoint-every-steps", str(checkpoint_every),
+             "--torch-threads", "1", "--log-level", "warning"],
+            state_dir / "service.log",
+            env=env,
         )
-        log.close()
-        self.client = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=30)
-        deadline = time.monotonic() + 30
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"trainer exited with {self.proc.returncode}: {self.log_tail()}")
-            try:
-                if self.client.get("/health").status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"trainer did not come up: {self.log_tail()}")
-            time.sleep(0.1)
 
-    def log_tail(self) -> str:
-        path = self.state_dir / "service.log"
-        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
-
-    def stop(self) -> None:
-        if self.client:
-            self.client.close()
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-    def kill(self) -> None:
-        """SIGKILL to the service's whole process group (job processes have their own groups)."""
-        if self.client:
-            self.client.close()
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
+    def start(self, timeout: float = 30) -> "TrainerService":
+        return super().start(timeout)
 
     # ---- API helpers -----------------------------------------------------------------------
 
