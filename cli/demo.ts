@@ -8,7 +8,7 @@ import type { RunConfigInput } from '../core/config';
 import { multiagentFinetuning } from '../workflows';
 import { workflowIds } from '../workflows/ids';
 import { PROJECT_ROOT } from '../workers/dev-server';
-import { BACKEND_BASE_MODEL, startLocalStack, type Backend } from '../workers/local-stack';
+import { BACKEND_BASE_MODEL, CPU_SERVER_BATCH, startLocalStack, type Backend } from '../workers/local-stack';
 import { formatRunTable } from './run-table';
 import { watchRun } from './watch';
 
@@ -20,7 +20,7 @@ import { watchRun } from './watch';
 export function demoConfig(runId: string, seed: number, backend: Backend): RunConfigInput {
   const common = { runId, seed, baseModel: BACKEND_BASE_MODEL[backend], iterations: 2 };
   if (backend === 'simulator') return { ...common, task: { name: 'arithmetic', trainSize: 100, testSize: 100 } };
-  return { ...common, task: { name: 'arithmetic', trainSize: 8, testSize: 8 }, sampling: { maxTokens: 256 } };
+  return { ...common, task: { name: 'arithmetic', trainSize: 8, testSize: 8 }, sampling: { maxTokens: 256 }, inferenceCapacity: CPU_SERVER_BATCH };
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

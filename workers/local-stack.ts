@@ -35,7 +35,12 @@ export type Backend = 'simulator' | 'smollm2';
 /** The base model each backend serves. */
 export const BACKEND_BASE_MODEL: Record<Backend, string> = { simulator: 'sim-base', smollm2: SMOLLM2 };
 
+/** Sequences the CPU server batches at once, hence C for the SmolLM2 backend. */
+export const CPU_SERVER_BATCH = 8;
+
 interface ModelBackend {
+  /** C, when the backend bounds it. */
+  capacity?: number;
   inferenceUrl: string;
   trainingUrl: string;
   describe: string;
@@ -49,8 +54,11 @@ async function startBackend(options: LocalStackOptions, adapterRoot: string): Pr
       modelsDir: process.env.MAFT_MODELS_DIR ?? path.join(PROJECT_ROOT, '.maft', 'models'),
       adapterRoot,
       baseModel: SMOLLM2,
+      maxBatchSize: CPU_SERVER_BATCH,
     });
     return {
+      // The CPU server batches up to 8 sequences: more calls in flight would only queue there.
+      capacity: CPU_SERVER_BATCH,
       inferenceUrl: `${services.server.url}/v1`,
       trainingUrl: `${services.trainer.url}/v1`,
       describe: `${SMOLLM2} on CPU: inference server at ${services.server.url}/v1, trainer at ${services.trainer.url}/v1`,
@@ -91,6 +99,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     temporalAddress: server.address,
     inferenceUrl: backend.inferenceUrl,
     trainingUrl: backend.trainingUrl,
+    ...(backend.capacity ? { inferenceConcurrency: backend.capacity } : {}),
     artifactRoot,
     adapterRoot,
     trainingPollMs: 200,
