@@ -13,14 +13,24 @@ import { formatRunTable } from './run-table';
 import { watchRun } from './watch';
 
 /**
- * The demo's only departures from the schema's defaults (the paper's): two iterations, and a task
- * small enough for 2 CPU cores with the real model (replies capped at 256 tokens), or 100 + 100
- * questions with the simulator.
+ * The demo's departures from the schema's defaults (the paper's): two iterations, and a task small
+ * enough for 2 CPU cores. With SmolLM2-135M: 4 + 4 questions, replies capped at 96 tokens, and
+ * greedy decoding with w = 0. At the paper's temperature 1 this small model's copies almost never
+ * agree on an answer to this arithmetic, so D^G_n and D^C+_n come out empty and no agent would be
+ * finetuned; greedy copies agree, so every agent gets data (D^C-_n stays empty, hence w = 0) and
+ * the demo shows the whole loop: 2N training jobs per iteration, warm starts, published adapters.
+ * With the simulator: 100 + 100 questions and the paper's sampling.
  */
 export function demoConfig(runId: string, seed: number, backend: Backend): RunConfigInput {
   const common = { runId, seed, baseModel: BACKEND_BASE_MODEL[backend], iterations: 2 };
   if (backend === 'simulator') return { ...common, task: { name: 'arithmetic', trainSize: 100, testSize: 100 } };
-  return { ...common, task: { name: 'arithmetic', trainSize: 8, testSize: 8 }, sampling: { maxTokens: 256 }, inferenceCapacity: CPU_SERVER_BATCH };
+  return {
+    ...common,
+    task: { name: 'arithmetic', trainSize: 4, testSize: 4 },
+    sampling: { temperature: 0, maxTokens: 96 },
+    criticMix: 0,
+    inferenceCapacity: CPU_SERVER_BATCH,
+  };
 }
 
 const say = (line: string) => process.stdout.write(`${line}\n`);

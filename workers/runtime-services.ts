@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import * as path from 'node:path';
+import { ownChildProcess } from './child-processes';
 import { freePort, PROJECT_ROOT } from './dev-server';
 
 export const SMOLLM2 = 'SmolLM2-135M-Instruct';
@@ -25,7 +26,7 @@ export interface RuntimeServicesOptions {
 export interface RuntimeService {
   url: string;
   process: ChildProcess;
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  stop(): Promise<void>;
 }
 
 export interface RuntimeServices {
@@ -49,6 +50,7 @@ async function startService(name: string, module: string, args: string[], readyP
     stdio: ['ignore', log, log],
     detached: true, // its own process group: stop() ends the service and the job processes it started
   });
+  ownChildProcess(child, true);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 180_000;
@@ -65,15 +67,21 @@ async function startService(name: string, module: string, args: string[], readyP
   return {
     url,
     process: child,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null && child.pid) {
+    /** SIGTERM to the service's process group; SIGKILL if it has not exited 10 s later (a CPU
+     * server in the middle of a long generation does not stop sooner). */
+    async stop() {
+      const signalGroup = (signal: NodeJS.Signals) => {
+        if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
         try {
           process.kill(-child.pid, signal);
         } catch {
           // already gone
         }
-      }
+      };
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
       await exited;
+      clearTimeout(timer);
     },
   };
 }
