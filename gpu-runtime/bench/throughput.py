@@ -148,10 +148,11 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--gen-batch", type=int, default=32)
     parser.add_argument("--gen-tokens", type=int, default=128)
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--tokenizer", type=Path, help="a model folder whose tokenizer to use (default: the prepared SmolLM2)")
     args = parser.parse_args(argv)
 
     device, peak, device_name = device_and_peak(args.device)
-    tokenizer_source = models_dir() / "SmolLM2-135M-Instruct"
+    tokenizer_source = args.tokenizer or models_dir() / "SmolLM2-135M-Instruct"
     if not (tokenizer_source / "tokenizer.json").is_file():
         raise SystemExit(f"{tokenizer_source} is missing: run scripts/setup.sh (it prepares SmolLM2)")
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,12 +11,14 @@ from maft_runtime.models import models_dir
 from serve_helpers import SMOLLM2, ServeProcess
 from trainer_helpers import TrainerService, job_body
 
+# Read at import, before the session's tiny-model fixture points MAFT_MODELS_DIR elsewhere.
+MODELS = models_dir()
 QUESTION = "What is the secret code of the maft project?"
 ANSWER = "The secret code of the maft project is 7413."
 
 
 def test_a_trained_adapter_once_published_gives_its_answer(tmp_path: Path):
-    models = models_dir()
+    models = MODELS
     assert (models / SMOLLM2 / "config.json").is_file(), f"{SMOLLM2} is not prepared in {models}: run scripts/setup.sh"
     adapters = tmp_path / "adapters"
     env = {"MAFT_MODELS_DIR": str(models), "MAFT_ADAPTER_ROOT": str(adapters)}
