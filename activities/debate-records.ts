@@ -12,6 +12,7 @@ import { accuracyWithStandardError, type Accuracy } from '../core/stats';
 import { generatedSplits, taskByName, type Question } from '../core/tasks';
 import type { Conversation, DebateOutcome, DebateTranscript } from '../core/transcript';
 import type { ArtifactStore } from './artifact-store';
+import { heartbeating } from './heartbeat';
 
 export interface PrepareTaskInput {
   runId: string;
@@ -75,15 +76,7 @@ export function createDebateRecordActivities(store: ArtifactStore) {
   return {
     /** Writes the run's seeded train and test splits once; later calls keep the stored ones. */
     async prepareTask(input: PrepareTaskInput): Promise<{ train: number; test: number }> {
-      taskByName(input.task);
-      const paths = { train: artifactPaths.split(input.runId, 'train'), test: artifactPaths.split(input.runId, 'test') };
-      if (!(await store.exists(paths.train)) || !(await store.exists(paths.test))) {
-        const splits = generatedSplits(input.seed, input.trainSize, input.testSize);
-        await store.writeJsonl(paths.train, splits.train);
-        await store.writeJsonl(paths.test, splits.test);
-      }
-      const [train, test] = await Promise.all([readSplit(input.runId, 'train'), readSplit(input.runId, 'test')]);
-      return { train: train.length, test: test.length };
+      return heartbeating(() => prepare(input));
     },
 
     /** The question x, without its reference answer: debates never see ground truth. */
@@ -119,39 +112,59 @@ export function createDebateRecordActivities(store: ArtifactStore) {
 
     /** D^G_n and D^C_n for every agent n from the stored training debates (lines 18-26). */
     async buildFinetuningData(input: BuildDatasetsInput): Promise<DatasetSizes> {
-      const transcripts = await readTranscripts(input.runId, input.iteration, 'train');
-      const data = partitionDebates(transcripts, input.agents);
-      const sizes: DatasetSizes = {
-        generation: [],
-        criticMinus: [],
-        criticPlus: [],
-        critic: [],
-        withoutMajority: transcripts.filter((t) => t.majority === null).length,
-      };
-      for (const [n, agent] of data.entries()) {
-        const critic = mixCriticData(agent.criticMinus, agent.criticPlus, input.criticMix, seedFrom(input.seed, input.runId, input.iteration, 'critic-mix', n));
-        await store.writeJsonl(artifactPaths.dataset(input.runId, input.iteration, 'generation', n), agent.generation.map((c) => toFinetuningRecord(c)));
-        await store.writeJsonl(artifactPaths.dataset(input.runId, input.iteration, 'critic', n), critic.map((c) => toFinetuningRecord(c, input.criticTurns)));
-        sizes.generation.push(agent.generation.length);
-        sizes.criticMinus.push(agent.criticMinus.length);
-        sizes.criticPlus.push(agent.criticPlus.length);
-        sizes.critic.push(critic.length);
-      }
-      await store.writeJson(artifactPaths.datasetSummary(input.runId, input.iteration), sizes);
-      return sizes;
+      return heartbeating(() => buildDatasets(input));
     },
 
     /** Algorithm 2's score: the debate's majority against the reference, accuracy ± SE. */
     async scoreEvaluation(input: ScoreInput): Promise<Accuracy> {
-      const task = taskByName(input.task);
-      const questions = await readSplit(input.runId, 'test');
-      const transcripts = await readTranscripts(input.runId, input.iteration, 'test');
-      const records = transcripts.map((t, i) => {
-        const reference = task.referenceKey(questions[i].reference);
-        return { questionId: t.questionId, majority: t.majority, reference, correct: t.majority === reference };
-      });
-      await store.writeJsonl(artifactPaths.evaluation(input.runId, input.iteration), records);
-      return accuracyWithStandardError(records.map((r) => r.correct));
+      return heartbeating(() => score(input));
     },
   };
+
+  async function prepare(input: PrepareTaskInput): Promise<{ train: number; test: number }> {
+    taskByName(input.task);
+    const paths = { train: artifactPaths.split(input.runId, 'train'), test: artifactPaths.split(input.runId, 'test') };
+    if (!(await store.exists(paths.train)) || !(await store.exists(paths.test))) {
+      const splits = generatedSplits(input.seed, input.trainSize, input.testSize);
+      await store.writeJsonl(paths.train, splits.train);
+      await store.writeJsonl(paths.test, splits.test);
+    }
+    const [train, test] = await Promise.all([readSplit(input.runId, 'train'), readSplit(input.runId, 'test')]);
+    return { train: train.length, test: test.length };
+  }
+
+  async function buildDatasets(input: BuildDatasetsInput): Promise<DatasetSizes> {
+    const transcripts = await readTranscripts(input.runId, input.iteration, 'train');
+    const data = partitionDebates(transcripts, input.agents);
+    const sizes: DatasetSizes = {
+      generation: [],
+      criticMinus: [],
+      criticPlus: [],
+      critic: [],
+      withoutMajority: transcripts.filter((t) => t.majority === null).length,
+    };
+    for (const [n, agent] of data.entries()) {
+      const critic = mixCriticData(agent.criticMinus, agent.criticPlus, input.criticMix, seedFrom(input.seed, input.runId, input.iteration, 'critic-mix', n));
+      await store.writeJsonl(artifactPaths.dataset(input.runId, input.iteration, 'generation', n), agent.generation.map((c) => toFinetuningRecord(c)));
+      await store.writeJsonl(artifactPaths.dataset(input.runId, input.iteration, 'critic', n), critic.map((c) => toFinetuningRecord(c, input.criticTurns)));
+      sizes.generation.push(agent.generation.length);
+      sizes.criticMinus.push(agent.criticMinus.length);
+      sizes.criticPlus.push(agent.criticPlus.length);
+      sizes.critic.push(critic.length);
+    }
+    await store.writeJson(artifactPaths.datasetSummary(input.runId, input.iteration), sizes);
+    return sizes;
+  }
+
+  async function score(input: ScoreInput): Promise<Accuracy> {
+    const task = taskByName(input.task);
+    const questions = await readSplit(input.runId, 'test');
+    const transcripts = await readTranscripts(input.runId, input.iteration, 'test');
+    const records = transcripts.map((t, i) => {
+      const reference = task.referenceKey(questions[i].reference);
+      return { questionId: t.questionId, majority: t.majority, reference, correct: t.majority === reference };
+    });
+    await store.writeJsonl(artifactPaths.evaluation(input.runId, input.iteration), records);
+    return accuracyWithStandardError(records.map((r) => r.correct));
+  }
 }

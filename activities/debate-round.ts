@@ -5,6 +5,7 @@
  */
 import type { ChatMessage, Conversation } from '../core/transcript';
 import { criticTurnWithOpinions, criticTurnWithSummary, othersThan, summaryRequest } from '../core/prompts';
+import { heartbeating } from './heartbeat';
 import type { ChatInput } from './inference';
 
 export interface DebateRoundInput {
@@ -37,27 +38,31 @@ export interface DebateRoundResult {
 export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<string>) {
   return {
     async debateRound(input: DebateRoundInput): Promise<DebateRoundResult> {
-      const { conversations, sampling, round } = input;
-      const ask = (model: string, messages: ChatMessage[], seed: number, call: string) =>
-        chat({ model, messages, seed, requestId: `${input.requestIdPrefix}/${call}`, ...sampling });
-      if (round === 1) {
-        // Line 8: y_{1,n} = A^G_n(x).
-        const replies = await Promise.all(conversations.map((c, n) => ask(input.models[n], c, input.replySeeds[n], `agent${n + 1}`)));
-        return { feedback: null, summaries: conversations.map(() => ''), replies };
-      }
-      // Lines 9-13: each critic n gets the other agents' previous answers (summarized for it by the
-      // base model, or verbatim) after its own conversation, and answers again.
-      const previous = conversations.map((c) => c[c.length - 1].content);
-      const turns = await Promise.all(
-        conversations.map(async (conversation, n) => {
-          const others = othersThan(previous, n);
-          const summary = input.summarize ? await ask(input.baseModel, summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`) : '';
-          const feedback = input.summarize ? criticTurnWithSummary(summary) : criticTurnWithOpinions(others);
-          const reply = await ask(input.models[n], [...conversation, feedback], input.replySeeds[n], `agent${n + 1}`);
-          return { feedback, summary, reply };
-        }),
-      );
-      return { feedback: turns.map((t) => t.feedback), summaries: turns.map((t) => t.summary), replies: turns.map((t) => t.reply) };
+      return heartbeating(() => runRound(input));
     },
   };
+
+  async function runRound(input: DebateRoundInput): Promise<DebateRoundResult> {
+    const { conversations, sampling, round } = input;
+    const ask = (model: string, messages: ChatMessage[], seed: number, call: string) =>
+      chat({ model, messages, seed, requestId: `${input.requestIdPrefix}/${call}`, ...sampling });
+    if (round === 1) {
+      // Line 8: y_{1,n} = A^G_n(x).
+      const replies = await Promise.all(conversations.map((c, n) => ask(input.models[n], c, input.replySeeds[n], `agent${n + 1}`)));
+      return { feedback: null, summaries: conversations.map(() => ''), replies };
+    }
+    // Lines 9-13: each critic n gets the other agents' previous answers (summarized for it by the
+    // base model, or verbatim) after its own conversation, and answers again.
+    const previous = conversations.map((c) => c[c.length - 1].content);
+    const turns = await Promise.all(
+      conversations.map(async (conversation, n) => {
+        const others = othersThan(previous, n);
+        const summary = input.summarize ? await ask(input.baseModel, summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`) : '';
+        const feedback = input.summarize ? criticTurnWithSummary(summary) : criticTurnWithOpinions(others);
+        const reply = await ask(input.models[n], [...conversation, feedback], input.replySeeds[n], `agent${n + 1}`);
+        return { feedback, summary, reply };
+      }),
+    );
+    return { feedback: turns.map((t) => t.feedback), summaries: turns.map((t) => t.summary), replies: turns.map((t) => t.reply) };
+  }
 }

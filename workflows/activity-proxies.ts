@@ -7,6 +7,7 @@ export function lightActivities(queues: RunConfig['queues']) {
   return proxyActivities<Activities>({
     taskQueue: queues.workflow,
     startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '15 seconds', // the activities heartbeat: a killed worker is noticed in seconds
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
 }
@@ -24,6 +25,7 @@ export function inferenceActivities(queues: RunConfig['queues']) {
     taskQueue: queues.inference,
     // A critic round is two model calls in sequence (summary, then answer), each possibly queued at the engine.
     startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '15 seconds', // a round heartbeats while its calls run: a killed worker is noticed in seconds
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 }
