@@ -75,7 +75,6 @@ const assistantTexts = (messages: ChatMessage[]) => messages.filter((m) => m.rol
 describe('multiagentFinetuning on the dev server', () => {
   it('runs L=2 iterations and evaluates the base and each iteration', () => {
     expect(result.history.map((h) => h.iteration)).toEqual([1, 2]);
-    if (process.env.MAFT_TEST_VERBOSE) console.log(JSON.stringify(result, null, 1));
     expect(result.baseEvaluation?.total).toBe(10);
     for (const h of result.history) {
       expect(h.evaluation.total).toBe(10);
