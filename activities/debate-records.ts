@@ -5,14 +5,13 @@
  */
 import type { AgentTable } from '../core/agents';
 import { artifactPaths, type Split } from '../core/artifact-paths';
-import { mixCriticData, partitionDebates, toFinetuningRecord, type DatasetSizes } from '../core/datasets';
 import { majorityVote, tieBreakSeed } from '../core/majority';
-import { seedFrom } from '../core/random';
 import { accuracyWithStandardError, type Accuracy } from '../core/stats';
-import { generatedSplits, taskByName, type Question } from '../core/tasks';
+import { generatedSplits, taskByName } from '../core/tasks';
+import type { Rationalization } from '../core/star';
 import type { Conversation, DebateOutcome, DebateTranscript } from '../core/transcript';
-import type { ArtifactStore } from './artifact-store';
 import { heartbeating } from './heartbeat';
+import type { RunArtifacts } from './run-artifacts';
 
 export interface PrepareTaskInput {
   runId: string;
@@ -24,6 +23,7 @@ export interface PrepareTaskInput {
 
 export interface QuestionRef {
   runId: string;
+  iteration: number;
   split: Split;
   index: number;
 }
@@ -38,15 +38,7 @@ export interface RecordDebateInput {
   agents: AgentTable;
   conversations: Conversation[];
   summaries: string[][];
-}
-
-export interface BuildDatasetsInput {
-  runId: string;
-  iteration: number;
-  agents: number;
-  criticMix: number;
-  criticTurns: 'all' | 'final';
-  seed: number;
+  rationalization: Rationalization | null;
 }
 
 export interface ScoreInput {
@@ -55,23 +47,8 @@ export interface ScoreInput {
   task: string;
 }
 
-export function createDebateRecordActivities(store: ArtifactStore) {
-  const splitCache = new Map<string, Question[]>();
-
-  async function readSplit(runId: string, split: Split): Promise<Question[]> {
-    const path = artifactPaths.split(runId, split);
-    let questions = splitCache.get(path);
-    if (!questions) {
-      questions = await store.readJsonl<Question>(path);
-      splitCache.set(path, questions);
-    }
-    return questions;
-  }
-
-  async function readTranscripts(runId: string, iteration: number, split: Split): Promise<DebateTranscript[]> {
-    const questions = await readSplit(runId, split);
-    return Promise.all(questions.map((q) => store.readJson<DebateTranscript>(artifactPaths.debate(runId, iteration, split, q.id))));
-  }
+export function createDebateRecordActivities(artifacts: RunArtifacts) {
+  const { store, readSplit, readTranscripts } = artifacts;
 
   return {
     /** Writes the run's seeded train and test splits once; later calls keep the stored ones. */
@@ -79,12 +56,15 @@ export function createDebateRecordActivities(store: ArtifactStore) {
       return heartbeating(() => prepare(input));
     },
 
-    /** The question x, without its reference answer: debates never see ground truth. */
-    async loadQuestion(ref: QuestionRef): Promise<{ id: string; prompt: string }> {
+    /** The question x, without its reference answer (debates never see ground truth), and the
+     * outcome of its debate if an earlier attempt of this iteration already recorded one. */
+    async loadQuestion(ref: QuestionRef): Promise<{ id: string; prompt: string; recorded: DebateOutcome | null }> {
       const questions = await readSplit(ref.runId, ref.split);
       const question = questions[ref.index];
       if (!question) throw new Error(`${ref.split} split of run ${ref.runId} has no question ${ref.index}`);
-      return { id: question.id, prompt: question.prompt };
+      const path = artifactPaths.debate(ref.runId, ref.iteration, ref.split, question.id);
+      const recorded = (await store.exists(path)) ? outcomeOf(await store.readJson<DebateTranscript>(path)) : null;
+      return { id: question.id, prompt: question.prompt, recorded };
     },
 
     /** Parses every agent's answers, takes the majority ŷ (line 14) and stores the transcript. */
@@ -105,14 +85,10 @@ export function createDebateRecordActivities(store: ArtifactStore) {
         summaries: input.summaries,
         answers,
         majority,
+        rationalization: input.rationalization,
       };
       await store.writeJson(artifactPaths.debate(input.runId, input.iteration, input.split, input.questionId), transcript);
-      return { questionId: input.questionId, majority, answers };
-    },
-
-    /** D^G_n and D^C_n for every agent n from the stored training debates (lines 18-26). */
-    async buildFinetuningData(input: BuildDatasetsInput): Promise<DatasetSizes> {
-      return heartbeating(() => buildDatasets(input));
+      return outcomeOf(transcript);
     },
 
     /** Algorithm 2's score: the debate's majority against the reference, accuracy ± SE. */
@@ -133,29 +109,6 @@ export function createDebateRecordActivities(store: ArtifactStore) {
     return { train: train.length, test: test.length };
   }
 
-  async function buildDatasets(input: BuildDatasetsInput): Promise<DatasetSizes> {
-    const transcripts = await readTranscripts(input.runId, input.iteration, 'train');
-    const data = partitionDebates(transcripts, input.agents);
-    const sizes: DatasetSizes = {
-      generation: [],
-      criticMinus: [],
-      criticPlus: [],
-      critic: [],
-      withoutMajority: transcripts.filter((t) => t.majority === null).length,
-    };
-    for (const [n, agent] of data.entries()) {
-      const critic = mixCriticData(agent.criticMinus, agent.criticPlus, input.criticMix, seedFrom(input.seed, input.runId, input.iteration, 'critic-mix', n));
-      await store.writeJsonl(artifactPaths.dataset(input.runId, input.iteration, 'generation', n), agent.generation.map((c) => toFinetuningRecord(c)));
-      await store.writeJsonl(artifactPaths.dataset(input.runId, input.iteration, 'critic', n), critic.map((c) => toFinetuningRecord(c, input.criticTurns)));
-      sizes.generation.push(agent.generation.length);
-      sizes.criticMinus.push(agent.criticMinus.length);
-      sizes.criticPlus.push(agent.criticPlus.length);
-      sizes.critic.push(critic.length);
-    }
-    await store.writeJson(artifactPaths.datasetSummary(input.runId, input.iteration), sizes);
-    return sizes;
-  }
-
   async function score(input: ScoreInput): Promise<Accuracy> {
     const task = taskByName(input.task);
     const questions = await readSplit(input.runId, 'test');
@@ -167,4 +120,9 @@ export function createDebateRecordActivities(store: ArtifactStore) {
     await store.writeJsonl(artifactPaths.evaluation(input.runId, input.iteration), records);
     return accuracyWithStandardError(records.map((r) => r.correct));
   }
+}
+
+/** The small record a debate hands back to its parent (no text). */
+function outcomeOf(t: DebateTranscript): DebateOutcome {
+  return { questionId: t.questionId, majority: t.majority, answers: t.answers };
 }

@@ -4,7 +4,7 @@
  * for N (or 2N) model calls and the inference engine sees them together.
  */
 import type { ChatMessage, Conversation } from '../core/transcript';
-import { criticTurnWithOpinions, criticTurnWithSummary, othersThan, summaryRequest } from '../core/prompts';
+import { cooperativeTurn, criticTurnWithOpinions, criticTurnWithSummary, othersThan, summaryRequest } from '../core/prompts';
 import { heartbeating } from './heartbeat';
 import type { ChatInput } from './inference';
 
@@ -18,7 +18,11 @@ export interface DebateRoundInput {
   /** Writes the per-agent summaries of the others' answers (rounds >= 2, with summarization). */
   baseModel: string;
   summarize: boolean;
+  /** Appendix D: critics are asked to cooperate on one answer instead of debating. */
+  cooperative: boolean;
+  /** The run's sampling (summaries use it); each agent samples at its own temperature. */
   sampling: { temperature: number; topP: number; maxTokens: number };
+  temperatures: number[];
   /** Sampling seeds: replySeeds[n] for agent n's answer, summarySeeds[n] for the summary it receives. */
   replySeeds: number[];
   summarySeeds: number[];
@@ -44,11 +48,12 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
 
   async function runRound(input: DebateRoundInput): Promise<DebateRoundResult> {
     const { conversations, sampling, round } = input;
-    const ask = (model: string, messages: ChatMessage[], seed: number, call: string) =>
-      chat({ model, messages, seed, requestId: `${input.requestIdPrefix}/${call}`, ...sampling });
+    const ask = (model: string, messages: ChatMessage[], seed: number, call: string, temperature = sampling.temperature) =>
+      chat({ model, messages, seed, requestId: `${input.requestIdPrefix}/${call}`, ...sampling, temperature });
+    const answer = (n: number, messages: ChatMessage[]) => ask(input.models[n], messages, input.replySeeds[n], `agent${n + 1}`, input.temperatures[n]);
     if (round === 1) {
       // Line 8: y_{1,n} = A^G_n(x).
-      const replies = await Promise.all(conversations.map((c, n) => ask(input.models[n], c, input.replySeeds[n], `agent${n + 1}`)));
+      const replies = await Promise.all(conversations.map((c, n) => answer(n, c)));
       return { feedback: null, summaries: conversations.map(() => ''), replies };
     }
     // Lines 9-13: each critic n gets the other agents' previous answers (summarized for it by the
@@ -58,11 +63,17 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
       conversations.map(async (conversation, n) => {
         const others = othersThan(previous, n);
         const summary = input.summarize ? await ask(input.baseModel, summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`) : '';
-        const feedback = input.summarize ? criticTurnWithSummary(summary) : criticTurnWithOpinions(others);
-        const reply = await ask(input.models[n], [...conversation, feedback], input.replySeeds[n], `agent${n + 1}`);
+        const feedback = feedbackTurn(input, summary, others);
+        const reply = await answer(n, [...conversation, feedback]);
         return { feedback, summary, reply };
       }),
     );
     return { feedback: turns.map((t) => t.feedback), summaries: turns.map((t) => t.summary), replies: turns.map((t) => t.reply) };
   }
+}
+
+/** The user turn a critic receives: the others' answers or their summary, to weigh or to cooperate on. */
+function feedbackTurn(input: DebateRoundInput, summary: string, others: string[]): ChatMessage {
+  if (input.cooperative) return cooperativeTurn(input.summarize ? { summary } : { answers: others });
+  return input.summarize ? criticTurnWithSummary(summary) : criticTurnWithOpinions(others);
 }

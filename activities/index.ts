@@ -2,7 +2,9 @@
 import type OpenAI from 'openai';
 import type { ArtifactStore } from './artifact-store';
 import { createDebateRecordActivities } from './debate-records';
+import { createFinetuningDataActivities } from './finetuning-data';
 import { createInferenceActivities, type InferenceOptions } from './inference';
+import { createRunArtifacts } from './run-artifacts';
 import { createTrainingActivities, type TrainingOptions } from './training';
 
 export interface ActivityDependencies {
@@ -14,9 +16,11 @@ export interface ActivityDependencies {
 }
 
 export function createActivities(deps: ActivityDependencies) {
+  const artifacts = createRunArtifacts(deps.store);
   return {
-    ...createDebateRecordActivities(deps.store),
-    ...createInferenceActivities(deps.inference, deps.inferenceOptions),
+    ...createDebateRecordActivities(artifacts),
+    ...createFinetuningDataActivities(artifacts),
+    ...createInferenceActivities(deps.inference, deps.inferenceOptions, artifacts),
     ...createTrainingActivities(deps.training, deps.store, deps.trainingOptions),
   };
 }

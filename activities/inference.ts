@@ -8,6 +8,8 @@ import { Semaphore } from '../core/semaphore';
 import type { ChatMessage } from '../core/transcript';
 import { createDebateRoundActivity } from './debate-round';
 import { toActivityFailure } from './model-errors';
+import type { RunArtifacts } from './run-artifacts';
+import { createStarActivity } from './star';
 
 export interface ChatInput {
   model: string;
@@ -58,9 +60,11 @@ export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: 
   };
 }
 
-export function createInferenceActivities(client: OpenAI, options: InferenceOptions) {
+export function createInferenceActivities(client: OpenAI, options: InferenceOptions, artifacts: RunArtifacts) {
+  const chat = createChat(client, options.maxConcurrentCalls);
   return {
-    ...createDebateRoundActivity(createChat(client, options.maxConcurrentCalls)),
+    ...createDebateRoundActivity(chat),
+    ...createStarActivity(chat, artifacts),
 
     /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. */
     async publishAdapter(input: PublishAdapterInput): Promise<void> {

@@ -24,3 +24,12 @@ export function adapterName(runId: string, iteration: number, role: Role, n: num
 export function trainingJobKey(runId: string, iteration: number, role: Role, n: number): string {
   return `${runId}/l${iteration}/${role}/${n + 1}`;
 }
+
+/** The one model of a method that finetunes a single model for every agent (core/methods.ts 'shared'). */
+export function sharedAdapterName(runId: string, iteration: number): string {
+  return `${runId}-l${iteration}-shared`;
+}
+
+export function sharedTrainingJobKey(runId: string, iteration: number): string {
+  return `${runId}/l${iteration}/shared`;
+}

@@ -10,6 +10,8 @@ export const artifactPaths = {
   debates: (runId: string, iteration: number, split: Split) => `runs/${runId}/iteration-${iteration}/debates/${split}`,
   dataset: (runId: string, iteration: number, role: Role, n: number) =>
     `runs/${runId}/iteration-${iteration}/datasets/${role}-${n + 1}.jsonl`,
+  /** The one dataset of a method that finetunes a single model for every agent. */
+  sharedDataset: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/shared.jsonl`,
   datasetSummary: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/summary.json`,
   evaluation: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/evaluation.jsonl`,
 };

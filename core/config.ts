@@ -3,6 +3,7 @@
  * (arXiv 2501.05707, Section 4 and Appendix C) and the authors' released code, cited per field.
  */
 import { z } from 'zod';
+import { methodNames } from './method-names';
 
 const positiveInt = z.number().int().positive();
 
@@ -24,6 +25,8 @@ export const SamplingConfig = z
     maxTokens: positiveInt.default(1024),
   })
   .strict();
+
+const loraRank = z.union([z.literal(8), z.literal(16), z.literal(32), z.literal(64), z.literal(128), z.literal(256)]);
 
 const RoleTraining = (learningRate: number, epochs: number) =>
   z
@@ -47,7 +50,7 @@ export const TrainingConfig = z
     batchSize: positiveInt.default(1),
     lora: z
       .object({
-        rank: z.union([z.literal(8), z.literal(16), z.literal(32), z.literal(64), z.literal(128), z.literal(256)]).default(16),
+        rank: loraRank.default(16),
         alpha: z.number().positive().default(32),
         dropout: z.number().min(0).max(1).default(0.05),
       })
@@ -66,6 +69,20 @@ export const QueuesConfig = z
   })
   .strict();
 
+/** One agent's own recipe in a heterogeneous society; every field left out is the run's. */
+export const AgentRecipeConfig = z
+  .object({
+    /** The model agent n's generation and critic agents start from. */
+    baseModel: z.string().min(1).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    /** Agent n's own w. */
+    criticMix: z.number().min(0).max(1).optional(),
+    generation: z.object({ learningRate: z.number().positive(), epochs: positiveInt }).partial().strict().optional(),
+    critic: z.object({ learningRate: z.number().positive(), epochs: positiveInt }).partial().strict().optional(),
+    loraRank: loraRank.optional(),
+  })
+  .strict();
+
 export const RunConfig = z
   .object({
     /** Names the run: workflow ids, artifact paths and adapter names derive from it. */
@@ -76,6 +93,17 @@ export const RunConfig = z
     /** The model every agent starts from (Algorithm 1, lines 1-2); also writes the summaries. */
     baseModel: z.string().min(1),
     task: TaskConfig.default({}),
+    /**
+     * What the run does (docs/methods.md): the paper's method, 'multiagent-ft', or one of its
+     * baselines (Table 1), each a configuration of the same debate, dataset and training blocks.
+     */
+    method: z.enum(methodNames).default('multiagent-ft'),
+    /** Ablation "w/o critic" (Table 2): false trains no critic agents; generation agents answer every round. */
+    critics: z.boolean().default(true),
+    /** Appendix D: later rounds ask the agents to cooperate on one answer instead of debating. */
+    cooperative: z.boolean().default(false),
+    /** Appendix E.2: each agent's prompts name it ("You are agent n."). */
+    agentIds: z.boolean().default(false),
     /** N: the paper's society has 3 agents (Section 4). */
     agents: positiveInt.default(3),
     /** M: 2 rounds of debate (Section 4): round 1 generation, round 2 critics. */
@@ -98,8 +126,17 @@ export const RunConfig = z
     /** Bounded fan-out: at most this many question debates at once; default ceil(2C/N). */
     maxConcurrentDebates: positiveInt.optional(),
     queues: QueuesConfig.default({}),
+    /** A heterogeneous society: agent n's own base model and post-training recipe (one entry per agent). */
+    society: z.array(AgentRecipeConfig).optional(),
+    /** The experiment this run belongs to (set by the experiment workflow), for reports and search. */
+    experiment: z.string().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    if (config.society && config.society.length !== config.agents) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['society'], message: `has ${config.society.length} entries but agents is ${config.agents}` });
+    }
+  });
 
 export type RunConfigInput = z.input<typeof RunConfig>;
 export type RunConfig = z.output<typeof RunConfig>;

@@ -46,6 +46,10 @@ export interface DatasetSizes {
   critic: number[];
   /** Debates whose last round had no parseable answer, hence no ŷ. */
   withoutMajority: number;
+  /** Methods that finetune one model for every agent: the size of its pooled dataset. */
+  shared?: number;
+  /** STaR: examples that come from a hint rationalization. */
+  rationalized?: number;
 }
 
 const TOLERANCE = 1e-9;

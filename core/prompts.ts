@@ -43,3 +43,22 @@ export function criticTurnWithOpinions(otherAnswers: readonly string[]): ChatMes
 export function othersThan<T>(items: readonly T[], n: number): T[] {
   return items.filter((_, i) => i !== n);
 }
+
+/**
+ * Appendix D, cooperative mode: later rounds ask the agents to work as a team on one answer instead
+ * of weighing the others' answers as advice. `others` is the summary or the answers verbatim.
+ */
+export function cooperativeTurn(others: { summary: string } | { answers: readonly string[] }): ChatMessage {
+  const shared = 'summary' in others ? `Here is a summary of your teammates' solutions: ${others.summary}` : `These are your teammates' solutions: ${opinionBlocks(others.answers)}`;
+  return {
+    role: 'user',
+    content:
+      `You are solving this problem together with your teammates. ${shared}` +
+      '\n\n Combine the best of your teammates\' reasoning and yours into one solution the team agrees on. Make sure to state your answer at the end of the response.',
+  };
+}
+
+/** Appendix E.2: agent n's first prompt names it, so agents know they are distinct. */
+export function withAgentId(question: string, n: number): string {
+  return `You are agent ${n + 1}.\n\n${question}`;
+}

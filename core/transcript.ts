@@ -1,5 +1,6 @@
 /** What one question's debate leaves behind: each agent's whole conversation and the vote. */
 import type { AgentTable } from './agents';
+import type { Rationalization } from './star';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -24,6 +25,8 @@ export interface DebateTranscript {
   answers: Array<Array<string | null>>;
   /** ŷ: the majority over the last round's answers; null when no answer parsed. */
   majority: string | null;
+  /** STaR only: the hinted retry of a wrong round-1 answer (training split). */
+  rationalization?: Rationalization | null;
 }
 
 /** The small record a debate hands back to its parent workflow (no text). */

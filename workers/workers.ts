@@ -15,7 +15,7 @@ export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
 
 const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
   workflow: ['prepareTask', 'loadQuestion', 'recordDebate', 'buildFinetuningData', 'scoreEvaluation'],
-  inference: ['debateRound', 'publishAdapter'],
+  inference: ['debateRound', 'rationalize', 'publishAdapter'],
   training: ['finetune'],
 };
 

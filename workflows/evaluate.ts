@@ -15,6 +15,7 @@ export interface EvaluateInput {
   /** 0 evaluates the base agents; l evaluates the agents after finetuning iteration l. */
   iteration: number;
   agents: AgentTable;
+  rounds: number;
   questions: number;
   maxConcurrentDebates: number;
 }
@@ -30,7 +31,7 @@ export async function evaluate(input: EvaluateInput): Promise<Accuracy> {
   await mapBounded(indices, input.maxConcurrentDebates, async (index) => {
     await executeChild(debate, {
       workflowId: workflowIds.debate(settings.runId, iteration, 'test', index),
-      args: [{ settings, iteration, split: 'test', index, agents }],
+      args: [{ settings, iteration, split: 'test', index, rounds: input.rounds, agents }],
     });
     questionsDone++;
   });

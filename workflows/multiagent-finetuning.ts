@@ -1,14 +1,17 @@
 /**
- * Multiagent Finetuning, Algorithm 1 of arXiv 2501.05707. Each workflow run performs one
- * iteration l and continues as new for the next, so histories stay small however long the run.
+ * Multiagent Finetuning, Algorithm 1 of arXiv 2501.05707, and the paper's baselines as plans of the
+ * same blocks (core/methods.ts). Each workflow run performs one iteration l and continues as new for
+ * the next, so histories stay small however long the run; a resumed run starts from the input of its
+ * last execution and reuses the debates, datasets and training jobs that execution finished.
  */
 import { ApplicationFailure, continueAsNew, defineQuery, executeChild, setHandler } from '@temporalio/workflow';
-import { adapterName, initialAgents, trainingJobKey, type AgentTable, type Role } from '../core/agents';
-import { artifactPaths } from '../core/artifact-paths';
+import type { AgentTable } from '../core/agents';
 import { mapBounded } from '../core/bounded';
 import { ConfigError, parseRunConfig, type RunConfig } from '../core/config';
-import type { DatasetSizes } from '../core/datasets';
+import { methodPlan, type MethodPlan } from '../core/methods';
 import { debateFanOut } from '../core/sizing';
+import { agentRecipes, initialSociety } from '../core/society';
+import { trainingTargets } from '../core/training-targets';
 import { lightActivities, inferenceActivities, trainingActivities } from './activity-proxies';
 import { debate, type DebateSettings } from './debate';
 import { evaluate } from './evaluate';
@@ -28,17 +31,19 @@ function validConfig(input: MultiagentFinetuningInput): RunConfig {
 
 export async function multiagentFinetuning(input: MultiagentFinetuningInput): Promise<RunResult> {
   const config = validConfig(input);
-  const settings: DebateSettings = { ...pickDebateSettings(config), task: config.task.name };
-  // Lines 1-2: every agent starts as a copy of the base model.
-  const state: RunState = input.state ?? { iteration: 1, agents: initialAgents(config.baseModel, config.agents), baseEvaluation: null, history: [] };
+  const plan = methodPlan(config);
+  const settings = debateSettings(config, plan);
+  // Lines 1-2: every agent starts as a copy of the base model (its own, in a heterogeneous society).
+  const state: RunState = input.state ?? { iteration: 1, agents: initialSociety(config, plan), baseEvaluation: null, history: [] };
   const l = state.iteration;
+  const finetunes = plan.finetune !== 'none';
   const progress: Progress = {
     runId: config.runId,
     iteration: l,
-    iterations: config.iterations,
+    iterations: finetunes ? config.iterations : 0,
     phase: 'starting',
     questionsDone: 0,
-    questionsTotal: config.task.trainSize,
+    questionsTotal: 0,
     trainingDone: 0,
     trainingTotal: 0,
     latestAccuracy: state.history.at(-1)?.evaluation ?? state.baseEvaluation,
@@ -49,7 +54,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   setHandler(progressQuery, () => progress);
 
   const light = lightActivities(config.queues);
-  const fanOut = config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, config.agents);
+  const fanOut = config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, plan.agents);
   const splits = await light.prepareTask({
     runId: config.runId,
     task: config.task.name,
@@ -63,16 +68,18 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
     progress.evaluationWorkflowId = workflowIds.evaluation(config.runId, iteration);
     const accuracy = await executeChild(evaluate, {
       workflowId: progress.evaluationWorkflowId,
-      args: [{ settings, iteration, agents, questions: splits.test, maxConcurrentDebates: fanOut }],
+      args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questions: splits.test, maxConcurrentDebates: fanOut }],
     });
     progress.latestAccuracy = accuracy;
     return accuracy;
   };
 
-  // Algorithm 2 on the base agents, so every iteration has a reference point.
-  if (l === 1 && config.evaluateBase && state.baseEvaluation === null) {
+  // Algorithm 2 on the base agents, so every iteration has a reference point (and the whole result
+  // of a method that does not finetune).
+  if (l === 1 && (config.evaluateBase || !finetunes) && state.baseEvaluation === null) {
     state.baseEvaluation = progress.baseEvaluation = await runEvaluation(0, state.agents);
   }
+  if (!finetunes) return finish(config, state, progress);
 
   // Line 4: for l = 1..L (this run is iteration l). Lines 6-16: debate every training question x.
   progress.phase = 'debate';
@@ -81,7 +88,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   await mapBounded(indices, fanOut, async (index) => {
     await executeChild(debate, {
       workflowId: workflowIds.debate(config.runId, l, 'train', index),
-      args: [{ settings, iteration: l, split: 'train', index, agents: state.agents }],
+      args: [{ settings, iteration: l, split: 'train', index, rounds: plan.trainingRounds, agents: state.agents }],
     });
     progress.questionsDone++;
   });
@@ -91,79 +98,63 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   const datasets = await light.buildFinetuningData({
     runId: config.runId,
     iteration: l,
-    agents: config.agents,
-    criticMix: config.criticMix,
+    task: config.task.name,
+    agents: plan.agents,
+    plan,
+    criticMix: agentRecipes(config, plan.agents).map((r) => r.criticMix),
     criticTurns: config.training.criticTurns,
     seed: config.seed,
   });
 
-  // Lines 27-28: finetune the 2N agents in parallel, each from its iteration l-1 model (warm start).
+  // Lines 27-28: finetune the agents in parallel, each from its iteration l-1 model (warm start).
   progress.phase = 'finetune';
-  const { agents, skipped } = await finetuneSociety(config, l, state.agents, datasets, progress);
+  const { targets, skipped } = trainingTargets(config, plan, l, state.agents, datasets);
+  const agents: AgentTable = { generation: [...state.agents.generation], critic: [...state.agents.critic] };
+  const { finetune } = trainingActivities(config.queues);
+  const { publishAdapter } = inferenceActivities(config.queues);
+  progress.trainingTotal = targets.length;
+  await Promise.all(
+    targets.map(async (t) => {
+      const { jobKey, model, trainingFile, suffix, epochs, learningRate, lora } = t;
+      const { batchSize, method } = config.training;
+      const result = await finetune({ jobKey, model, trainingFile, suffix, epochs, learningRate, lora, batchSize, method });
+      await publishAdapter({ name: result.fineTunedModel });
+      for (const { role, n } of t.slots) agents[role][n] = result.fineTunedModel;
+      progress.trainingDone++;
+    }),
+  );
 
   // Lines 30-31: the finetuned agents are the society of the next iteration; evaluate them.
   const evaluation = await runEvaluation(l, agents);
-  const history = [...state.history, { iteration: l, datasets, agents, skipped, evaluation }];
+  state.history = [...state.history, { iteration: l, datasets, agents, skipped, evaluation }];
+  state.agents = agents;
 
   if (l < config.iterations) {
-    await continueAsNew<typeof multiagentFinetuning>({
-      config,
-      state: { iteration: l + 1, agents, baseEvaluation: state.baseEvaluation, history },
-    });
+    await continueAsNew<typeof multiagentFinetuning>({ config, state: { ...state, iteration: l + 1 } });
   }
+  return finish(config, state, progress);
+}
+
+function finish(config: RunConfig, state: RunState, progress: Progress): RunResult {
   progress.phase = 'done';
-  progress.history = history;
-  return { runId: config.runId, config, agents, baseEvaluation: state.baseEvaluation, history };
+  progress.history = state.history;
+  return { runId: config.runId, config, agents: state.agents, baseEvaluation: state.baseEvaluation, history: state.history };
 }
 
-function pickDebateSettings(config: RunConfig): Omit<DebateSettings, 'task'> {
-  const { runId, seed, baseModel, rounds, summarize, sampling, queues } = config;
-  return { runId, seed, baseModel, rounds, summarize, sampling, queues };
-}
-
-/** Trains every agent whose dataset is not empty and publishes its adapter; the rest keep their model. */
-async function finetuneSociety(
-  config: RunConfig,
-  l: number,
-  current: AgentTable,
-  datasets: DatasetSizes,
-  progress: Progress,
-): Promise<{ agents: AgentTable; skipped: string[] }> {
-  const { finetune } = trainingActivities(config.queues);
-  const { publishAdapter } = inferenceActivities(config.queues);
-  const roles: Role[] = config.rounds >= 2 ? ['generation', 'critic'] : ['generation'];
-  const next: AgentTable = { generation: [...current.generation], critic: [...current.critic] };
-  const skipped: string[] = [];
-  const jobs: Array<Promise<void>> = [];
-
-  for (const role of roles) {
-    for (let n = 0; n < config.agents; n++) {
-      if (datasets[role][n] === 0) {
-        skipped.push(`${role} ${n + 1}`); // an empty dataset: the agent keeps its weights
-        continue;
-      }
-      const hyper = config.training[role];
-      jobs.push(
-        (async () => {
-          const result = await finetune({
-            jobKey: trainingJobKey(config.runId, l, role, n),
-            model: current[role][n],
-            trainingFile: artifactPaths.dataset(config.runId, l, role, n),
-            suffix: adapterName(config.runId, l, role, n),
-            epochs: hyper.epochs,
-            learningRate: hyper.learningRate,
-            batchSize: config.training.batchSize,
-            method: config.training.method,
-            lora: config.training.lora,
-          });
-          await publishAdapter({ name: result.fineTunedModel });
-          next[role][n] = result.fineTunedModel;
-          progress.trainingDone++;
-        })(),
-      );
-    }
-  }
-  progress.trainingTotal = jobs.length;
-  await Promise.all(jobs);
-  return { agents: next, skipped };
+function debateSettings(config: RunConfig, plan: MethodPlan): DebateSettings {
+  const { runId, seed, baseModel, summarize, sampling, queues, cooperative, agentIds } = config;
+  return {
+    runId,
+    seed,
+    baseModel,
+    summarize,
+    sampling,
+    queues,
+    cooperative,
+    agentIds,
+    task: config.task.name,
+    temperatures: agentRecipes(config, plan.agents).map((r) => r.sampling.temperature),
+    critics: plan.critics,
+    star: plan.data === 'star',
+  };
 }

@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import OpenAI from 'openai';
 import { ArtifactStore } from '../../activities/artifact-store';
 import type { DebateRoundInput, DebateRoundResult } from '../../activities/debate-round';
-import { criticTurnWithOpinions, criticTurnWithSummary } from '../../core/prompts';
+import { cooperativeTurn, criticTurnWithOpinions, criticTurnWithSummary } from '../../core/prompts';
 import { createChat, createInferenceActivities, type ChatInput } from '../../activities/inference';
+import { createRunArtifacts } from '../../activities/run-artifacts';
 import { createTrainingActivities, type FinetuneInput, type FinetuneResult } from '../../activities/training';
 import { startSimulator, type Simulator } from '../../simulator/server';
 import { openAiClient } from '../../workers/workers';
@@ -20,6 +21,7 @@ import { openAiClient } from '../../workers/workers';
 let sim: Simulator;
 let client: OpenAI;
 let store: ArtifactStore;
+const artifacts = () => createRunArtifacts(store);
 const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
 
 beforeAll(async () => {
@@ -125,7 +127,7 @@ describe('finetune and publishAdapter', () => {
   });
 
   it('publishes the adapter so the server serves it, and publishing twice is fine', async () => {
-    const act = { ...createInferenceActivities(client, { adapterRoot: '/adapters', maxConcurrentCalls: 8 }), chat: createChat(client, 8) };
+    const act = { ...createInferenceActivities(client, { adapterRoot: '/adapters', maxConcurrentCalls: 8 }, artifacts()), chat: createChat(client, 8) };
     const { fineTunedModel } = (await env.run(training().finetune, input('t/l1/critic/1'))) as FinetuneResult;
     const before = await failure(env.run(act.chat, { ...chatInput, model: fineTunedModel }));
     expect(before.message).toContain('404');
@@ -142,11 +144,15 @@ describe('finetune and publishAdapter', () => {
 });
 
 describe('debateRound', () => {
-  const round = (input: Omit<DebateRoundInput, 'baseModel' | 'sampling' | 'requestIdPrefix'>) =>
-    env.run(createInferenceActivities(client, { adapterRoot: '/a', maxConcurrentCalls: 8 }).debateRound, {
+  type RoundInput = Omit<DebateRoundInput, 'baseModel' | 'sampling' | 'requestIdPrefix' | 'cooperative' | 'temperatures'> &
+    Partial<Pick<DebateRoundInput, 'cooperative' | 'temperatures'>>;
+  const round = (input: RoundInput) =>
+    env.run(createInferenceActivities(client, { adapterRoot: '/a', maxConcurrentCalls: 8 }, artifacts()).debateRound, {
       baseModel: 'sim-base',
       sampling: { temperature: 1, topP: 0.9, maxTokens: 256 },
       requestIdPrefix: 'test/q1',
+      cooperative: false,
+      temperatures: input.conversations.map(() => 1),
       ...input,
     }) as Promise<DebateRoundResult>;
   const x = { role: 'user' as const, content: 'What is the result of 12+3*4+5-6*7? Make sure to state your answer at the end of the response.' };
@@ -174,5 +180,23 @@ describe('debateRound', () => {
     const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base'], summarize: false, replySeeds: [4, 5], summarySeeds: [7, 8] });
     expect(result.feedback!.map((f) => f.content)).toEqual([criticTurnWithOpinions(['The answer is 2.']).content, criticTurnWithOpinions(['The answer is 1.']).content]);
     expect(result.summaries).toEqual(['', '']);
+  });
+
+  it('cooperative mode (appendix D) asks each critic to build one answer with its teammates', async () => {
+    const conversations = ['The answer is 1.', 'The answer is 2.'].map((y) => [x, { role: 'assistant' as const, content: y }]);
+    const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base'], summarize: false, cooperative: true, replySeeds: [4, 5], summarySeeds: [7, 8] });
+    expect(result.feedback!.map((f) => f.content)).toEqual([
+      cooperativeTurn({ answers: ['The answer is 2.'] }).content,
+      cooperativeTurn({ answers: ['The answer is 1.'] }).content,
+    ]);
+  });
+
+  it('each agent samples at its own temperature: at 0 different seeds give one greedy answer', async () => {
+    const agents = Array(4).fill('sim-base');
+    const greedy = await round({ round: 1, conversations: agents.map(() => [x]), models: agents, summarize: true, temperatures: [0, 0, 0, 0], replySeeds: [1, 2, 3, 4], summarySeeds: [0, 0, 0, 0] });
+    expect(new Set(greedy.replies).size).toBe(1);
+    const mixed = await round({ round: 1, conversations: agents.map(() => [x]), models: agents, summarize: true, temperatures: [0, 0, 1, 1], replySeeds: [1, 2, 3, 4], summarySeeds: [0, 0, 0, 0] });
+    expect(mixed.replies[0]).toBe(greedy.replies[0]);
+    expect(mixed.replies[1]).toBe(greedy.replies[0]);
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * STaR's rationalization step: a wrong round-1 answer on the training split is retried with the
+ * reference as a hint (core/star.ts). Runs on the inference queue; reads ground truth from the
+ * stored split itself, so the reference never enters a workflow history.
+ */
+import type { Split } from '../core/artifact-paths';
+import { hintedQuestion, type Rationalization } from '../core/star';
+import { taskByName } from '../core/tasks';
+import { heartbeating } from './heartbeat';
+import type { ChatInput } from './inference';
+import type { RunArtifacts } from './run-artifacts';
+
+export interface RationalizeInput {
+  runId: string;
+  task: string;
+  split: Split;
+  index: number;
+  /** The agent's model and its round-1 answer y_1. */
+  model: string;
+  answer: string;
+  sampling: { temperature: number; topP: number; maxTokens: number };
+  seed: number;
+  requestId: string;
+}
+
+export function createStarActivity(chat: (input: ChatInput) => Promise<string>, { readSplit }: RunArtifacts) {
+  async function rationalize(input: RationalizeInput): Promise<Rationalization | null> {
+    const task = taskByName(input.task);
+    const question = (await readSplit(input.runId, input.split))[input.index];
+    const reference = task.referenceKey(question.reference);
+    if (task.answerKey(input.answer) === reference) return null; // correct: nothing to rationalize
+    const messages = hintedQuestion(question.prompt, question.reference);
+    const reply = await chat({ model: input.model, messages, seed: input.seed, requestId: input.requestId, ...input.sampling });
+    return { prompt: messages[0].content, reply, correct: task.answerKey(reply) === reference };
+  }
+
+  return {
+    /** STaR: the hinted retry of a wrong answer, or null when the answer was right. */
+    async rationalize(input: RationalizeInput): Promise<Rationalization | null> {
+      return heartbeating(() => rationalize(input));
+    },
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * The society's agents and their recipes. In the paper every agent is a copy of one base model with
+ * one post-training recipe; a heterogeneous society gives agent n its own base model, sampling
+ * temperature, w and training hyperparameters (config `society`), so one can ask whether model family
+ * or post-training recipe drives divergence.
+ */
+import type { AgentTable } from './agents';
+import type { RunConfig } from './config';
+import type { MethodPlan } from './methods';
+
+export interface AgentRecipe {
+  baseModel: string;
+  sampling: RunConfig['sampling'];
+  criticMix: number;
+  generation: { learningRate: number; epochs: number };
+  critic: { learningRate: number; epochs: number };
+  lora: RunConfig['training']['lora'];
+}
+
+/** Agent n's recipe: its own entry of `society` over the run's settings. */
+export function agentRecipes(config: RunConfig, agents: number): AgentRecipe[] {
+  return Array.from({ length: agents }, (_, n) => {
+    const own = config.society?.[n] ?? {};
+    return {
+      baseModel: own.baseModel ?? config.baseModel,
+      sampling: { ...config.sampling, temperature: own.temperature ?? config.sampling.temperature },
+      criticMix: own.criticMix ?? config.criticMix,
+      generation: { ...config.training.generation, ...own.generation },
+      critic: { ...config.training.critic, ...own.critic },
+      lora: { ...config.training.lora, rank: own.loraRank ?? config.training.lora.rank },
+    };
+  });
+}
+
+/** Algorithm 1, lines 1-2: A^G_n and A^C_n start as copies of agent n's base model. */
+export function initialSociety(config: RunConfig, plan: MethodPlan): AgentTable {
+  const models = agentRecipes(config, plan.agents).map((r) => r.baseModel);
+  return { generation: [...models], critic: [...models] };
+}
+
+/** The models answering round m: generation agents in round 1; critic agents after, or the
+ * generation agents again when the society has no separate critics. */
+export function roundModels(agents: AgentTable, round: number, critics: boolean): string[] {
+  return round === 1 || !critics ? agents.generation : agents.critic;
+}
