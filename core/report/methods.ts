@@ -15,7 +15,7 @@ export const TABLE1_METHODS = [
   'Multiagent FT',
 ] as const;
 
-/** Table 2: the method and its ablations (Section 4.2 and the appendix's variants). */
+/** Table 2: the method, its ablations and variants. */
 export const TABLE2_METHODS = [
   'Multiagent FT',
   'Multiagent FT (w/o summary)',
@@ -39,17 +39,17 @@ export function orderLabels(labels: Iterable<string>, known: readonly string[]):
   return [...new Set(labels)].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
 }
 
-/** Table 2's rows among the methods present: every known ablation, and every label neither table knows. */
-export function isTable2Method(method: string): boolean {
-  return (TABLE2_METHODS as readonly string[]).includes(method) || !(TABLE1_METHODS as readonly string[]).includes(method);
+/** Whether a method is a row of Table 1. */
+export function isTable1Method(method: string): boolean {
+  return (TABLE1_METHODS as readonly string[]).includes(method);
 }
 
-/** Whether a method appears only in Table 2 (a known or unknown ablation, not a Table 1 row). */
-export function isAblationOnly(method: string): boolean {
-  return !(TABLE1_METHODS as readonly string[]).includes(method);
+/** Table 2's rows: every known ablation, and every label neither table knows. */
+export function isTable2Method(method: string): boolean {
+  return (TABLE2_METHODS as readonly string[]).includes(method) || !isTable1Method(method);
 }
 
 /** Every method present, in report order: Table 1's, then Table 2's, then unknown labels. */
 export function orderMethods(methods: Iterable<string>): string[] {
-  return orderLabels(methods, [...TABLE1_METHODS, ...TABLE2_METHODS.filter((m) => !(TABLE1_METHODS as readonly string[]).includes(m))]);
+  return orderLabels(methods, [...TABLE1_METHODS, ...TABLE2_METHODS.filter((m) => !isTable1Method(m))]);
 }

@@ -3,7 +3,7 @@
  * SVG documents. activities/report.ts writes them, the PNGs and records.jsonl to disk.
  */
 import { groupRuns, type MethodRuns } from './aggregate';
-import { isAblationOnly, isTable2Method, orderLabels, TABLE1_METHODS, TABLE2_METHODS } from './methods';
+import { isTable1Method, isTable2Method, orderLabels, TABLE1_METHODS, TABLE2_METHODS } from './methods';
 import { reportPlots, type PlotSpec } from './plots';
 import type { EvaluationRecord } from './records';
 import { lineChartSvg } from './svg-chart';
@@ -32,14 +32,14 @@ function seedsSentence(groups: readonly MethodRuns[]): string {
 
 function table1Section(groups: readonly MethodRuns[]): string[] {
   const present = groups.map((g) => g.method);
-  const methods = orderLabels(present.filter((m) => (TABLE1_METHODS as readonly string[]).includes(m)), TABLE1_METHODS);
+  const methods = orderLabels(present.filter(isTable1Method), TABLE1_METHODS);
   const body = methods.length === 0 ? ['No run of a Table 1 method.'] : [methodsByTaskTable(groups, methods)];
   return ['## Table 1: methods', '', ...body, ''];
 }
 
 function table2Section(groups: readonly MethodRuns[]): string[] {
   const present = groups.map((g) => g.method);
-  if (!present.some(isAblationOnly)) return ['## Table 2: ablations', '', 'No ablation run in this experiment.', ''];
+  if (present.every(isTable1Method)) return ['## Table 2: ablations', '', 'No ablation run in this experiment.', ''];
   const methods = orderLabels(present.filter(isTable2Method), TABLE2_METHODS);
   return ['## Table 2: ablations', '', methodsByTaskTable(groups, methods), ''];
 }
