@@ -15,7 +15,8 @@ export class ArtifactStore {
     return full;
   }
 
-  async writeText(relative: string, text: string): Promise<string> {
+  /** Writes text (or bytes, e.g. a PNG) atomically. */
+  async writeText(relative: string, text: string | Uint8Array): Promise<string> {
     const full = this.absolute(relative);
     await fs.mkdir(path.dirname(full), { recursive: true });
     const temporary = `${full}.${process.pid}.${Date.now()}.tmp`;

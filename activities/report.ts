@@ -1,0 +1,54 @@
+/**
+ * Writes an experiment report into a folder: report.md, records.jsonl (the raw records, one per
+ * line) and every plot as SVG and as PNG. The PNGs are rendered from the SVGs by resvg
+ * (@resvg/resvg-js, prebuilt native binaries from npm) with the DejaVu Sans font files of the
+ * dejavu-fonts-ttf package and system fonts off, so text renders the same on any machine.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { validateRecords } from '../core/report/record-schema';
+import type { EvaluationRecord } from '../core/report/records';
+import { buildReport } from '../core/report/report';
+import { FONT_FAMILY } from '../core/report/svg-chart';
+import { ArtifactStore } from './artifact-store';
+
+/** PNGs are rendered at twice the SVG's size. */
+export const PNG_SCALE = 2;
+
+const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((file) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`));
+
+export function svgToPng(svg: string): Buffer {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: PNG_SCALE },
+    font: { fontFiles: FONT_FILES, loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
+  });
+  return resvg.render().asPng();
+}
+
+export interface ReportInput {
+  title: string;
+  records: readonly EvaluationRecord[];
+  /** The report folder; created if missing. Its plots/ subfolder is replaced. */
+  outDir: string;
+}
+
+/** Returns report.md's text and the written files, relative to outDir. */
+export async function writeReport({ title, records, outDir }: ReportInput): Promise<{ markdown: string; files: string[] }> {
+  const report = buildReport(title, validateRecords(records));
+  const store = new ArtifactStore(outDir);
+  await fs.rm(path.join(outDir, 'plots'), { recursive: true, force: true });
+  const files: string[] = [];
+  const write = async (relative: string, content: string | Uint8Array) => {
+    await store.writeText(relative, content);
+    files.push(relative);
+  };
+  await write('report.md', report.markdown);
+  await store.writeJsonl('records.jsonl', records);
+  files.push('records.jsonl');
+  for (const plot of report.plots) {
+    await write(`${plot.path}.svg`, plot.svg);
+    await write(`${plot.path}.png`, svgToPng(plot.svg));
+  }
+  return { markdown: report.markdown, files };
+}

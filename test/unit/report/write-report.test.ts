@@ -1,0 +1,120 @@
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { PNG } from 'pngjs';
+import { PNG_SCALE, svgToPng, writeReport } from '../../../activities/report';
+import { parseRecordsJsonl } from '../../../core/report/record-schema';
+import { CHART_LAYOUT } from '../../../core/report/svg-chart';
+import { diversity, record } from './fixtures';
+import { checkPng, crc32 } from './png-check';
+
+/** Two methods, two seeds, iterations 0..2; consensus and NLL measured, the other metrics not. */
+const records = ['Multiagent FT', 'Single-agent FT'].flatMap((method, m) =>
+  [0, 1].flatMap((seed) =>
+    [0, 1, 2].map((iteration) =>
+      record({
+        runId: `${m}-${seed}`,
+        method,
+        seed,
+        iteration,
+        accuracy: 0.5 + (m === 0 ? 0.1 : 0.03) * iteration + 0.02 * seed,
+        diversity: diversity({
+          consensus: 0.6 + (m === 0 ? 0.02 : 0.1) * iteration,
+          negativeLogLikelihood: 2 - 0.1 * iteration + 0.05 * seed,
+          unavailable: { embeddingDissimilarity: 'no embedding model', klDivergence: 'no logprobs' },
+        }),
+      }),
+    ),
+  ),
+);
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
+
+function pixel(image: PNG, x: number, y: number): [number, number, number] {
+  const i = (Math.round(y) * image.width + Math.round(x)) * 4;
+  return [image.data[i], image.data[i + 1], image.data[i + 2]];
+}
+
+function darkPixels(image: PNG, yFrom: number, yTo: number): number {
+  let dark = 0;
+  for (let y = yFrom; y < yTo; y++) for (let x = 0; x < image.width; x++) if (pixel(image, x, y).every((c) => c < 100)) dark++;
+  return dark;
+}
+
+describe('writeReport', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await fs.mkdtemp(path.join(os.tmpdir(), 'maft-report-'));
+  });
+  afterAll(() => fs.rm(outDir, { recursive: true, force: true }));
+
+  it('writes report.md, records.jsonl and an SVG and a PNG per plot', async () => {
+    const { markdown, files } = await writeReport({ title: 'Test report', records, outDir });
+    const panel = 'plots/arithmetic--model-a';
+    const plots = ['accuracy', 'diversity', 'negative-log-likelihood'].flatMap((p) => [`${panel}--${p}.svg`, `${panel}--${p}.png`]);
+    expect(files).toEqual(['report.md', 'records.jsonl', ...plots]);
+    expect((await listFiles(outDir)).sort()).toEqual([...files].sort());
+    expect(await fs.readFile(path.join(outDir, 'report.md'), 'utf8')).toBe(markdown);
+    expect(markdown).toContain(`![Accuracy on arithmetic (model-a)](${panel}--accuracy.png)`);
+    const jsonl = path.join(outDir, 'records.jsonl');
+    expect(parseRecordsJsonl(await fs.readFile(jsonl, 'utf8'), jsonl)).toEqual(records);
+  });
+
+  it('writes valid, non-blank PNGs with rendered text and points where the SVG puts them', async () => {
+    const { files } = await writeReport({ title: 'Test report', records, outDir });
+    for (const file of files.filter((f) => f.endsWith('.png'))) {
+      const bytes = await fs.readFile(path.join(outDir, file));
+      const structure = checkPng(bytes);
+      expect([structure.width, structure.height]).toEqual([CHART_LAYOUT.width * PNG_SCALE, CHART_LAYOUT.height * PNG_SCALE]);
+      const image = PNG.sync.read(bytes);
+      expect([image.width, image.height]).toEqual([structure.width, structure.height]);
+      // not blank: many non-white pixels in several colours
+      const colours = new Set<string>();
+      let nonWhite = 0;
+      for (let y = 0; y < image.height; y += 2) {
+        for (let x = 0; x < image.width; x += 2) {
+          const rgb = pixel(image, x, y);
+          if (rgb.some((c) => c < 250)) nonWhite++;
+          colours.add(rgb.join(','));
+        }
+      }
+      expect(nonWhite).toBeGreaterThan(2000);
+      expect(colours.size).toBeGreaterThan(20);
+      // the title is the only thing in the top 40 SVG units: its glyphs must be there
+      expect(darkPixels(image, 0, 40 * PNG_SCALE)).toBeGreaterThan(500);
+      // the last series is drawn last: its final marker's centre has its colour (#ff7f0e)
+      const svg = await fs.readFile(path.join(outDir, file.replace(/\.png$/, '.svg')), 'utf8');
+      const lastSeries = svg.slice(svg.lastIndexOf('<g class="series"'));
+      const [, cx, cy] = [...lastSeries.matchAll(/class="point" cx="([\d.]+)" cy="([\d.]+)"/g)].pop() as RegExpMatchArray;
+      expect(pixel(image, Number(cx) * PNG_SCALE, Number(cy) * PNG_SCALE)).toEqual([0xff, 0x7f, 0x0e]);
+    }
+  });
+
+  it('renders text from the packaged font, with no system fonts', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="30"><rect width="80" height="30" fill="#fff"/><text x="4" y="22" font-size="20">Ag</text></svg>';
+    const image = PNG.sync.read(svgToPng(svg));
+    expect(darkPixels(image, 0, image.height)).toBeGreaterThan(50);
+  });
+
+  it('rejects invalid records before writing anything', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'maft-report-bad-'));
+    const bad = [...records.slice(0, 2), { ...records[2], iteration: -1 }];
+    await expect(writeReport({ title: 't', records: bad, outDir: dir })).rejects.toThrow('records[2] (runId 0-0): iteration: Number must be greater than or equal to 0');
+    expect(await listFiles(dir)).toEqual([]);
+    await fs.rm(dir, { recursive: true });
+  });
+});
+
+describe('the PNG checker', () => {
+  it('computes the standard CRC-32 and catches a corrupted chunk', () => {
+    expect(crc32(Buffer.from('123456789'))).toBe(0xcbf43926); // the CRC-32 check value
+    const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="#f00"/></svg>');
+    expect(checkPng(png).chunkTypes).toEqual(['IHDR', 'IDAT', 'IEND']);
+    const corrupted = Buffer.from(png);
+    corrupted[40] ^= 0xff;
+    expect(() => checkPng(corrupted)).toThrow(/CRC mismatch/);
+  });
+});
