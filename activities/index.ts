@@ -4,6 +4,7 @@ import type { ArtifactStore } from './artifact-store';
 import { createDebateRecordActivities } from './debate-records';
 import { createFinetuningDataActivities } from './finetuning-data';
 import { createInferenceActivities, type InferenceOptions } from './inference';
+import { createReportingActivities } from './reporting';
 import { createRunArtifacts } from './run-artifacts';
 import { createTrainingActivities, type TrainingOptions } from './training';
 
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createDebateRecordActivities(artifacts),
     ...createFinetuningDataActivities(artifacts),
+    ...createReportingActivities(deps.store),
     ...createInferenceActivities(deps.inference, deps.inferenceOptions, artifacts),
     ...createTrainingActivities(deps.training, deps.store, deps.trainingOptions),
   };

@@ -14,4 +14,11 @@ export const artifactPaths = {
   sharedDataset: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/shared.jsonl`,
   datasetSummary: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/summary.json`,
   evaluation: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/evaluation.jsonl`,
+  /** The report's raw record of one evaluation (core/report/records.ts). */
+  evaluationRecord: (runId: string, iteration: number) => `runs/${runId}/records/iteration-${iteration}.json`,
+  evaluationRecords: (runId: string) => `runs/${runId}/records`,
+  /** Written when a run finishes: what `RunResult` holds. */
+  runResult: (runId: string) => `runs/${runId}/result.json`,
+  runReport: (runId: string) => `runs/${runId}/report`,
+  experimentReport: (experimentId: string) => `experiments/${experimentId}/report`,
 };

@@ -83,13 +83,17 @@ export const AgentRecipeConfig = z
   })
   .strict();
 
+export const runIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, ".", "_" and "-", at most 63 characters');
+
 export const RunConfig = z
   .object({
     /** Names the run: workflow ids, artifact paths and adapter names derive from it. */
-    runId: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, ".", "_" and "-", at most 63 characters'),
+    runId: runIdSchema,
     seed: z.number().int().nonnegative().default(0),
+    /** The seed of the train/test split; default `seed`. An experiment gives all its runs one split. */
+    splitSeed: z.number().int().nonnegative().optional(),
     /** The model every agent starts from (Algorithm 1, lines 1-2); also writes the summaries. */
     baseModel: z.string().min(1),
     task: TaskConfig.default({}),

@@ -2,3 +2,4 @@
 export { multiagentFinetuning, progressQuery } from './multiagent-finetuning';
 export { debate } from './debate';
 export { evaluate } from './evaluate';
+export { experiment, experimentProgressQuery } from './experiment';

@@ -9,6 +9,7 @@ import type { AgentTable } from '../core/agents';
 import { mapBounded } from '../core/bounded';
 import { ConfigError, parseRunConfig, type RunConfig } from '../core/config';
 import { methodPlan, type MethodPlan } from '../core/methods';
+import { evaluationRecord } from '../core/run-records';
 import { debateFanOut } from '../core/sizing';
 import { agentRecipes, initialSociety } from '../core/society';
 import { trainingTargets } from '../core/training-targets';
@@ -58,7 +59,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   const splits = await light.prepareTask({
     runId: config.runId,
     task: config.task.name,
-    seed: config.seed,
+    seed: config.splitSeed ?? config.seed,
     trainSize: config.task.trainSize,
     testSize: config.task.testSize,
   });
@@ -71,6 +72,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
       args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questions: splits.test, maxConcurrentDebates: fanOut }],
     });
     progress.latestAccuracy = accuracy;
+    await light.recordEvaluation(evaluationRecord(config, iteration, accuracy, null));
     return accuracy;
   };
 
@@ -79,7 +81,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   if (l === 1 && (config.evaluateBase || !finetunes) && state.baseEvaluation === null) {
     state.baseEvaluation = progress.baseEvaluation = await runEvaluation(0, state.agents);
   }
-  if (!finetunes) return finish(config, state, progress);
+  if (!finetunes) return finish(config, state, progress, light);
 
   // Line 4: for l = 1..L (this run is iteration l). Lines 6-16: debate every training question x.
   progress.phase = 'debate';
@@ -132,13 +134,15 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   if (l < config.iterations) {
     await continueAsNew<typeof multiagentFinetuning>({ config, state: { ...state, iteration: l + 1 } });
   }
-  return finish(config, state, progress);
+  return finish(config, state, progress, light);
 }
 
-function finish(config: RunConfig, state: RunState, progress: Progress): RunResult {
+async function finish(config: RunConfig, state: RunState, progress: Progress, light: ReturnType<typeof lightActivities>): Promise<RunResult> {
+  const result: RunResult = { runId: config.runId, config, agents: state.agents, baseEvaluation: state.baseEvaluation, history: state.history };
+  await light.recordRunResult(result);
   progress.phase = 'done';
   progress.history = state.history;
-  return { runId: config.runId, config, agents: state.agents, baseEvaluation: state.baseEvaluation, history: state.history };
+  return result;
 }
 
 function debateSettings(config: RunConfig, plan: MethodPlan): DebateSettings {

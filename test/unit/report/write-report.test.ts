@@ -6,7 +6,7 @@ import { PNG_SCALE, svgToPng, writeReport } from '../../../activities/report';
 import { parseRecordsJsonl } from '../../../core/report/record-schema';
 import { CHART_LAYOUT } from '../../../core/report/svg-chart';
 import { diversity, record } from './fixtures';
-import { checkPng, crc32 } from './png-check';
+import { checkPng, crc32 } from '../../helpers/png-check';
 
 /** Two methods, two seeds, iterations 0..2; consensus and NLL measured, the other metrics not. */
 const records = ['Multiagent FT', 'Single-agent FT'].flatMap((method, m) =>

@@ -1,0 +1,65 @@
+/**
+ * Records behind the reports: each evaluation's record and each finished run's result go to the
+ * artifact store as they happen, so a report can be written for a finished run, a run in progress or
+ * a whole experiment (activities/report.ts renders it).
+ */
+import { promises as fs } from 'node:fs';
+import { artifactPaths } from '../core/artifact-paths';
+import type { EvaluationRecord } from '../core/report/records';
+import type { RunResult } from '../workflows/run-types';
+import type { ArtifactStore } from './artifact-store';
+import { heartbeating } from './heartbeat';
+import { writeReport } from './report';
+
+export interface ReportRunsInput {
+  title: string;
+  runIds: string[];
+  /** The report folder, relative to the artifact store. */
+  outDir: string;
+}
+
+export interface WrittenReport {
+  /** Absolute path of report.md. */
+  markdownPath: string;
+  files: string[];
+  records: number;
+}
+
+export function createReportingActivities(store: ArtifactStore) {
+  /** Every stored evaluation record of a run, by iteration. */
+  async function recordsOf(runId: string): Promise<EvaluationRecord[]> {
+    const dir = artifactPaths.evaluationRecords(runId);
+    if (!(await store.exists(dir))) return [];
+    const names = (await fs.readdir(store.absolute(dir))).filter((f) => f.endsWith('.json'));
+    const records = await Promise.all(names.map((f) => store.readJson<EvaluationRecord>(`${dir}/${f}`)));
+    return records.sort((a, b) => a.iteration - b.iteration);
+  }
+
+  return {
+    async recordEvaluation(record: EvaluationRecord): Promise<void> {
+      await store.writeJson(artifactPaths.evaluationRecord(record.runId, record.iteration), record);
+    },
+
+    /** Keeps a finished run's result, so an experiment that resumes does not run it again. */
+    async recordRunResult(result: RunResult): Promise<void> {
+      await store.writeJson(artifactPaths.runResult(result.runId), result);
+    },
+
+    /** The stored result of a finished run, or null. */
+    async finishedRun(input: { runId: string }): Promise<RunResult | null> {
+      const path = artifactPaths.runResult(input.runId);
+      return (await store.exists(path)) ? store.readJson<RunResult>(path) : null;
+    },
+
+    /** Tables, plots and raw records of the given runs (core/report, activities/report.ts). */
+    async reportRuns(input: ReportRunsInput): Promise<WrittenReport> {
+      return heartbeating(async () => {
+        const records = (await Promise.all(input.runIds.map(recordsOf))).flat();
+        if (records.length === 0) throw new Error(`no evaluation records yet for ${input.runIds.join(', ')}`);
+        const outDir = store.absolute(input.outDir);
+        const { files } = await writeReport({ title: input.title, records, outDir });
+        return { markdownPath: `${outDir}/report.md`, files, records: records.length };
+      });
+    },
+  };
+}
