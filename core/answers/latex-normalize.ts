@@ -9,7 +9,7 @@ import { balancedGroup } from './boxed';
 /** Answers longer than this are compared as trimmed strings only (keeps every comparison bounded). */
 export const MAX_ANSWER_LENGTH = 1000;
 
-const TEXT_COMMANDS = /\\(?:text|textbf|textit|textrm|textsf|texttt|mbox|mathrm|mathbf|mathit|mathsf|operatorname|boxed|fbox)\s*\{/g;
+const TEXT_COMMAND = /\\(?:text|textbf|textit|textrm|textsf|texttt|mbox|mathrm|mathbf|mathit|mathsf|operatorname|boxed|fbox)\s*\{/;
 /** Trailing words that are part of the answer, not a unit: names of functions and constants, times of day. */
 const KEPT_WORDS = new Set(['pi', 'sqrt', 'sin', 'cos', 'tan', 'sec', 'csc', 'cot', 'ln', 'log', 'exp', 'am', 'pm']);
 
@@ -29,7 +29,8 @@ const REPLACEMENTS: ReadonlyArray<[RegExp, string]> = [
   [/×/g, '\\times'],
   [/·/g, '\\cdot'],
   [/√/g, '\\sqrt'],
-  [/\\neq(?![a-zA-Z])/g, '\\ne'],
+  [/\+\s*\\infty/g, '\\infty'],
+  [/\\varnothing|\\\{\s*\\\}/g, '\\emptyset'],
 ];
 
 /** The canonical compact form of a LaTeX answer (see the module comment); "" for an empty answer. */
@@ -60,8 +61,7 @@ function rewriteTextGroups(text: string): string {
   let result = '';
   let rest = text;
   for (;;) {
-    TEXT_COMMANDS.lastIndex = 0;
-    const match = TEXT_COMMANDS.exec(rest);
+    const match = TEXT_COMMAND.exec(rest);
     if (!match) return result + rest;
     const openIndex = match.index + match[0].length - 1;
     const content = balancedGroup(rest, openIndex);

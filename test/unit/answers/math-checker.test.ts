@@ -37,13 +37,14 @@ const rules: Array<{ rule: string; same: Array<[string, string]>; different: Arr
   {
     rule: 'tuples and intervals: element-wise, brackets must match',
     same: [['(1,2)', '(1.0, \\frac{4}{2})'], ['(-\\infty, 3)', '\\left(-\\infty,3\\right)'], ['[0,1)', '[0, 1)'], ['x \\in [-2,7]', '[-2,7]'],
-      ['\\left( 3, \\frac{\\pi}{2} \\right)', '(3, \\pi/2)']],
+      ['\\left( 3, \\frac{\\pi}{2} \\right)', '(3, \\pi/2)'], ['(-\\infty,+\\infty)', '(-\\infty, \\infty)']],
     different: [['(1,2)', '(2,1)'], ['[0,1)', '[0,1]'], ['(3,4]', '(3,4)'], ['(-\\infty,3)', '(-\\infty,4)'], ['(1,2)', '1,2']],
   },
   {
     rule: 'lists, sets and unions in any order; \\pm gives two values',
     same: [['1,2', '2,1'], ['\\{1,2\\}', '\\{2, 1\\}'], ['1,2', '\\{1,2\\}'], ['(-\\infty,-2)\\cup(2,\\infty)', '(2,\\infty)\\cup(-\\infty,-2)'],
-      ['1 \\pm \\sqrt{19}', '1-\\sqrt{19}, 1+\\sqrt{19}'], ['12\\text{ and }13', '12, 13'], ['70,110', '110, 70']],
+      ['1 \\pm \\sqrt{19}', '1-\\sqrt{19}, 1+\\sqrt{19}'], ['12\\text{ and }13', '12, 13'], ['70,110', '110, 70'],
+      ['\\varnothing', '\\emptyset'], ['\\{\\}', '\\emptyset']],
     different: [['1,2', '1,3'], ['1,2', '1,2,3'], ['1,1,2', '1,2,2'], ['(0,1)\\cup(2,3)', '(0,1)\\cup(2,4)']],
   },
   {
