@@ -8,6 +8,7 @@ import OpenAI from 'openai';
 import { createActivities, type Activities } from '../activities';
 import { ArtifactStore } from '../activities/artifact-store';
 import { workerSizing } from '../core/sizing';
+import { dataConverterFromEnv } from './codec';
 import type { WorkerSettings } from './settings';
 
 export type WorkerKind = 'workflow' | 'inference' | 'training';
@@ -43,11 +44,12 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
     trainingOptions: { pollIntervalMs: settings.trainingPollMs },
     inferenceOptions: { adapterRoot: settings.adapterRoot, maxConcurrentCalls: sizing.maxConcurrentCalls },
   });
+  const dataConverter = dataConverterFromEnv(); // payloads encrypted when MAFT_CODEC_KEY is set
   const only = (kind: WorkerKind) => Object.fromEntries(ACTIVITIES_BY_KIND[kind].map((name) => [name, activities[name]]));
 
   const workers: Worker[] = [];
   for (const kind of options.kinds ?? WORKER_KINDS) {
-    const common = { connection, namespace: settings.namespace, taskQueue: settings.queues[kind], activities: only(kind) };
+    const common = { connection, namespace: settings.namespace, taskQueue: settings.queues[kind], activities: only(kind), dataConverter };
     if (kind === 'workflow') {
       workers.push(
         await Worker.create({
