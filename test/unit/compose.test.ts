@@ -4,7 +4,7 @@
  * .env.example first), and against maft's own rules: documented variables, pinned images, health
  * checks and dependencies, declared volumes, the search attributes of core/search-attributes.ts,
  * one adapter path for the worker, the trainer and vLLM, and the vLLM command serve-vllm.sh really
- * produces. With `docker compose` on PATH, `docker compose config -q` must accept it too.
+ * produces. With Docker Compose v2 on PATH, `docker compose config -q` must accept it too.
  */
 import Ajv2020 from 'ajv/dist/2020';
 import { spawnSync } from 'node:child_process';
@@ -229,9 +229,21 @@ describe('docker-compose.yml', () => {
     expect(flag('--port')).toBe(url(services.worker.environment!.MAFT_INFERENCE_URL).port);
   });
 
-  const dockerCompose = spawnSync('docker', ['compose', 'version'], { encoding: 'utf8' }).status === 0;
-  (dockerCompose ? it : it.skip)('is accepted by `docker compose config -q` with .env.example', () => {
-    const check = spawnSync('docker', ['compose', '--env-file', '.env.example', '-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, encoding: 'utf8' });
+  it('builds the worker image from every folder tsconfig.build.json compiles, all let through by its .dockerignore', () => {
+    const { include } = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
+    const copied = [...read('docker/maft.Dockerfile').matchAll(/^COPY (\S+) \1$/gm)].map((m) => m[1]);
+    const allowed = read('docker/maft.Dockerfile.dockerignore').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    expect(copied).toEqual(expect.arrayContaining(include));
+    expect(allowed).toEqual(expect.arrayContaining([...include, 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']));
+  });
+
+  // `docker compose` (the plugin), else a standalone Compose v2 `docker-compose`.
+  const composeCommand = [['docker', 'compose'], ['docker-compose']].find(([command, ...args]) =>
+    /version v2/.test(spawnSync(command, [...args, 'version'], { encoding: 'utf8' }).stdout ?? ''),
+  );
+  (composeCommand ? it : it.skip)('is accepted by `docker compose config -q` with .env.example', () => {
+    const [command, ...args] = composeCommand!;
+    const check = spawnSync(command, [...args, '--env-file', '.env.example', '-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, encoding: 'utf8' });
     expect(check.stderr).toBe('');
     expect(check.status).toBe(0);
   });
