@@ -52,10 +52,10 @@ async function storeWithDebates(): Promise<ArtifactStore> {
   return store;
 }
 
-/** Finetunes `name` from sim-base on assistant turns `reply` and publishes it. */
-async function finetuned(sim: Simulator, client: OpenAI, name: string, reply: string): Promise<void> {
+/** Finetunes `name` from `parent` on assistant turns `reply` and publishes it. */
+async function finetuned(sim: Simulator, client: OpenAI, name: string, reply: string, parent = 'sim-base'): Promise<void> {
   const file = await upload(client, jsonl([{ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: reply }] }]));
-  const job = await client.fineTuning.jobs.create({ model: 'sim-base', training_file: file, suffix: name });
+  const job = await client.fineTuning.jobs.create({ model: parent, training_file: file, suffix: name });
   expect((await waitForJob(client, job.id)).status).toBe('succeeded');
   expect((await loadAdapter(sim, name)).status).toBe(200);
 }
@@ -198,6 +198,10 @@ describe("the simulator's scoring endpoints speak vLLM's shapes", () => {
       const base = await client.completions.create({ model: 'sim-base', prompt: 'x a', echo: true, logprobs: 0, max_tokens: 0 });
       expect(base.choices[0].logprobs?.token_logprobs).toEqual([null, expect.closeTo(-4 * LN2, 12)]);
       expect(base.choices[0].finish_reason).toBe('length');
+      // A model finetuned from agent-1 on "c" knows its parent's words too.
+      await finetuned(sim, client, 'agent-1-child', 'C', 'agent-1');
+      const child = await client.completions.create({ model: 'agent-1-child', prompt: 'x a b c d', echo: true, logprobs: 1, max_tokens: 0 });
+      expect(child.choices[0].logprobs?.token_logprobs).toEqual([null, -LN2, -LN2, -LN2, -4 * LN2].map((v) => (v === null ? null : expect.closeTo(v, 12))));
       const plain = await client.completions.create({ model: 'sim-base', prompt: 'x', echo: true, max_tokens: 0 });
       expect(plain.choices[0].logprobs).toBeNull();
 
