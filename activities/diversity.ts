@@ -10,7 +10,7 @@ import type { AgentTable } from '../core/agents';
 import { artifactPaths, type Split } from '../core/artifact-paths';
 import { debateView, InvalidTranscriptError, type DebateView } from '../core/diversity/debate-view';
 import { dissimilarityMatrix } from '../core/diversity/embeddings';
-import { spanScore, type SpanScore } from '../core/diversity/likelihood';
+import { klMatrix, nllMatrix, spanLogprobs } from '../core/diversity/likelihood';
 import { diversityMetrics, type Measured } from '../core/diversity/metrics';
 import { scoringPrompt } from '../core/diversity/scoring-prompt';
 import type { DiversityMetrics } from '../core/diversity/types';
@@ -93,27 +93,28 @@ export function createDiversityActivities(deps: DiversityDependencies) {
     );
   }
 
-  /** Per question, scores[j][i] = log p_j(y_i | context_i); a model scores a given text once. */
-  async function likelihoods(views: DebateView[], models: string[]): Promise<Measured<SpanScore[][][]>> {
+  /** Per question, the NLL and KL matrices from log p_j(y_i | context_i); a model scores a given text once. */
+  async function likelihoods(views: DebateView[], models: string[]): Promise<Measured<Array<{ nll: number[][]; kl: number[][] }>>> {
     const call = metricCalls(calls);
     return settle(
       views.map(async (view) => {
         const prompts = view.contexts.map((context, i) => scoringPrompt(context, view.responses[i]));
-        const memo = new Map<string, Promise<SpanScore>>();
-        const score = (model: string, i: number): Promise<SpanScore> => {
+        const memo = new Map<string, Promise<number[]>>();
+        const score = (model: string, i: number): Promise<number[]> => {
           const { prompt, responseStart } = prompts[i];
           const key = `${model}\u0000${prompt}`;
           if (!memo.has(key)) {
             memo.set(
               key,
               call(`POST /completions with ${model}`, () => echoLogprobs(deps.scoring, model, prompt)).then((echoed) =>
-                unavailableIfThrows(`log-probabilities of ${model} for question ${view.questionId}`, () => spanScore(echoed, responseStart, prompt.length)),
+                unavailableIfThrows(`log-probabilities of ${model} for question ${view.questionId}`, () => spanLogprobs(echoed, responseStart, prompt.length)),
               ),
             );
           }
           return memo.get(key)!;
         };
-        return Promise.all(models.map((model) => Promise.all(prompts.map((_, i) => score(model, i)))));
+        const scores = await Promise.all(models.map((model) => Promise.all(prompts.map((_, i) => score(model, i)))));
+        return unavailableIfThrows(`likelihoods of question ${view.questionId}`, () => ({ nll: nllMatrix(scores), kl: klMatrix(scores) }));
       }),
     );
   }
@@ -129,7 +130,7 @@ export function createDiversityActivities(deps: DiversityDependencies) {
     const views = await Promise.all(ids.map((id) => readView(input, id, round)));
     const models = round === 1 ? generation : critic;
     const [embedded, scored] = await Promise.all([dissimilarities(views), likelihoods(views, models)]);
-    return diversityMetrics({ round, debates: views, dissimilarities: embedded, scores: scored });
+    return diversityMetrics({ round, debates: views, dissimilarities: embedded, likelihoods: scored });
   }
 
   return {

@@ -1,11 +1,10 @@
 /**
  * Assembles DiversityMetrics from what was measured per question: the debates' answers, each
- * question's embedding-dissimilarity matrix, and each question's likelihood scores. A part the backend
- * could not supply arrives as its reason and leaves its metrics null.
+ * question's embedding-dissimilarity matrix, and each question's NLL and KL matrices. A part the
+ * backend could not supply arrives as its reason and leaves its metrics null.
  */
 import { answerDisagreementMatrix, meanConsensus } from './consensus';
 import type { DebateView } from './debate-view';
-import { klMatrix, nllMatrix, type SpanScore } from './likelihood';
 import { meanMatrix, meanOffDiagonal } from './matrices';
 import type { DiversityMetrics, PairwiseMetric } from './types';
 
@@ -16,8 +15,8 @@ export interface MeasuredParts {
   debates: ReadonlyArray<Pick<DebateView, 'finalAnswers' | 'majority'>>;
   /** Per question: 1 - cos between the agents' round-r responses (core/diversity/embeddings.ts). */
   dissimilarities: Measured<number[][][]>;
-  /** Per question: scores[j][i] = log p_j(y_i) (core/diversity/likelihood.ts). */
-  scores: Measured<SpanScore[][][]>;
+  /** Per question: nll[j][i], agent i's response under agent j, and kl[i][j] = KL(p_i || p_j) (likelihood.ts). */
+  likelihoods: Measured<Array<{ nll: number[][]; kl: number[][] }>>;
 }
 
 export function diversityMetrics(parts: MeasuredParts): DiversityMetrics {
@@ -47,14 +46,14 @@ export function diversityMetrics(parts: MeasuredParts): DiversityMetrics {
     matrices.embeddingDissimilarity = meanMatrix(parts.dissimilarities.value);
     result.embeddingDissimilarity = meanOffDiagonal(matrices.embeddingDissimilarity);
   } else unavailable.embeddingDissimilarity = parts.dissimilarities.reason;
-  if (parts.scores.ok) {
+  if (parts.likelihoods.ok) {
     // nll[j][i]: agent i's response under held-out agent j; the diagonal (an agent scoring itself) is left out.
-    result.negativeLogLikelihood = meanOffDiagonal(meanMatrix(parts.scores.value.map(nllMatrix)));
-    matrices.klDivergence = meanMatrix(parts.scores.value.map(klMatrix));
+    result.negativeLogLikelihood = meanOffDiagonal(meanMatrix(parts.likelihoods.value.map((q) => q.nll)));
+    matrices.klDivergence = meanMatrix(parts.likelihoods.value.map((q) => q.kl));
     result.klDivergence = meanOffDiagonal(matrices.klDivergence);
   } else {
-    unavailable.negativeLogLikelihood = parts.scores.reason;
-    unavailable.klDivergence = parts.scores.reason;
+    unavailable.negativeLogLikelihood = parts.likelihoods.reason;
+    unavailable.klDivergence = parts.likelihoods.reason;
   }
   const best = (['klDivergence', 'embeddingDissimilarity'] as const).find((m) => matrices[m]) ?? 'answerDisagreement';
   result.pairwise = { metric: best, matrix: matrices[best]! };

@@ -20,6 +20,12 @@ import { clientFor, jsonl, loadAdapter, upload, waitForJob, withSimulator } from
 
 const LN2 = Math.log(2);
 const runId = 'div';
+// Per-token KL terms r - 1 - ln r for r = p_j / p_i = 8 (agent j knows the word, agent i does not) and 1/8.
+const K_PLUS = 7 - 3 * LN2;
+const K_MINUS = 3 * LN2 - 7 / 8;
+// The society below, round 1 (worked out in the first test).
+const NLL = ((18 / 6 + 17 / 6) / 2) * LN2;
+const KL = (2.5 * K_MINUS + (5 / 3) * K_PLUS) / 6;
 
 /** One question's stored debate: round-1 answers y1, critics' round-2 answers y2, the recorded final answers and ŷ. */
 function transcript(questionId: string, x: string, y1: string[], y2: string[], finalAnswers: Array<string | null>, majority: string | null): DebateTranscript {
@@ -92,17 +98,19 @@ describe('measureDiversity against the simulator', () => {
       //   question 0, y = ("a b", "b c", "a a"): agent 1 -> 1, 2.5, 1; agent 2 -> 2.5, 1, 4; agent 3 -> 4, 4, 4
       //   question 1, y = ("c", "c", "a b c"):   agent 1 -> 4, 4, 2;   agent 2 -> 1, 1, 2;   agent 3 -> 4, 4, 4
       // Off the diagonal: question 0 sums to 18, question 1 to 17, over 6 pairs each.
-      expect(metrics.negativeLogLikelihood).toBeCloseTo(((18 / 6 + 17 / 6) / 2) * LN2, 9);
+      expect(metrics.negativeLogLikelihood).toBeCloseTo(NLL, 9);
 
-      // KL(p_i || p_j) = nll_j(y_i) - nll_i(y_i), per question, then averaged:
-      //   question 0 rows (1.5, 3), (1.5, 3), (-3, 0); question 1 rows (-3, 0), (3, 3), (-2, -2)
+      // KL(p_i || p_j) per token of y_i: r - 1 - ln r with r = p_j / p_i, a token's r being 1, 8 (K+) or 1/8 (K-).
+      //   question 0: y_0 "a b" row (K-/2, K-), y_1 "b c" row (K-/2, K-), y_2 "a a" row (K+, 0)
+      //   question 1: y_0 "c" row (K+, 0), y_1 "c" row (K-, K-), y_2 "a b c" row (2K+/3, 2K+/3)
       expect(metrics.pairwise?.metric).toBe('klDivergence');
       expectMatrix(metrics.pairwise?.matrix, [
-        [0, -0.75 * LN2, 1.5 * LN2],
-        [2.25 * LN2, 0, 3 * LN2],
-        [-2.5 * LN2, -1 * LN2, 0],
+        [0, (K_MINUS / 2 + K_PLUS) / 2, K_MINUS / 2],
+        [(3 * K_MINUS) / 4, 0, K_MINUS],
+        [(5 * K_PLUS) / 6, K_PLUS / 3, 0],
       ]);
-      expect(metrics.klDivergence).toBeCloseTo((2.5 / 6) * LN2, 9);
+      // off the diagonal: 2.5 K- + 5/3 K+ over 6 pairs
+      expect(metrics.klDivergence).toBeCloseTo(KL, 9);
 
       // Embeddings (letter counts + 1): question 0 "a b" (a, b, 1), "b c" (b, c, 1), "a a" (2a, 1):
       //   1 - cos = 1 - 2/3, 1 - 3/sqrt(15), 1 - 1/sqrt(15); question 1 "c", "c", "a b c": 0, 1 - 1/sqrt(2), 1 - 1/sqrt(2).
@@ -130,7 +138,8 @@ describe('measureDiversity against the simulator', () => {
       const metrics = await activitiesFor(store, sim, true).measureDiversity(input);
       expect(metrics.embeddingDissimilarity).toBeNull();
       expect(metrics.unavailable.embeddingDissimilarity).toMatch(/^POST \/embeddings with sim-embed: HTTP 404: .*Unknown route POST \/v1\/embeddings/);
-      expect(metrics.klDivergence).toBeCloseTo((2.5 / 6) * LN2, 9);
+      expect(metrics.klDivergence).toBeCloseTo(KL, 9);
+      expect(metrics.negativeLogLikelihood).toBeCloseTo(NLL, 9);
       expect(sim.state.scoringCounters.embeddings).toBe(0);
     });
     await withSociety({ promptLogprobs: false }, async (sim, _client, store) => {

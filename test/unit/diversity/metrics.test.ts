@@ -1,11 +1,14 @@
-import type { SpanScore } from '../../../core/diversity/likelihood';
 import { diversityMetrics } from '../../../core/diversity/metrics';
 
 const debates = [
   { finalAnswers: ['1', '1', '2'], majority: '1' },
   { finalAnswers: ['5', '5', '5'], majority: '5' },
 ];
-const s = (logprob: number, tokens: number): SpanScore => ({ logprob, tokens });
+const zeros = [
+  [0, 0, 0],
+  [0, 0, 0],
+  [0, 0, 0],
+];
 
 describe('diversity metrics', () => {
   it('combines every measured part, and the KL matrix is the pairwise one', () => {
@@ -27,20 +30,22 @@ describe('diversity metrics', () => {
           ],
         ],
       },
-      scores: {
+      likelihoods: {
         ok: true,
-        // question 1: every response 1 token; nll[j][i] = -logprob. Question 2: all agents score 2 nats.
         value: [
-          [
-            [s(-1, 1), s(-2, 1), s(-3, 1)],
-            [s(-2, 1), s(-1, 1), s(-2, 1)],
-            [s(-3, 1), s(-4, 1), s(-1, 1)],
-          ],
-          [
-            [s(-4, 2), s(-4, 2), s(-4, 2)],
-            [s(-4, 2), s(-4, 2), s(-4, 2)],
-            [s(-4, 2), s(-4, 2), s(-4, 2)],
-          ],
+          {
+            nll: [
+              [1, 2, 3],
+              [2, 1, 2],
+              [3, 4, 1],
+            ],
+            kl: [
+              [0, 1, 2],
+              [1, 0, 3],
+              [2, 1, 0],
+            ],
+          },
+          { nll: [[2, 2, 2], [2, 2, 2], [2, 2, 2]], kl: zeros },
         ],
       },
     });
@@ -48,9 +53,8 @@ describe('diversity metrics', () => {
     expect(metrics.consensus).toBeCloseTo(5 / 6, 12);
     // embedding: mean matrix off-diagonal [0.1, 0.3, 0.1, 0.4, 0.3, 0.4] -> 1.6 / 6
     expect(metrics.embeddingDissimilarity).toBeCloseTo(1.6 / 6, 12);
-    // NLL q1 off-diagonal: 2, 3, 2, 2, 3, 4 -> 16/6; q2: 2 -> mean (16/6 + 2) / 2 = 7/3
+    // NLL off the diagonal: question 1 2, 3, 2, 2, 3, 4 -> 16/6; question 2 -> 2; mean 7/3
     expect(metrics.negativeLogLikelihood).toBeCloseTo(7 / 3, 12);
-    // KL q1: kl[i][j] = nll[j][i] - nll[i][i]: row0 [0, 1, 2], row1 [1, 0, 3], row2 [2, 1, 0]; q2: 0
     expect(metrics.pairwise?.metric).toBe('klDivergence');
     expect(metrics.pairwise?.matrix).toEqual([
       [0, 0.5, 1],
@@ -65,8 +69,8 @@ describe('diversity metrics', () => {
     const noLogprobs = diversityMetrics({
       round: 2,
       debates,
-      dissimilarities: { ok: true, value: [[[0, 1, 1], [1, 0, 1], [1, 1, 0]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]]] },
-      scores: { ok: false, reason: 'HTTP 404: no completions' },
+      dissimilarities: { ok: true, value: [[[0, 1, 1], [1, 0, 1], [1, 1, 0]], zeros] },
+      likelihoods: { ok: false, reason: 'HTTP 404: no completions' },
     });
     expect(noLogprobs).toMatchObject({
       negativeLogLikelihood: null,
@@ -75,7 +79,7 @@ describe('diversity metrics', () => {
       pairwise: { metric: 'embeddingDissimilarity' },
       unavailable: { negativeLogLikelihood: 'HTTP 404: no completions', klDivergence: 'HTTP 404: no completions' },
     });
-    const answersOnly = diversityMetrics({ round: 1, debates, dissimilarities: { ok: false, reason: 'none configured' }, scores: { ok: false, reason: 'x' } });
+    const answersOnly = diversityMetrics({ round: 1, debates, dissimilarities: { ok: false, reason: 'none configured' }, likelihoods: { ok: false, reason: 'x' } });
     expect(answersOnly.embeddingDissimilarity).toBeNull();
     expect(answersOnly.unavailable.embeddingDissimilarity).toBe('none configured');
     // agents 0 and 1 always agree; agent 2 differs from them on question 1 of 2
@@ -94,7 +98,7 @@ describe('diversity metrics', () => {
       round: 1,
       debates: [{ finalAnswers: ['3'], majority: '3' }],
       dissimilarities: { ok: true, value: [[[0]]] },
-      scores: { ok: true, value: [[[s(-1, 1)]]] },
+      likelihoods: { ok: true, value: [{ nll: [[1]], kl: [[0]] }] },
     });
     expect(metrics).toMatchObject({ consensus: 1, embeddingDissimilarity: null, negativeLogLikelihood: null, klDivergence: null, pairwise: null });
     expect(metrics.unavailable.klDivergence).toMatch(/one agent/);
