@@ -18,6 +18,7 @@ import { Semaphore } from '../core/semaphore';
 import type { ArtifactStore } from './artifact-store';
 import { echoLogprobs, embed, metricCalls, MetricUnavailable } from './diversity-endpoints';
 import { heartbeating } from './heartbeat';
+import { createRunArtifacts } from './run-artifacts';
 
 export interface EmbeddingsBackend {
   client: OpenAI;
@@ -53,10 +54,11 @@ const invalid = (message: string) => ApplicationFailure.nonRetryable(message, 'I
 
 export function createDiversityActivities(deps: DiversityDependencies) {
   const calls = new Semaphore(deps.maxConcurrentCalls);
+  const artifacts = createRunArtifacts(deps.store);
 
   async function questionIds(input: MeasureDiversityInput): Promise<string[]> {
     if (input.limit !== undefined && !(Number.isInteger(input.limit) && input.limit >= 1)) throw invalid(`limit must be a positive integer, got ${input.limit}`);
-    const ids = input.questionIds ?? (await deps.store.readJsonl<{ id: string }>(artifactPaths.split(input.runId, input.split))).map((q) => q.id);
+    const ids = input.questionIds ?? (await artifacts.readSplit(input.runId, input.split)).map((q) => q.id);
     const chosen = ids.slice(0, input.limit ?? ids.length);
     if (chosen.length === 0) throw invalid(`no ${input.split} questions to measure for run ${input.runId}`);
     return chosen;

@@ -12,11 +12,11 @@ export type DiversityMetricName = 'consensus' | 'embeddingDissimilarity' | 'nega
 export type PairwiseMetric = 'klDivergence' | 'embeddingDissimilarity' | 'answerDisagreement';
 
 export interface DiversityMetrics {
-  /** Evaluation debates measured. */
-  questions: number;
+  /** Evaluation debates measured (always set by measureDiversity; optional for records written before). */
+  questions?: number;
   /** The debate round whose responses the embedding, likelihood and KL metrics read (1: the
    * generation agents' independent answers to x). Consensus always reads the last round. */
-  round: number;
+  round?: number;
   /** Mean over questions of the fraction of agents whose final answer is the majority; diversity = 1 - consensus. */
   consensus: number | null;
   /** Mean cosine dissimilarity (1 - cos) between agents' response embeddings. */
@@ -26,8 +26,8 @@ export interface DiversityMetrics {
   /** Mean KL divergence (nats per token) between agents' response distributions. */
   klDivergence: number | null;
   /** Agent-by-agent matrix[i][j] (agent numbers from 0) of the best metric available, in the order of
-   * PairwiseMetric; null with fewer than two agents. */
-  pairwise: { metric: PairwiseMetric; matrix: number[][] } | null;
+   * PairwiseMetric (`metric` is one of them); null with fewer than two agents. */
+  pairwise: { metric: PairwiseMetric | string; matrix: number[][] } | null;
   /** metric name (DiversityMetricName) -> why it is unavailable. */
   unavailable: Record<string, string>;
 }
