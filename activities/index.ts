@@ -2,6 +2,7 @@
 import type OpenAI from 'openai';
 import type { ArtifactStore } from './artifact-store';
 import { createDebateRecordActivities } from './debate-records';
+import { createDiversityActivities, type EmbeddingsBackend } from './diversity';
 import { createFinetuningDataActivities } from './finetuning-data';
 import { createInferenceActivities, type InferenceOptions } from './inference';
 import { createReportingActivities } from './reporting';
@@ -14,6 +15,8 @@ export interface ActivityDependencies {
   training: OpenAI;
   trainingOptions: TrainingOptions;
   inferenceOptions: InferenceOptions;
+  /** The embeddings endpoint of the diversity metrics; absent: embedding dissimilarity is reported unavailable. */
+  embeddings?: EmbeddingsBackend;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -24,6 +27,12 @@ export function createActivities(deps: ActivityDependencies) {
     ...createReportingActivities(deps.store),
     ...createInferenceActivities(deps.inference, deps.inferenceOptions, artifacts),
     ...createTrainingActivities(deps.training, deps.store, deps.trainingOptions),
+    ...createDiversityActivities({
+      store: deps.store,
+      scoring: deps.inference,
+      embeddings: deps.embeddings ?? null,
+      maxConcurrentCalls: deps.inferenceOptions.maxConcurrentCalls,
+    }),
   };
 }
 

@@ -26,6 +26,9 @@ export const USAGE = `usage: node dist/simulator/main.js [flags]
   --context-limit-chars N      reject longer conversations with vLLM's context-length 400
   --quiet                      no log lines on stderr
   --record-calls               keep each answered chat call's timings for GET /admin/calls
+  --embedding-model NAME       a model POST /v1/embeddings serves (repeatable; default sim-embed)
+  --no-embeddings              no /v1/embeddings endpoint (404), as a chat-only server
+  --no-prompt-logprobs         no /v1/completions endpoint (404): no prompt log-probabilities
   --help                       this text`;
 
 const NUMERIC: Record<string, keyof SimulatorOptions> = {
@@ -59,6 +62,7 @@ export interface CliArgs {
 export function parseCliArgs(argv: string[]): CliArgs {
   const options: Record<string, unknown> = {};
   const baseModels: string[] = [];
+  const embeddingModels: string[] = [];
   let quiet = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -79,6 +83,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     else if (flag === '--help' || flag === '-h') help = true;
     else if (flag === '--fault-training-create') options.faultTrainingCreate = true;
     else if (flag === '--record-calls') options.recordCalls = true;
+    else if (flag === '--no-embeddings') options.embeddingModels = [];
+    else if (flag === '--no-prompt-logprobs') options.promptLogprobs = false;
+    else if (flag === '--embedding-model') embeddingModels.push(takeValue());
     else if (flag === '--host') options.host = takeValue();
     else if (flag === '--base-model') baseModels.push(takeValue());
     else if (flag in NUMERIC) {
@@ -89,5 +96,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
     } else throw new Error(`unknown flag ${flag}`);
   }
   if (baseModels.length > 0) options.baseModels = baseModels;
+  if (embeddingModels.length > 0) {
+    if (options.embeddingModels) throw new Error('--embedding-model and --no-embeddings contradict each other');
+    options.embeddingModels = embeddingModels;
+  }
   return { options: options as SimulatorOptions, quiet, help };
 }

@@ -21,6 +21,8 @@ export interface SimModel {
   loraPath: string | null;
   /** What its training data looked like, per topic: examples and the fraction truly correct. */
   trainedOn: Partial<Record<Topic, { examples: number; accuracy: number }>> | null;
+  /** The words of every assistant turn it and its ancestors were trained on (scoring.ts); empty for a base model. */
+  vocabulary: ReadonlySet<string>;
 }
 
 export class ModelRegistry {
@@ -38,6 +40,7 @@ export class ModelRegistry {
         jobId: null,
         loraPath: null,
         trainedOn: null,
+        vocabulary: new Set(),
       });
     }
   }

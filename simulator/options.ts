@@ -61,6 +61,10 @@ export interface SimulatorOptions extends Partial<FaultSettings> {
   trainingSlots?: number;
   /** Keep every answered chat call's timings for GET /admin/calls (benchmarks); default false. */
   recordCalls?: boolean;
+  /** Models POST /v1/embeddings serves; default ['sim-embed']. Empty: no embeddings endpoint (404), as a chat-only server. */
+  embeddingModels?: string[];
+  /** Whether POST /v1/completions scores echoed prompts; default true. False: no completions endpoint (404). */
+  promptLogprobs?: boolean;
   /** Where log lines go; default nowhere. */
   log?: (line: string) => void;
 }
@@ -76,6 +80,8 @@ export interface ResolvedOptions {
   minTrainingMs: number;
   trainingSlots: number;
   recordCalls: boolean;
+  embeddingModels: string[];
+  promptLogprobs: boolean;
   log: (line: string) => void;
   faults: FaultSettings;
 }
@@ -185,9 +191,17 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     const value = typeof skill === 'number' ? skill : (skill[topic] ?? DEFAULT_BASE_SKILL);
     baseSkill[topic] = checkNumber(`baseSkill.${topic}`, value, DEFAULT_BASE_SKILL, 0, 1);
   }
-  const { host, port, seed, log, trainingRate, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, ...faultPatch } = options;
+  const embeddingModels = options.embeddingModels ?? ['sim-embed'];
+  if (!Array.isArray(embeddingModels) || embeddingModels.some((m) => typeof m !== 'string' || m === '')) {
+    throw new SettingError('embeddingModels', 'embeddingModels must be a list of model names');
+  }
+  if (options.promptLogprobs !== undefined && typeof options.promptLogprobs !== 'boolean') {
+    throw new SettingError('promptLogprobs', 'promptLogprobs must be a boolean');
+  }
+  const { host, port, seed, log, trainingRate, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, promptLogprobs, ...faultPatch } = options;
   delete (faultPatch as Record<string, unknown>).baseModels;
   delete (faultPatch as Record<string, unknown>).baseSkill;
+  delete (faultPatch as Record<string, unknown>).embeddingModels;
   return {
     host: host ?? '127.0.0.1',
     port: checkNumber('port', port, 0, 0, 65535),
@@ -199,6 +213,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     minTrainingMs: checkNumber('minTrainingMs', minTrainingMs, 5, 0),
     trainingSlots: Math.max(1, Math.floor(checkNumber('trainingSlots', trainingSlots, 64, 1))),
     recordCalls: recordCalls ?? false,
+    embeddingModels: [...embeddingModels],
+    promptLogprobs: promptLogprobs ?? true,
     log: log ?? (() => undefined),
     faults: mergeFaults(DEFAULT_FAULTS, faultPatch),
   };

@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { errorBody, HttpError, sendError, sendJson } from './http';
 import { resolveOptions, SettingError, type SimulatorOptions } from './options';
 import * as routes from './routes';
+import * as scoringRoutes from './scoring-routes';
 import { SimulatorState } from './state';
 
 export type { SimulatorOptions } from './options';
@@ -29,6 +30,8 @@ type Route = [method: string, pattern: RegExp, handler: routes.Handler];
 const ID = '([^/]+)';
 const ROUTES: Route[] = [
   ['POST', /^\/v1\/chat\/completions$/, routes.chatCompletions],
+  ['POST', /^\/v1\/completions$/, scoringRoutes.completions],
+  ['POST', /^\/v1\/embeddings$/, scoringRoutes.embeddings],
   ['GET', /^\/v1\/models$/, routes.listModels],
   ['GET', new RegExp(`^/v1/models/${ID}$`), routes.getModel],
   ['POST', /^\/v1\/load_lora_adapter$/, routes.loadAdapter],

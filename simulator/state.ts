@@ -46,6 +46,8 @@ export class SimulatorState {
   readonly gate: CapacityGate;
   readonly training: TrainingService;
   counters: ChatCounters = emptyCounters();
+  /** Answered POST /v1/completions (scoring) and POST /v1/embeddings calls. */
+  scoringCounters = { completions: 0, embeddings: 0 };
   /** Timings of answered chat calls, kept when `recordCalls` is on (benchmarks read them). */
   readonly calls: CallRecord[] = [];
 
@@ -59,6 +61,7 @@ export class SimulatorState {
 
   resetCounters(): void {
     this.counters = emptyCounters();
+    this.scoringCounters = { completions: 0, embeddings: 0 };
     this.gate.resetMax();
   }
 
@@ -78,6 +81,7 @@ export class SimulatorState {
         jobId: m.jobId,
         loraPath: m.loraPath,
         trainedOn: m.trainedOn,
+        vocabularySize: m.vocabulary.size,
         createdAt: m.createdAt,
       })),
       jobs: this.training.counts(),
@@ -89,6 +93,7 @@ export class SimulatorState {
         queued: this.gate.queued,
         maxQueued: this.gate.maxQueued,
       },
+      scoring: { ...this.scoringCounters, embeddingModels: this.options.embeddingModels, promptLogprobs: this.options.promptLogprobs },
       faults: this.faults.current,
     };
   }

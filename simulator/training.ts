@@ -9,6 +9,7 @@ import type { FaultInjector } from './faults';
 import { parseTrainingFile, type FileStore } from './files';
 import { badRequest, HttpError } from './http';
 import type { ModelRegistry } from './models';
+import { assistantWords } from './scoring';
 import { skillsAfterTraining, topicStats } from './skills';
 import { TOPICS } from './topics';
 
@@ -334,6 +335,7 @@ export class TrainingService {
       jobId: job.id,
       loraPath: null,
       trainedOn: stats,
+      vocabulary: new Set([...parent.vocabulary, ...assistantWords(examples)]),
     });
     const chars = examples.reduce((sum, ex) => sum + ex.reduce((n, m) => n + m.content.length, 0), 0);
     job.trained_tokens = Math.ceil(chars / 4) * job.hyperparameters.n_epochs;

@@ -1,4 +1,5 @@
-"""The HTTP side: OpenAI chat completions, vLLM's runtime LoRA endpoints, model list, health."""
+"""The HTTP side: OpenAI chat completions, prompt scoring and embeddings (scoring.py), vLLM's runtime LoRA
+endpoints, model list, health."""
 from __future__ import annotations
 
 import asyncio
@@ -16,9 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..models import UnknownModel, adapter_root, resolve
 from .engine import BASE_ADAPTER, AdapterError, Engine, GenRequest, read_model_record
+from . import scoring
 from .protocol import (
     APIError,
     ChatCompletionRequest,
+    CompletionRequest,
+    EmbeddingRequest,
     LoadLoraAdapterRequest,
     UnloadLoraAdapterRequest,
     error_response,
@@ -291,6 +295,14 @@ def create_app(base: Engine, config: ServerConfig | None = None) -> FastAPI:
     @app.post("/v1/chat/completions")
     async def chat_completions(body: ChatCompletionRequest):
         return JSONResponse(await server.chat(body))
+
+    @app.post("/v1/completions")
+    async def completions(body: CompletionRequest):
+        return JSONResponse(await scoring.completion(server, body))
+
+    @app.post("/v1/embeddings")
+    async def embeddings(body: EmbeddingRequest):
+        return JSONResponse(await scoring.embeddings(server, body))
 
     @app.post("/v1/load_lora_adapter")
     async def load_lora_adapter(body: LoadLoraAdapterRequest):

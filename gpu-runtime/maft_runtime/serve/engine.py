@@ -327,6 +327,35 @@ class Engine:
             return sampler.results()
 
 
+    # ---- scoring and embeddings (maft's diversity metrics) ----------------------------------------
+
+    def _forward(self, ids: list[int], adapter: str | None, **kwargs):
+        """One sequence through the weights of `adapter` (None: the engine's own weights)."""
+        if adapter is not None and adapter not in self.adapters:
+            raise AdapterError(f"adapter {adapter} is not loaded")
+        extra = {"adapter_names": [adapter or BASE_ADAPTER]} if self.peft is not None else {}
+        return self.model(input_ids=torch.tensor([ids], dtype=torch.long), **extra, **kwargs)
+
+    def score(self, ids: list[int], adapter: str | None) -> list[tuple[float, int] | None]:
+        """Per token: log p(token | the tokens before it) and the token's rank in that distribution
+        (1 = most likely); None for the first token, which has no context (vLLM's prompt_logprobs)."""
+        if len(ids) < 2:
+            return [None] * len(ids)
+        with self.lock, torch.inference_mode():
+            logprobs = torch.log_softmax(self._forward(ids, adapter).logits[0, :-1].double(), dim=-1)
+            chosen = logprobs.gather(1, torch.tensor(ids[1:])[:, None])[:, 0]
+            ranks = (logprobs > chosen[:, None]).sum(dim=1) + 1
+        return [None] + [(float(lp), int(rank)) for lp, rank in zip(chosen, ranks)]
+
+    def embed(self, texts_ids: list[list[int]], adapter: str | None) -> list[list[float]]:
+        """Per text: the mean over its tokens of the last layer's hidden states."""
+        with self.lock, torch.inference_mode():
+            return [
+                self._forward(ids, adapter, output_hidden_states=True).hidden_states[-1][0].double().mean(dim=0).tolist()
+                for ids in texts_ids
+            ]
+
+
 def read_model_record(folder: Path) -> dict | None:
     record = folder / MODEL_RECORD
     if not record.is_file():

@@ -41,6 +41,27 @@ class ChatCompletionRequest(BaseModel):
     stream: bool | None = None
 
 
+class CompletionRequest(BaseModel):
+    """POST /v1/completions, the scoring subset: the prompt echoed with its log-probabilities."""
+
+    model_config = ConfigDict(extra="allow")
+    model: str = Field(min_length=1)
+    prompt: str
+    echo: bool | None = None
+    logprobs: int | None = Field(default=None, ge=0, le=20)
+    prompt_logprobs: int | None = Field(default=None, ge=0, le=20)
+    max_tokens: int | None = Field(default=None, ge=0)
+    n: int | None = Field(default=None, ge=1)
+    stream: bool | None = None
+
+
+class EmbeddingRequest(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    model: str = Field(min_length=1)
+    input: str | list[str] = Field(min_length=1)
+    encoding_format: Literal["float", "base64"] | None = None
+
+
 class LoadLoraAdapterRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     lora_name: str = Field(min_length=1)
