@@ -120,6 +120,11 @@ export const RunConfig = z
     criticMix: z.number().min(0).max(1).default(2 / 3),
     sampling: SamplingConfig.default({}),
     training: TrainingConfig.default({}),
+    /** Diversity metrics of every evaluation (docs/diversity.md), on the first `questions` test questions (default all). */
+    diversity: z
+      .object({ measure: z.boolean().default(true), questions: positiveInt.optional() })
+      .strict()
+      .default({}),
     /** Evaluate the base agents (iteration 0) before the first finetuning iteration. */
     evaluateBase: z.boolean().default(true),
     /**

@@ -14,6 +14,8 @@ export interface WorkerSettings {
   inferenceApiKey: string;
   trainingUrl: string;
   trainingApiKey: string;
+  /** An OpenAI-compatible embeddings endpoint and model for the diversity metrics; none: unavailable. */
+  embeddings: { url: string; apiKey: string; model: string } | null;
   artifactRoot: string;
   adapterRoot: string;
   /** C: model calls in flight at once from this worker; the engine's capacity (vLLM max_num_seqs). Slots
@@ -46,6 +48,13 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, over
     inferenceApiKey: env.MAFT_INFERENCE_API_KEY ?? env.OPENAI_API_KEY ?? 'EMPTY',
     trainingUrl: env.MAFT_TRAINING_URL ?? inferenceUrl,
     trainingApiKey: env.MAFT_TRAINING_API_KEY ?? env.OPENAI_API_KEY ?? 'EMPTY',
+    embeddings: env.MAFT_EMBEDDINGS_MODEL
+      ? {
+          url: env.MAFT_EMBEDDINGS_URL ?? inferenceUrl,
+          apiKey: env.MAFT_EMBEDDINGS_API_KEY ?? env.MAFT_INFERENCE_API_KEY ?? env.OPENAI_API_KEY ?? 'EMPTY',
+          model: env.MAFT_EMBEDDINGS_MODEL,
+        }
+      : null,
     artifactRoot,
     adapterRoot: env.MAFT_ADAPTER_ROOT ?? path.join(artifactRoot, 'adapters'),
     inferenceConcurrency: integer(env, 'MAFT_INFERENCE_CONCURRENCY', 64),

@@ -16,7 +16,7 @@ export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
 
 const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
   workflow: ['prepareTask', 'loadQuestion', 'recordDebate', 'buildFinetuningData', 'scoreEvaluation', 'recordEvaluation', 'recordRunResult', 'finishedRun', 'reportRuns'],
-  inference: ['debateRound', 'rationalize', 'publishAdapter'],
+  inference: ['debateRound', 'rationalize', 'publishAdapter', 'measureDiversity'],
   training: ['finetune'],
 };
 
@@ -41,6 +41,9 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
     store: new ArtifactStore(settings.artifactRoot),
     inference: openAiClient(settings.inferenceUrl, settings.inferenceApiKey, settings.requestTimeoutMs),
     training: openAiClient(settings.trainingUrl, settings.trainingApiKey, settings.requestTimeoutMs),
+    embeddings: settings.embeddings
+      ? { client: openAiClient(settings.embeddings.url, settings.embeddings.apiKey, settings.requestTimeoutMs), model: settings.embeddings.model }
+      : undefined,
     trainingOptions: { pollIntervalMs: settings.trainingPollMs },
     inferenceOptions: { adapterRoot: settings.adapterRoot, maxConcurrentCalls: sizing.maxConcurrentCalls },
   });

@@ -5,8 +5,9 @@
 import { defineQuery, executeChild, setHandler } from '@temporalio/workflow';
 import type { AgentTable } from '../core/agents';
 import { mapBounded } from '../core/bounded';
+import type { DiversityMetrics } from '../core/diversity/types';
 import type { Accuracy } from '../core/stats';
-import { lightActivities } from './activity-proxies';
+import { inferenceActivities, lightActivities } from './activity-proxies';
 import { debate, type DebateSettings } from './debate';
 import { workflowIds } from './ids';
 
@@ -18,11 +19,18 @@ export interface EvaluateInput {
   rounds: number;
   questions: number;
   maxConcurrentDebates: number;
+  /** Measure the society's diversity on these debates (N >= 2), on at most `questions` of them. */
+  diversity: { measure: boolean; questions?: number };
+}
+
+export interface EvaluationOutcome {
+  accuracy: Accuracy;
+  diversity: DiversityMetrics | null;
 }
 
 export const evaluationProgressQuery = defineQuery<{ questionsDone: number; questionsTotal: number }>('progress');
 
-export async function evaluate(input: EvaluateInput): Promise<Accuracy> {
+export async function evaluate(input: EvaluateInput): Promise<EvaluationOutcome> {
   const { settings, iteration, agents } = input;
   let questionsDone = 0;
   setHandler(evaluationProgressQuery, () => ({ questionsDone, questionsTotal: input.questions }));
@@ -35,5 +43,10 @@ export async function evaluate(input: EvaluateInput): Promise<Accuracy> {
     });
     questionsDone++;
   });
-  return lightActivities(settings.queues).scoreEvaluation({ runId: settings.runId, iteration, task: settings.task });
+  const accuracy = await lightActivities(settings.queues).scoreEvaluation({ runId: settings.runId, iteration, task: settings.task });
+  const measured = input.diversity.measure && agents.generation.length >= 2;
+  const diversity = measured
+    ? await inferenceActivities(settings.queues).measureDiversity({ runId: settings.runId, iteration, split: 'test', agents, limit: input.diversity.questions })
+    : null;
+  return { accuracy, diversity };
 }

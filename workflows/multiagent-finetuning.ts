@@ -67,19 +67,19 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   const runEvaluation = async (iteration: number, agents: AgentTable) => {
     progress.phase = 'evaluate';
     progress.evaluationWorkflowId = workflowIds.evaluation(config.runId, iteration);
-    const accuracy = await executeChild(evaluate, {
+    const outcome = await executeChild(evaluate, {
       workflowId: progress.evaluationWorkflowId,
-      args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questions: splits.test, maxConcurrentDebates: fanOut }],
+      args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questions: splits.test, maxConcurrentDebates: fanOut, diversity: config.diversity }],
     });
-    progress.latestAccuracy = accuracy;
-    await light.recordEvaluation(evaluationRecord(config, iteration, accuracy, null));
-    return accuracy;
+    progress.latestAccuracy = outcome.accuracy;
+    await light.recordEvaluation(evaluationRecord(config, iteration, outcome.accuracy, outcome.diversity));
+    return outcome;
   };
 
   // Algorithm 2 on the base agents, so every iteration has a reference point (and the whole result
   // of a method that does not finetune).
   if (l === 1 && (config.evaluateBase || !finetunes) && state.baseEvaluation === null) {
-    state.baseEvaluation = progress.baseEvaluation = await runEvaluation(0, state.agents);
+    state.baseEvaluation = progress.baseEvaluation = (await runEvaluation(0, state.agents)).accuracy;
   }
   if (!finetunes) return finish(config, state, progress, light);
 
@@ -127,8 +127,8 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   );
 
   // Lines 30-31: the finetuned agents are the society of the next iteration; evaluate them.
-  const evaluation = await runEvaluation(l, agents);
-  state.history = [...state.history, { iteration: l, datasets, agents, skipped, evaluation }];
+  const { accuracy: evaluation, diversity } = await runEvaluation(l, agents);
+  state.history = [...state.history, { iteration: l, datasets, agents, skipped, evaluation, diversity }];
   state.agents = agents;
 
   if (l < config.iterations) {

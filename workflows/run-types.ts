@@ -3,6 +3,7 @@ import type { AgentTable } from '../core/agents';
 import type { RunConfig, RunConfigInput } from '../core/config';
 import type { Accuracy } from '../core/stats';
 import type { DatasetSizes } from '../core/datasets';
+import type { DiversityMetrics } from '../core/diversity/types';
 
 /** What one finetuning iteration l did. */
 export interface IterationRecord {
@@ -14,6 +15,8 @@ export interface IterationRecord {
   /** Agents not finetuned this iteration because their dataset came out empty, e.g. "critic 2". */
   skipped: string[];
   evaluation: Accuracy;
+  /** The society's diversity on the evaluation debates (docs/diversity.md); null when not measured. */
+  diversity: DiversityMetrics | null;
 }
 
 export interface RunState {

@@ -83,6 +83,22 @@ describe('multiagentFinetuning on the dev server', () => {
     }
   });
 
+  it('measures the society\'s diversity at each evaluation; a metric the backend lacks is unavailable, with its reason', () => {
+    for (const h of result.history) {
+      const d = h.diversity!;
+      expect(d.consensus).toBeGreaterThan(0);
+      expect(d.consensus).toBeLessThanOrEqual(1);
+      expect(d.negativeLogLikelihood).toBeGreaterThan(0);
+      expect(d.klDivergence).toBeGreaterThanOrEqual(0);
+      expect(d.embeddingDissimilarity).toBeNull(); // no MAFT_EMBEDDINGS_MODEL in this stack
+      expect(Object.keys(d.unavailable)).toContain('embeddingDissimilarity');
+      // Consensus from the stored transcripts: the mean fraction of agents whose final answer is ŷ.
+      const test = transcriptsOf(h.iteration, 'test');
+      const expected = test.reduce((sum, t) => sum + (t.majority === null ? 0 : t.answers.at(-1)!.filter((a) => a === t.majority).length / N), 0) / test.length;
+      expect(d.consensus).toBeCloseTo(expected, 12);
+    }
+  });
+
   it('answered progress queries through the phases of both iterations', () => {
     expect([...phasesSeen]).toEqual(expect.arrayContaining(['1:debate', '2:debate', '2:done']));
     expect(lastProgress).toMatchObject({ runId: 'e2e', iteration: 2, iterations: 2, phase: 'done', questionsDone: 20, questionsTotal: 20 });

@@ -17,6 +17,7 @@ describe('the final table', () => {
           datasets: { generation: [2, 3, 1], criticMinus: [1, 0, 2], criticPlus: [4, 4, 4], critic: [1, 0, 3], withoutMajority: 0 },
           agents: { generation: [], critic: [] },
           skipped: ['critic 2'],
+          diversity: null,
           evaluation: acc(1, 1),
         },
       ],
