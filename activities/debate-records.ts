@@ -1,24 +1,24 @@
 /**
- * Light activities around the debates: task splits, questions, transcripts, finetuning data and
- * evaluation scores, all kept in the artifact store so workflow histories carry only references
- * and small records.
+ * Light activities around the debates: task splits, questions, transcripts and evaluation scores,
+ * all kept in the artifact store so workflow histories carry only references and small records.
  */
 import type { AgentTable } from '../core/agents';
 import { artifactPaths, type Split } from '../core/artifact-paths';
-import { majorityVote, tieBreakSeed } from '../core/majority';
+import type { TaskConfig } from '../core/config';
+import { equivalenceClasses, majorityVote, tieBreakSeed } from '../core/majority';
+import type { CriticContext } from '../core/prompts';
 import { accuracyWithStandardError, type Accuracy } from '../core/stats';
-import { generatedSplits, taskByName } from '../core/tasks';
 import type { Rationalization } from '../core/star';
-import type { Conversation, DebateOutcome, DebateTranscript } from '../core/transcript';
+import { assistantTurns, type Conversation, type DebateOutcome, type DebateTranscript } from '../core/transcript';
 import { heartbeating } from './heartbeat';
 import type { RunArtifacts } from './run-artifacts';
+import { dataDirectory, loadTaskSplits } from './task-data';
 
 export interface PrepareTaskInput {
   runId: string;
-  task: string;
+  /** The seed the splits are drawn with. */
   seed: number;
-  trainSize: number;
-  testSize: number;
+  task: TaskConfig;
 }
 
 export interface QuestionRef {
@@ -47,34 +47,41 @@ export interface ScoreInput {
   task: string;
 }
 
-export function createDebateRecordActivities(artifacts: RunArtifacts) {
-  const { store, readSplit, readTranscripts } = artifacts;
+/** `dataDir`: where relative data paths of task configs point (MAFT_DATA_DIR by default). */
+export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = dataDirectory()) {
+  const { store, readSplit, readTask, checkerOf, readTranscripts } = artifacts;
 
   return {
-    /** Writes the run's seeded train and test splits once; later calls keep the stored ones. */
+    /** Writes the run's seeded train and test splits and its task record once; later calls keep the stored ones. */
     async prepareTask(input: PrepareTaskInput): Promise<{ train: number; test: number }> {
       return heartbeating(() => prepare(input));
     },
 
-    /** The question x, without its reference answer (debates never see ground truth), and the
-     * outcome of its debate if an earlier attempt of this iteration already recorded one. */
-    async loadQuestion(ref: QuestionRef): Promise<{ id: string; prompt: string; recorded: DebateOutcome | null }> {
+    /**
+     * The question x, without its reference answer (debates never see ground truth), what critics
+     * are told of it, and the outcome of its debate if an earlier attempt of this iteration already
+     * recorded one.
+     */
+    async loadQuestion(ref: QuestionRef): Promise<{ id: string; prompt: string; critic: CriticContext; recorded: DebateOutcome | null }> {
       const questions = await readSplit(ref.runId, ref.split);
       const question = questions[ref.index];
       if (!question) throw new Error(`${ref.split} split of run ${ref.runId} has no question ${ref.index}`);
+      const task = await readTask(ref.runId);
       const path = artifactPaths.debate(ref.runId, ref.iteration, ref.split, question.id);
       const recorded = (await store.exists(path)) ? outcomeOf(await store.readJson<DebateTranscript>(path)) : null;
-      return { id: question.id, prompt: question.prompt, recorded };
+      return { id: question.id, prompt: question.prompt, critic: { style: task.spec.prompts, question: question.text }, recorded };
     },
 
-    /** Parses every agent's answers, takes the majority ŷ (line 14) and stores the transcript. */
+    /**
+     * Reads every agent's final answers with the task's checker, groups them into equivalence
+     * classes, takes the majority ŷ (line 14) and stores the transcript.
+     */
     async recordDebate(input: RecordDebateInput): Promise<DebateOutcome> {
-      const task = taskByName(input.task);
-      const rounds = input.conversations[0].filter((m) => m.role === 'assistant').length;
-      const answers = Array.from({ length: rounds }, (_, m) =>
-        input.conversations.map((c) => task.answerKey(c.filter((msg) => msg.role === 'assistant')[m].content)),
-      );
-      const majority = majorityVote(answers[rounds - 1], tieBreakSeed(input.seed, input.runId, input.iteration, input.questionId));
+      const checker = await checkerOf(input.runId, input.task);
+      const turns = input.conversations.map(assistantTurns);
+      const extracted = turns[0].map((_, m) => turns.map((t) => checker.extract(t[m])));
+      const answers = equivalenceClasses(extracted, checker.equivalent);
+      const majority = majorityVote(answers[answers.length - 1], tieBreakSeed(input.seed, input.runId, input.iteration, input.questionId));
       const transcript: DebateTranscript = {
         runId: input.runId,
         iteration: input.iteration,
@@ -83,6 +90,8 @@ export function createDebateRecordActivities(artifacts: RunArtifacts) {
         agents: input.agents,
         conversations: input.conversations,
         summaries: input.summaries,
+        checker: checker.name,
+        extracted,
         answers,
         majority,
         rationalization: input.rationalization,
@@ -98,24 +107,26 @@ export function createDebateRecordActivities(artifacts: RunArtifacts) {
   };
 
   async function prepare(input: PrepareTaskInput): Promise<{ train: number; test: number }> {
-    taskByName(input.task);
-    const paths = { train: artifactPaths.split(input.runId, 'train'), test: artifactPaths.split(input.runId, 'test') };
-    if (!(await store.exists(paths.train)) || !(await store.exists(paths.test))) {
-      const splits = generatedSplits(input.seed, input.trainSize, input.testSize);
+    const paths = { train: artifactPaths.split(input.runId, 'train'), test: artifactPaths.split(input.runId, 'test'), task: artifactPaths.task(input.runId) };
+    const stored = await Promise.all(Object.values(paths).map((p) => store.exists(p)));
+    if (!stored.every(Boolean)) {
+      const { splits, record } = await loadTaskSplits(input.task, input.seed, dataDir);
       await store.writeJsonl(paths.train, splits.train);
       await store.writeJsonl(paths.test, splits.test);
+      await store.writeJson(paths.task, record); // last: its presence marks a complete preparation
     }
     const [train, test] = await Promise.all([readSplit(input.runId, 'train'), readSplit(input.runId, 'test')]);
     return { train: train.length, test: test.length };
   }
 
+  /** Algorithm 2's verdict: ŷ is correct when the task's checker finds it equivalent to the reference. */
   async function score(input: ScoreInput): Promise<Accuracy> {
-    const task = taskByName(input.task);
+    const checker = await checkerOf(input.runId, input.task);
     const questions = await readSplit(input.runId, 'test');
     const transcripts = await readTranscripts(input.runId, input.iteration, 'test');
     const records = transcripts.map((t, i) => {
-      const reference = task.referenceKey(questions[i].reference);
-      return { questionId: t.questionId, majority: t.majority, reference, correct: t.majority === reference };
+      const reference = questions[i].reference;
+      return { questionId: t.questionId, majority: t.majority, reference, correct: t.majority !== null && checker.equivalent(t.majority, reference) };
     });
     await store.writeJsonl(artifactPaths.evaluation(input.runId, input.iteration), records);
     return accuracyWithStandardError(records.map((r) => r.correct));

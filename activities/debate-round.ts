@@ -4,7 +4,7 @@
  * for N (or 2N) model calls and the inference engine sees them together.
  */
 import type { ChatMessage, Conversation } from '../core/transcript';
-import { cooperativeTurn, criticTurnWithOpinions, criticTurnWithSummary, othersThan, summaryRequest } from '../core/prompts';
+import { cooperativeTurn, debatePrompts, othersThan, type CriticContext, type DebatePrompts } from '../core/prompts';
 import { heartbeating } from './heartbeat';
 import type { ChatInput } from './inference';
 
@@ -20,6 +20,8 @@ export interface DebateRoundInput {
   summarize: boolean;
   /** Appendix D: critics are asked to cooperate on one answer instead of debating. */
   cooperative: boolean;
+  /** The task's critic prompts and the question they restate. */
+  critic: CriticContext;
   /** The run's sampling (summaries use it); each agent samples at its own temperature. */
   sampling: { temperature: number; topP: number; maxTokens: number };
   temperatures: number[];
@@ -59,11 +61,12 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
     // Lines 9-13: each critic n gets the other agents' previous answers (summarized for it by the
     // base model, or verbatim) after its own conversation, and answers again.
     const previous = conversations.map((c) => c[c.length - 1].content);
+    const prompts = debatePrompts(input.critic.style);
     const turns = await Promise.all(
       conversations.map(async (conversation, n) => {
         const others = othersThan(previous, n);
-        const summary = input.summarize ? await ask(input.baseModel, summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`) : '';
-        const feedback = feedbackTurn(input, summary, others);
+        const summary = input.summarize ? await ask(input.baseModel, prompts.summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`) : '';
+        const feedback = feedbackTurn(input, prompts, summary, others);
         const reply = await answer(n, [...conversation, feedback]);
         return { feedback, summary, reply };
       }),
@@ -72,8 +75,8 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
   }
 }
 
-/** The user turn a critic receives: the others' answers or their summary, to weigh or to cooperate on. */
-function feedbackTurn(input: DebateRoundInput, summary: string, others: string[]): ChatMessage {
+/** The user turn a critic receives: the others' answers or their summary, to weigh (in the task's words) or to cooperate on. */
+function feedbackTurn(input: DebateRoundInput, prompts: DebatePrompts, summary: string, others: string[]): ChatMessage {
   if (input.cooperative) return cooperativeTurn(input.summarize ? { summary } : { answers: others });
-  return input.summarize ? criticTurnWithSummary(summary) : criticTurnWithOpinions(others);
+  return input.summarize ? prompts.criticTurnWithSummary(summary, input.critic.question) : prompts.criticTurnWithOpinions(others, input.critic.question);
 }

@@ -9,7 +9,6 @@ import { mixCriticData, partitionDebates, toFinetuningRecord, type DatasetSizes 
 import type { MethodPlan } from '../core/methods';
 import { seedFrom } from '../core/random';
 import { starExamples } from '../core/star';
-import { taskByName } from '../core/tasks';
 import type { Conversation } from '../core/transcript';
 import { heartbeating } from './heartbeat';
 import type { RunArtifacts } from './run-artifacts';
@@ -26,7 +25,7 @@ export interface BuildDatasetsInput {
   seed: number;
 }
 
-export function createFinetuningDataActivities({ store, readSplit, readTranscripts }: RunArtifacts) {
+export function createFinetuningDataActivities({ store, readSplit, readTranscripts, checkerOf }: RunArtifacts) {
   const writeRecords = (path: string, conversations: Conversation[], turns: 'all' | 'final' = 'all') =>
     store.writeJsonl(path, conversations.map((c) => toFinetuningRecord(c, turns)));
 
@@ -41,12 +40,12 @@ export function createFinetuningDataActivities({ store, readSplit, readTranscrip
       withoutMajority: transcripts.filter((t) => t.majority === null).length,
     };
     if (input.plan.data === 'star') {
-      const task = taskByName(input.task);
+      const checker = await checkerOf(runId, input.task);
       const questions = await readSplit(runId, 'train');
       const { examples, rationalized } = starExamples(
         transcripts.map((t, i) => ({
           conversation: t.conversations[0],
-          firstCorrect: t.answers[0][0] !== null && t.answers[0][0] === task.referenceKey(questions[i].reference),
+          firstCorrect: t.extracted[0][0] !== null && checker.equivalent(t.extracted[0][0], questions[i].reference),
           rationalization: t.rationalization ?? null,
         })),
       );

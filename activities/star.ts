@@ -5,7 +5,6 @@
  */
 import type { Split } from '../core/artifact-paths';
 import { hintedQuestion, type Rationalization } from '../core/star';
-import { taskByName } from '../core/tasks';
 import { heartbeating } from './heartbeat';
 import type { ChatInput } from './inference';
 import type { RunArtifacts } from './run-artifacts';
@@ -23,15 +22,18 @@ export interface RationalizeInput {
   requestId: string;
 }
 
-export function createStarActivity(chat: (input: ChatInput) => Promise<string>, { readSplit }: RunArtifacts) {
+export function createStarActivity(chat: (input: ChatInput) => Promise<string>, { readSplit, checkerOf }: RunArtifacts) {
   async function rationalize(input: RationalizeInput): Promise<Rationalization | null> {
-    const task = taskByName(input.task);
+    const checker = await checkerOf(input.runId, input.task);
     const question = (await readSplit(input.runId, input.split))[input.index];
-    const reference = task.referenceKey(question.reference);
-    if (task.answerKey(input.answer) === reference) return null; // correct: nothing to rationalize
+    const correct = (response: string) => {
+      const answer = checker.extract(response);
+      return answer !== null && checker.equivalent(answer, question.reference);
+    };
+    if (correct(input.answer)) return null; // correct: nothing to rationalize
     const messages = hintedQuestion(question.prompt, question.reference);
     const reply = await chat({ model: input.model, messages, seed: input.seed, requestId: input.requestId, ...input.sampling });
-    return { prompt: messages[0].content, reply, correct: task.answerKey(reply) === reference };
+    return { prompt: messages[0].content, reply, correct: correct(reply) };
   }
 
   return {

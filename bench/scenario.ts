@@ -83,6 +83,7 @@ async function sequentialSeconds(spec: ScenarioSpec, simulatorUrl: string): Prom
         baseModel: 'sim-base',
         summarize: true,
         cooperative: false,
+        critic: { style: 'arithmetic', question: question.text },
         sampling: { temperature: 1, topP: 0.9, maxTokens: 1024 },
         temperatures: Array(N).fill(1),
         replySeeds: [1, 2, 3].map((n) => q * 100 + m * 10 + n),

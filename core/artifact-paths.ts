@@ -5,6 +5,8 @@ export type Split = 'train' | 'test';
 
 export const artifactPaths = {
   split: (runId: string, split: Split) => `runs/${runId}/task/${split}.jsonl`,
+  /** The task's record beside its splits: config, checker, source files, filters, counts. */
+  task: (runId: string) => `runs/${runId}/task/task.json`,
   debate: (runId: string, iteration: number, split: Split, questionId: string) =>
     `runs/${runId}/iteration-${iteration}/debates/${split}/${questionId}.json`,
   debates: (runId: string, iteration: number, split: Split) => `runs/${runId}/iteration-${iteration}/debates/${split}`,

@@ -1,6 +1,7 @@
 /** What one question's debate leaves behind: each agent's whole conversation and the vote. */
 import type { AgentTable } from './agents';
 import type { Rationalization } from './star';
+import type { CheckerName } from './answers/types';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant';
@@ -21,15 +22,22 @@ export interface DebateTranscript {
   conversations: Conversation[];
   /** summaries[r][n]: the summary agent n received before round r+2 (empty without summarization). */
   summaries: string[][];
-  /** answers[m][n]: agent n's parsed answer in round m+1, as a canonical key; null if unparseable. */
+  /** The checker that read and grouped the answers. */
+  checker: CheckerName;
+  /** extracted[m][n]: the final answer agent n stated in round m+1, as written; null if none could be read. */
+  extracted: Array<Array<string | null>>;
+  /**
+   * answers[m][n]: the representative of the equivalence class of extracted[m][n] (core/majority.ts),
+   * so two answers are equivalent exactly when their representatives are equal; null if unparseable.
+   */
   answers: Array<Array<string | null>>;
-  /** ŷ: the majority over the last round's answers; null when no answer parsed. */
+  /** ŷ: the representative of the largest class among the last round's answers; null when none parsed. */
   majority: string | null;
   /** STaR only: the hinted retry of a wrong round-1 answer (training split). */
   rationalization?: Rationalization | null;
 }
 
-/** The small record a debate hands back to its parent workflow (no text). */
+/** The small record a debate hands back to its parent workflow (no text): class representatives, as in the transcript. */
 export interface DebateOutcome {
   questionId: string;
   majority: string | null;

@@ -61,6 +61,7 @@ export async function debate({ settings, iteration, split, index, rounds, agents
       baseModel: settings.baseModel,
       summarize: settings.summarize,
       cooperative: settings.cooperative,
+      critic: x.critic,
       sampling: settings.sampling,
       temperatures: settings.temperatures,
       replySeeds: seeds('agent', m),

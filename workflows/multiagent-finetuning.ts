@@ -56,13 +56,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
 
   const light = lightActivities(config.queues);
   const fanOut = config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, plan.agents);
-  const splits = await light.prepareTask({
-    runId: config.runId,
-    task: config.task.name,
-    seed: config.splitSeed ?? config.seed,
-    trainSize: config.task.trainSize,
-    testSize: config.task.testSize,
-  });
+  const splits = await light.prepareTask({ runId: config.runId, seed: config.splitSeed ?? config.seed, task: config.task });
 
   const runEvaluation = async (iteration: number, agents: AgentTable) => {
     progress.phase = 'evaluate';

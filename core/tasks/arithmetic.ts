@@ -20,6 +20,7 @@ export function arithmeticQuestion(seed: number, index: number): Question {
   return {
     id: `arithmetic-${index}`,
     prompt: arithmeticPrompt(a, b, c, d, e, f),
+    text: `${a}+${b}*${c}+${d}-${e}*${f}`,
     reference: String(a + b * c + d - e * f),
   };
 }

@@ -1,53 +1,59 @@
 /**
- * A task: how its questions are made or loaded, how a response's final answer is read, and how an
- * answer is checked against the reference. Answers are compared by canonical keys: two answers are
- * equivalent exactly when their keys are equal.
+ * The tasks: how their questions are made or loaded (the loaders are pure: text in, questions out),
+ * which checker reads and compares their answers (core/answers) and which prompts the debate uses.
  */
-import { arithmeticQuestion, parseArithmeticAnswer } from './arithmetic';
-import type { Question } from './question';
+import { answerChecker, checkerNames, type AnswerChecker, type CheckerName } from '../answers';
+import type { TaskConfig } from '../config';
+import type { PromptStyle } from '../prompts';
+import { promptStyleForChecker } from './jsonl-task';
+import type { TaskName } from './names';
 
-export type { Question } from './question';
+export type { Question, QuestionSource } from './question';
+export { generatedSplits, drawnSplits, type Splits, type DrawnSplits } from './splits';
+export { taskNames, type TaskName } from './names';
 
-export interface Task {
-  name: string;
-  /** The canonical key of the final answer stated in a response, or null if none can be read. */
-  answerKey(response: string): string | null;
-  /** The canonical key of a reference answer. */
-  referenceKey(reference: string): string;
+/** What a task is to the debate and the scoring, resolved from its config. */
+export interface TaskSpec {
+  name: TaskName;
+  /** Reads each response's final answer, groups equivalent answers, compares ŷ with the reference. */
+  checker: CheckerName;
+  /** The critic and summary prompts (the round-1 prompt is stored with each question). */
+  prompts: PromptStyle;
 }
 
-function numberKey(value: number | undefined): string | null {
-  if (value === undefined) return null;
-  return String(value === 0 ? 0 : value); // folds -0 into 0
-}
-
-export const arithmeticTask: Task = {
-  name: 'arithmetic',
-  answerKey: (response) => numberKey(parseArithmeticAnswer(response)),
-  referenceKey: (reference) => numberKey(Number(reference)) ?? reference,
+const paperTasks: Record<Exclude<TaskName, 'jsonl'>, Omit<TaskSpec, 'name'>> = {
+  arithmetic: { checker: 'number', prompts: 'arithmetic' },
+  gsm8k: { checker: 'number', prompts: 'gsm8k' },
+  math: { checker: 'math', prompts: 'math' },
+  mmlu: { checker: 'choice', prompts: 'mmlu' },
 };
 
-export function taskByName(name: string): Task {
-  if (name === arithmeticTask.name) return arithmeticTask;
-  throw new Error(`unknown task "${name}"`);
+export function taskSpec(config: TaskConfig): TaskSpec {
+  if (config.name === 'jsonl') return { name: 'jsonl', checker: config.checker, prompts: promptStyleForChecker[config.checker] };
+  return { name: config.name, ...paperTasks[config.name] };
 }
 
-/**
- * Seeded, disjoint train and test splits of generated questions. A prompt that was already drawn is
- * skipped, so no test question is also a training question.
- */
-export function generatedSplits(
-  seed: number,
-  trainSize: number,
-  testSize: number,
-): { train: Question[]; test: Question[] } {
-  const seen = new Set<string>();
-  const questions: Question[] = [];
-  for (let index = 0; questions.length < trainSize + testSize; index++) {
-    const question = arithmeticQuestion(seed, index);
-    if (seen.has(question.prompt)) continue;
-    seen.add(question.prompt);
-    questions.push(question);
-  }
-  return { train: questions.slice(0, trainSize), test: questions.slice(trainSize) };
+/** The checker of a paper task or a checker named directly (`maft grade --task`); jsonl needs its checker named. */
+export function checkerFor(taskOrChecker: string): AnswerChecker {
+  if (taskOrChecker in paperTasks) return answerChecker(paperTasks[taskOrChecker as keyof typeof paperTasks].checker);
+  if ((checkerNames as readonly string[]).includes(taskOrChecker)) return answerChecker(taskOrChecker as CheckerName);
+  const known = [...new Set([...Object.keys(paperTasks), ...checkerNames])].join(', ');
+  const hint = taskOrChecker === 'jsonl' ? ' (a jsonl task is graded by the checker it names: give that)' : '';
+  throw new Error(`unknown task or checker "${taskOrChecker}"${hint}; expected one of ${known}`);
+}
+
+/** What a run records about its task beside the splits (artifactPaths.task). */
+export interface TaskRecord {
+  /** The task config with its defaults: paths as written, filters. */
+  config: TaskConfig;
+  spec: TaskSpec;
+  seed: number;
+  /** The data files read, resolved, with their SHA-256 (none for generated questions). */
+  sources: Array<{ file: string; sha256: string }>;
+  /** Distinct questions left after the filters (null for generated questions). */
+  eligible: number | null;
+  /** Records dropped because an earlier one asks the same prompt. */
+  duplicates: number;
+  train: number;
+  test: number;
 }

@@ -144,7 +144,7 @@ describe('finetune and publishAdapter', () => {
 });
 
 describe('debateRound', () => {
-  type RoundInput = Omit<DebateRoundInput, 'baseModel' | 'sampling' | 'requestIdPrefix' | 'cooperative' | 'temperatures'> &
+  type RoundInput = Omit<DebateRoundInput, 'baseModel' | 'sampling' | 'requestIdPrefix' | 'cooperative' | 'temperatures' | 'critic'> &
     Partial<Pick<DebateRoundInput, 'cooperative' | 'temperatures'>>;
   const round = (input: RoundInput) =>
     env.run(createInferenceActivities(client, { adapterRoot: '/a', maxConcurrentCalls: 8 }, artifacts()).debateRound, {
@@ -153,6 +153,7 @@ describe('debateRound', () => {
       requestIdPrefix: 'test/q1',
       cooperative: false,
       temperatures: input.conversations.map(() => 1),
+      critic: { style: 'arithmetic' as const, question: '12+3*4+5-6*7' },
       ...input,
     }) as Promise<DebateRoundResult>;
   const x = { role: 'user' as const, content: 'What is the result of 12+3*4+5-6*7? Make sure to state your answer at the end of the response.' };

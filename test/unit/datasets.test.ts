@@ -10,7 +10,7 @@ function debate(q: string, round1: Array<string | null>, round2: Array<string | 
     { role: 'user', content: `feedback for ${n}` },
     { role: 'assistant', content: say(round2[n]) },
   ]);
-  return { runId: 'r', iteration: 1, split: 'train', questionId: q, agents: { generation: [], critic: [] }, conversations, summaries: [], answers: [round1, round2], majority };
+  return { runId: 'r', iteration: 1, split: 'train', questionId: q, agents: { generation: [], critic: [] }, conversations, summaries: [], checker: 'number', extracted: [round1, round2], answers: [round1, round2], majority };
 }
 
 const transcripts = [

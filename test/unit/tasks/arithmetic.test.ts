@@ -1,5 +1,5 @@
-import { arithmeticQuestion, parseArithmeticAnswer, solveArithmeticPrompt } from '../../core/tasks/arithmetic';
-import { arithmeticTask, generatedSplits } from '../../core/tasks';
+import { arithmeticQuestion, parseArithmeticAnswer, solveArithmeticPrompt } from '../../../core/tasks/arithmetic';
+import { checkerFor, generatedSplits } from '../../../core/tasks';
 
 describe('arithmetic task', () => {
   it("asks the authors' question with values in 0..30 and the true result as reference", () => {
@@ -55,11 +55,13 @@ describe('arithmetic task', () => {
 
   it('finds no answer where none is stated', () => {
     expect(parseArithmeticAnswer('I do not know.')).toBeUndefined();
-    expect(arithmeticTask.answerKey('no idea')).toBeNull();
+    expect(checkerFor('arithmetic').extract('no idea')).toBeNull();
   });
 
-  it('compares answers by value', () => {
-    expect(arithmeticTask.answerKey('the answer is 12.0')).toBe(arithmeticTask.referenceKey('12'));
-    expect(arithmeticTask.answerKey('-0')).toBe('0');
+  it('grades with the number checker: answers compare by value', () => {
+    const checker = checkerFor('arithmetic');
+    expect(checker.name).toBe('number');
+    expect(checker.equivalent(checker.extract('the answer is 12.0')!, '12')).toBe(true);
+    expect(checker.equivalent(checker.extract('the answer is -12')!, '12')).toBe(false);
   });
 });

@@ -1,0 +1,29 @@
+/**
+ * GSM8K (Cobbe et al. 2021): grade-school word problems, one JSON object per line with `question`
+ * and `answer`, a worked solution ending "#### <number>". Asked with Du et al.'s prompt
+ * (gsm/gen_gsm.py), verbatim, trailing space included.
+ */
+import { DataFileError, parseJsonl, questionId, stringField } from './records';
+import type { Question } from './question';
+import { fillTemplate } from '../prompts';
+
+export const GSM8K_PROMPT =
+  'Can you solve the following math problem? {question} Explain your reasoning. Your final answer should be a single numerical number, in the form \\boxed{answer}, at the end of your response. ';
+
+/** The final answer of a GSM8K solution: the number after its last "####", thousands separators dropped. */
+export function gsm8kFinalAnswer(solution: string): string | null {
+  const marker = solution.lastIndexOf('####');
+  if (marker < 0) return null;
+  const answer = solution.slice(marker + 4).trim().replace(/,/g, '');
+  return /^-?\d+(\.\d+)?$/.test(answer) ? answer : null;
+}
+
+/** Every record of a GSM8K JSONL file as a question; throws on the first bad record. */
+export function parseGsm8k(text: string, file: string): Question[] {
+  return parseJsonl(text, file).map((entry) => {
+    const question = stringField(entry, 'question', file);
+    const reference = gsm8kFinalAnswer(stringField(entry, 'answer', file));
+    if (reference === null) throw new DataFileError(file, entry.line, 'no number after a final "####"', 'answer');
+    return { id: questionId('gsm8k', entry.line), prompt: fillTemplate(GSM8K_PROMPT, question), text: question, reference, source: { file, line: entry.line } };
+  });
+}
