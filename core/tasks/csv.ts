@@ -10,45 +10,46 @@ export interface CsvRecord {
   fields: string[];
 }
 
+const UNQUOTED = /[^,\r\n]*/y;
+const newlines = (s: string) => s.split('\n').length - 1;
+
 export function parseCsv(text: string, file: string): CsvRecord[] {
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
+  let i = 0;
   let line = 1;
-  let recordLine = 1;
-  let quoteLine = 0;
-  const endRecord = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0] !== '') records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else {
-        if (c === '\n') line++;
-        field += c;
+  while (i < text.length) {
+    const record: CsvRecord = { line, fields: [] };
+    for (;;) {
+      if (text[i] === '"') {
+        // A quoted field: up to the next quote not doubled.
+        let value = '';
+        let from = i + 1;
+        for (;;) {
+          const quote = text.indexOf('"', from);
+          if (quote < 0) throw new DataFileError(file, line, 'unterminated quoted field');
+          value += text.slice(from, quote);
+          if (text[quote + 1] !== '"') {
+            i = quote + 1;
+            break;
+          }
+          value += '"';
+          from = quote + 2;
+        }
+        line += newlines(value);
+        record.fields.push(value);
+      } else {
+        UNQUOTED.lastIndex = i;
+        const value = UNQUOTED.exec(text)![0];
+        record.fields.push(value);
+        i += value.length;
       }
-    } else if (c === '"' && field === '') {
-      quoted = true;
-      quoteLine = line;
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else field += c;
+      if (text[i] !== ',') break;
+      i++;
+    }
+    if (i < text.length && text[i] !== '\r' && text[i] !== '\n') throw new DataFileError(file, line, `unexpected ${JSON.stringify(text[i])} after a quoted field`);
+    i += text.startsWith('\r\n', i) ? 2 : 1;
+    line++;
+    if (record.fields.length > 1 || record.fields[0] !== '') records.push(record);
   }
-  if (quoted) throw new DataFileError(file, quoteLine, 'unterminated quoted field');
-  if (field !== '' || fields.length > 0) endRecord();
   return records;
 }
