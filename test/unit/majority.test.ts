@@ -55,7 +55,7 @@ describe('equivalence classes', () => {
       ['2', '2.0', '5'],
       ['5.0', '2.00', '5'],
     ];
-    const permute = (r: string[][], p: number[]) => r.map((round) => p.map((n) => round[n]));
+    const permute = <T>(r: T[][], p: number[]) => r.map((round) => p.map((n) => round[n]));
     const base = equivalenceClasses(rounds, sameValue);
     for (const p of [[1, 2, 0], [2, 0, 1], [2, 1, 0]]) expect(equivalenceClasses(permute(rounds, p), sameValue)).toEqual(permute(base, p));
   });
