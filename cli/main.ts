@@ -7,6 +7,7 @@ import { PROJECT_ROOT, startDevServer } from '../workers/dev-server';
 import { workerSettingsFromEnv } from '../workers/settings';
 import { createWorkers, WORKER_KINDS, type WorkerKind } from '../workers/workers';
 import { runDemo } from './demo';
+import { registerGrade } from './grade';
 import { startLocalStack } from '../workers/local-stack';
 
 function integer(value: string): number {
@@ -90,6 +91,8 @@ program
     workers.forEach((w) => w.shutdown());
     await Promise.all(running);
   });
+
+registerGrade(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`maft: ${error.message}`);

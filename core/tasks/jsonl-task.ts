@@ -9,7 +9,7 @@ import { GSM8K_PROMPT } from './gsm8k';
 import { MATH_PROMPT } from './math';
 import { MMLU_PROMPT } from './mmlu';
 import type { Question } from './question';
-import { DataFileError, parseJsonl, questionId, stringField, type JsonlEntry } from './records';
+import { DataFileError, parseJsonl, questionId, stringField, textField } from './records';
 
 /** The paper's task whose prompts a JSONL task with this checker borrows. */
 export const promptStyleForChecker: Record<CheckerName, Exclude<PromptStyle, 'arithmetic'>> = {
@@ -26,12 +26,6 @@ export interface JsonlFields {
   answer: string;
   /** A field holding each record's id; absent: ids from line numbers. */
   id?: string;
-}
-
-/** A string, or a number written as the file has it (answers such as 42 need no quotes). */
-function textField(entry: JsonlEntry, field: string, file: string): string {
-  const value = entry.record[field];
-  return typeof value === 'number' && Number.isFinite(value) ? String(value) : stringField(entry, field, file);
 }
 
 export function parseJsonlTask(text: string, file: string, fields: JsonlFields, template: string): Question[] {

@@ -46,6 +46,12 @@ export function stringField(entry: JsonlEntry, field: string, file: string): str
   return value;
 }
 
+/** A non-empty string, or a number as the file writes it (answers such as 42 need no quotes). */
+export function textField(entry: JsonlEntry, field: string, file: string): string {
+  const value = entry.record[field];
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : stringField(entry, field, file);
+}
+
 /** A question id safe in file names and workflow ids: other characters become "-". */
 export function questionId(...parts: Array<string | number>): string {
   return parts.join('-').replace(/[^A-Za-z0-9_.-]+/g, '-');
