@@ -5,6 +5,7 @@
  */
 import type { Split } from '../core/artifact-paths';
 import { hintedQuestion, type Rationalization } from '../core/star';
+import { gradeWith } from '../core/tasks/grade';
 import { heartbeating } from './heartbeat';
 import type { ChatInput } from './inference';
 import type { RunArtifacts } from './run-artifacts';
@@ -26,10 +27,7 @@ export function createStarActivity(chat: (input: ChatInput) => Promise<string>, 
   async function rationalize(input: RationalizeInput): Promise<Rationalization | null> {
     const checker = await checkerOf(input.runId, input.task);
     const question = (await readSplit(input.runId, input.split))[input.index];
-    const correct = (response: string) => {
-      const answer = checker.extract(response);
-      return answer !== null && checker.equivalent(answer, question.reference);
-    };
+    const correct = (response: string) => gradeWith(checker, question.reference, response).correct;
     if (correct(input.answer)) return null; // correct: nothing to rationalize
     const messages = hintedQuestion(question.prompt, question.reference);
     const reply = await chat({ model: input.model, messages, seed: input.seed, requestId: input.requestId, ...input.sampling });

@@ -12,14 +12,15 @@ export interface Grade {
   correct: boolean;
 }
 
-function grade(checker: AnswerChecker, reference: string, response: string): Grade {
+/** A response graded by a checker: its final answer, and whether that is equivalent to the reference. */
+export function gradeWith(checker: AnswerChecker, reference: string, response: string): Grade {
   const extracted = checker.extract(response);
   return { extracted, correct: extracted !== null && checker.equivalent(extracted, reference) };
 }
 
 /** `task`: a paper task (arithmetic, gsm8k, math, mmlu) or a checker (number, math, choice, exact). */
 export function gradeResponse(task: string, reference: string, response: string): Grade {
-  return grade(checkerFor(task), reference, response);
+  return gradeWith(checkerFor(task), reference, response);
 }
 
 /** Grades every record {"task", "reference", "response", ...} of a JSONL text, keeping its other fields. */
@@ -35,6 +36,6 @@ export function gradeRecords(text: string, file: string): Array<Record<string, u
     const reference = textField(entry, 'reference', file);
     const response = entry.record.response;
     if (typeof response !== 'string') throw new DataFileError(file, entry.line, response === undefined ? 'missing' : `expected a string, got ${JSON.stringify(response)}`, 'response');
-    return { ...entry.record, ...grade(checker, reference, response) };
+    return { ...entry.record, ...gradeWith(checker, reference, response) };
   });
 }

@@ -9,13 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArtifactStore } from '../../../activities/artifact-store';
 import { createDebateRecordActivities } from '../../../activities/debate-records';
+import { createRunArtifacts } from '../../../activities/run-artifacts';
 import { artifactPaths } from '../../../core/artifact-paths';
 import { parseRunConfig } from '../../../core/config';
 import type { Question, TaskRecord } from '../../../core/tasks';
 
 const DATA_DIR = process.env.MAFT_DATA_DIR ?? path.resolve(__dirname, '../../..', '../shared/data');
 const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-prepare-')));
-const activities = createDebateRecordActivities(store, DATA_DIR);
+const activities = createDebateRecordActivities(createRunArtifacts(store), DATA_DIR);
 
 let runs = 0;
 async function prepare(task: object, seed = 0) {
