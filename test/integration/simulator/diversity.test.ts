@@ -42,6 +42,8 @@ function transcript(questionId: string, x: string, y1: string[], y2: string[], f
       { role: 'assistant', content: y2[n] },
     ]),
     summaries: [],
+    checker: 'exact',
+    extracted: [finalAnswers, finalAnswers],
     answers: [finalAnswers, finalAnswers],
     majority,
   };
