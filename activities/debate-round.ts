@@ -77,6 +77,6 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
 
 /** The user turn a critic receives: the others' answers or their summary, to weigh (in the task's words) or to cooperate on. */
 function feedbackTurn(input: DebateRoundInput, prompts: DebatePrompts, summary: string, others: string[]): ChatMessage {
-  if (input.cooperative) return cooperativeTurn(input.summarize ? { summary } : { answers: others });
+  if (input.cooperative) return cooperativeTurn(input.summarize ? { summary } : { answers: others }, input.critic.style);
   return input.summarize ? prompts.criticTurnWithSummary(summary, input.critic.question) : prompts.criticTurnWithOpinions(others, input.critic.question);
 }

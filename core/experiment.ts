@@ -58,11 +58,14 @@ export function experimentCells(experiment: ExperimentConfig): ExperimentCell[] 
   const names = experiment.methods.map((m) => m.name);
   const duplicate = names.find((name, i) => names.indexOf(name) !== i);
   if (duplicate) throw new ConfigError('of the experiment', [`methods: the name "${duplicate}" is used twice`]);
+  // A task's name names its runs; two configs of one task (e.g. MMLU subjects) are numbered.
+  const taskNames = experiment.tasks.map((t) => String(t.name ?? 'arithmetic'));
+  const taskIds = taskNames.map((n, i) => (taskNames.filter((m) => m === n).length > 1 ? `${n}${i + 1}` : n));
   const cells: ExperimentCell[] = [];
   for (const [mi, { name, ...variant }] of experiment.methods.entries()) {
     for (const [ti, task] of experiment.tasks.entries()) {
       for (const seed of experiment.seeds) {
-        const runId = `${experiment.experimentId}-${name}-${String(task.name ?? 'arithmetic')}-s${seed}`;
+        const runId = `${experiment.experimentId}-${name}-${taskIds[ti]}-s${seed}`;
         const raw = mergeSettings(mergeSettings(experiment.base, variant), {
           runId,
           task,

@@ -130,15 +130,21 @@ export function othersThan<T>(items: readonly T[], n: number): T[] {
  * Appendix D, cooperative mode: later rounds ask the agents to work as a team on one answer instead
  * of weighing the others' answers as advice. `others` is the summary or the answers verbatim.
  */
-export function cooperativeTurn(others: { summary: string } | { answers: readonly string[] }): ChatMessage {
+export function cooperativeTurn(others: { summary: string } | { answers: readonly string[] }, style: PromptStyle): ChatMessage {
   const shared = 'summary' in others ? `Here is a summary of your teammates' solutions: ${others.summary}` : `These are your teammates' solutions: ${opinionBlocks(others.answers, 'response')}`;
-  return {
-    role: 'user',
-    content:
-      `You are solving this problem together with your teammates. ${shared}` +
-      '\n\n Combine the best of your teammates\' reasoning and yours into one solution the team agrees on. Make sure to state your answer at the end of the response.',
-  };
+  return user(
+    `You are solving this problem together with your teammates. ${shared}` +
+      `\n\n Combine the best of your teammates' reasoning and yours into one solution the team agrees on. ${ANSWER_FORMAT[style]}`,
+  );
 }
+
+/** How each task's prompts ask for the final answer (the cooperative turn keeps the task's format). */
+const ANSWER_FORMAT: Record<PromptStyle, string> = {
+  arithmetic: 'Make sure to state your answer at the end of the response.',
+  gsm8k: 'Your final answer should be a single numerical number, in the form \\boxed{answer}, at the end of your response.',
+  math: 'Your final answer should be in the form \\boxed{answer} given at the end of your response.',
+  mmlu: 'Put your answer in the form (X) at the end of your response.',
+};
 
 /** Appendix E.2: agent n's first prompt names it, so agents know they are distinct. */
 export function withAgentId(question: string, n: number): string {

@@ -187,8 +187,8 @@ describe('debateRound', () => {
     const conversations = ['The answer is 1.', 'The answer is 2.'].map((y) => [x, { role: 'assistant' as const, content: y }]);
     const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base'], summarize: false, cooperative: true, replySeeds: [4, 5], summarySeeds: [7, 8] });
     expect(result.feedback!.map((f) => f.content)).toEqual([
-      cooperativeTurn({ answers: ['The answer is 2.'] }).content,
-      cooperativeTurn({ answers: ['The answer is 1.'] }).content,
+      cooperativeTurn({ answers: ['The answer is 2.'] }, 'arithmetic').content,
+      cooperativeTurn({ answers: ['The answer is 1.'] }, 'arithmetic').content,
     ]);
   });
 

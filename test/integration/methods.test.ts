@@ -150,7 +150,7 @@ describe('finetuning methods', () => {
       t.conversations.forEach((c, n) => {
         expect(c[0].content.startsWith(`You are agent ${n + 1}.`)).toBe(true);
         const others = t.conversations.filter((_, i) => i !== n).map((o) => o[1].content);
-        expect(c[2].content).toBe(cooperativeTurn({ answers: others }).content);
+        expect(c[2].content).toBe(cooperativeTurn({ answers: others }, 'arithmetic').content);
       });
     }
   });

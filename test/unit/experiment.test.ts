@@ -26,6 +26,15 @@ describe('experimentCells', () => {
     expect(cells.map((c) => c.config.sampling.temperature)).toEqual([1, 1, 1.5, 1.5]);
     expect(cells.map((c) => c.config.seed)).toEqual([1, 2, 1, 2]);
   });
+  it('numbers two configs of one task so their run ids differ', () => {
+    const twoConfigs = parseExperimentConfig({
+      experimentId: 'e',
+      base: { baseModel: 'm' },
+      tasks: [{ name: 'arithmetic' }, { name: 'arithmetic', trainSize: 5 }],
+    });
+    expect(experimentCells(twoConfigs).map((c) => c.runId)).toEqual(['e-multiagent-ft-arithmetic1-s0', 'e-multiagent-ft-arithmetic2-s0']);
+  });
+
   it('rejects duplicate variant names and names the cell of a bad setting', () => {
     expect(() => experimentCells(parseExperimentConfig({ experimentId: 'e', base: { baseModel: 'm' }, methods: [{ name: 'a' }, { name: 'a' }] }))).toThrow(
       'methods: the name "a" is used twice',
