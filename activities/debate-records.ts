@@ -39,6 +39,8 @@ export interface RecordDebateInput {
   conversations: Conversation[];
   summaries: string[][];
   rationalization: Rationalization | null;
+  /** truncated[m][n]: y_{m+1,n} was cut at max_tokens (debateRound's flags); absent: none was. */
+  truncated?: boolean[][];
 }
 
 export interface ScoreInput {
@@ -74,12 +76,13 @@ export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = 
 
     /**
      * Reads every agent's final answers with the task's checker, groups them into equivalence
-     * classes, takes the majority ŷ (line 14) and stores the transcript.
+     * classes, takes the majority ŷ (line 14) and stores the transcript. A reply cut at max_tokens
+     * never reached its final answer (whatever it ends on is not one), so it counts as unparseable.
      */
     async recordDebate(input: RecordDebateInput): Promise<DebateOutcome> {
       const checker = await checkerOf(input.runId, input.task);
       const turns = input.conversations.map(assistantTurns);
-      const extracted = turns[0].map((_, m) => turns.map((t) => checker.extract(t[m])));
+      const extracted = turns[0].map((_, m) => turns.map((t, n) => (input.truncated?.[m]?.[n] ? null : checker.extract(t[m]))));
       const answers = equivalenceClasses(extracted, checker.equivalent);
       const majority = majorityVote(answers[answers.length - 1], tieBreakSeed(input.seed, input.runId, input.iteration, input.questionId));
       const transcript: DebateTranscript = {

@@ -6,7 +6,7 @@
 import type { ChatMessage, Conversation } from '../core/transcript';
 import { cooperativeTurn, debatePrompts, othersThan, type CriticContext, type DebatePrompts } from '../core/prompts';
 import { heartbeating } from './heartbeat';
-import type { ChatInput } from './inference';
+import type { ChatInput, ChatReply } from './inference';
 
 export interface DebateRoundInput {
   /** 1: the generation agents answer x; m >= 2: the critic agents answer again. */
@@ -39,9 +39,11 @@ export interface DebateRoundResult {
   summaries: string[];
   /** y_{m,n}: each agent's answer this round. */
   replies: string[];
+  /** Whether y_{m,n} was cut at max_tokens: it states no final answer, so it must not vote (recordDebate). */
+  truncated: boolean[];
 }
 
-export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<string>) {
+export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<ChatReply>) {
   return {
     async debateRound(input: DebateRoundInput): Promise<DebateRoundResult> {
       return heartbeating(() => runRound(input));
@@ -56,7 +58,7 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
     if (round === 1) {
       // Line 8: y_{1,n} = A^G_n(x).
       const replies = await Promise.all(conversations.map((c, n) => answer(n, c)));
-      return { feedback: null, summaries: conversations.map(() => ''), replies };
+      return { feedback: null, summaries: conversations.map(() => ''), replies: replies.map((r) => r.content), truncated: replies.map((r) => r.truncated) };
     }
     // Lines 9-13: each critic n gets the other agents' previous answers (summarized for it by the
     // base model, or verbatim) after its own conversation, and answers again.
@@ -65,13 +67,18 @@ export function createDebateRoundActivity(chat: (input: ChatInput) => Promise<st
     const turns = await Promise.all(
       conversations.map(async (conversation, n) => {
         const others = othersThan(previous, n);
-        const summary = input.summarize ? await ask(input.baseModel, prompts.summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`) : '';
+        const summary = input.summarize ? (await ask(input.baseModel, prompts.summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`)).content : '';
         const feedback = feedbackTurn(input, prompts, summary, others);
         const reply = await answer(n, [...conversation, feedback]);
         return { feedback, summary, reply };
       }),
     );
-    return { feedback: turns.map((t) => t.feedback), summaries: turns.map((t) => t.summary), replies: turns.map((t) => t.reply) };
+    return {
+      feedback: turns.map((t) => t.feedback),
+      summaries: turns.map((t) => t.summary),
+      replies: turns.map((t) => t.reply.content),
+      truncated: turns.map((t) => t.reply.truncated),
+    };
   }
 }
 

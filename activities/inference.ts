@@ -2,6 +2,7 @@
  * Inference activities: debate rounds of chat completions against any OpenAI-compatible server,
  * and publishing a finetuned adapter with vLLM's runtime LoRA contract.
  */
+import { ApplicationFailure } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import { Semaphore } from '../core/semaphore';
@@ -35,11 +36,17 @@ export interface InferenceOptions {
   maxConcurrentCalls: number;
 }
 
+/** A model's reply, and whether the server cut it at max_tokens (finish_reason "length"). */
+export interface ChatReply {
+  content: string;
+  truncated: boolean;
+}
+
 /** One agent's turn, y = A(messages), with at most `maxConcurrentCalls` in flight; failures become
  * the activity failures Temporal should retry or not (model-errors.ts). */
-export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: ChatInput) => Promise<string> {
+export function createChatTurn(client: OpenAI, maxConcurrentCalls: number): (input: ChatInput) => Promise<ChatReply> {
   const calls = new Semaphore(maxConcurrentCalls);
-  return async function chat(input: ChatInput): Promise<string> {
+  return async function chat(input: ChatInput): Promise<ChatReply> {
     return calls.use(async () => {
       try {
         const completion = await client.chat.completions.create({
@@ -50,9 +57,10 @@ export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: 
           max_tokens: input.maxTokens,
           seed: input.seed,
         }, input.requestId ? { headers: { 'X-Request-Id': input.requestId } } : undefined);
-        const content = completion.choices[0]?.message?.content;
+        const choice = completion.choices[0];
+        const content = choice?.message?.content;
         if (typeof content !== 'string') throw new Error(`chat with ${input.model}: the server returned no message content`);
-        return content;
+        return { content, truncated: choice.finish_reason === 'length' };
       } catch (error) {
         toActivityFailure(error, `chat with ${input.model}`);
       }
@@ -60,20 +68,32 @@ export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: 
   };
 }
 
-export function createInferenceActivities(client: OpenAI, options: InferenceOptions, artifacts: RunArtifacts) {
-  const chat = createChat(client, options.maxConcurrentCalls);
-  return {
-    ...createDebateRoundActivity(chat),
-    ...createStarActivity(chat, artifacts),
+/** createChatTurn's reply text only. */
+export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: ChatInput) => Promise<string> {
+  const turn = createChatTurn(client, maxConcurrentCalls);
+  return async (input) => (await turn(input)).content;
+}
 
-    /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. */
+export function createInferenceActivities(client: OpenAI, options: InferenceOptions, artifacts: RunArtifacts) {
+  const turn = createChatTurn(client, options.maxConcurrentCalls); // one semaphore for every model call of this process
+  return {
+    ...createDebateRoundActivity(turn),
+    ...createStarActivity(async (input) => (await turn(input)).content, artifacts),
+
+    /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. Any other refusal
+     * (4xx) fails for good, naming the adapter and its path; 5xx and connection errors are retried. */
     async publishAdapter(input: PublishAdapterInput): Promise<void> {
       const loraPath = `${options.adapterRoot.replace(/\/$/, '')}/${input.name}`;
       try {
         await client.post('/load_lora_adapter', { body: { lora_name: input.name, lora_path: loraPath } });
       } catch (error) {
         if (error instanceof APIError && error.status === 400 && /already been loaded/i.test(error.message)) return;
-        toActivityFailure(error, `publish adapter ${input.name}`);
+        try {
+          toActivityFailure(error, `publish adapter ${input.name}`);
+        } catch (failure) {
+          if (!(failure instanceof ApplicationFailure) || !failure.nonRetryable) throw failure;
+          throw ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (lora_path ${loraPath}): ${failure.message}`, 'AdapterRefused');
+        }
       }
     },
   };

@@ -3,6 +3,13 @@
  * fine_tuning/jobs create / retrieve / list by metadata / cancel / events), which both maft's
  * gpu-runtime and hosted APIs speak. Creation is idempotent on a job key: a retried attempt finds
  * the job by its `maft_job_key` metadata and re-attaches instead of training twice.
+ *
+ * A job that fails for a reason a new job may not meet again (its process crashed, was killed or ran
+ * out of memory) is created again under the next attempt key, `<jobKey>/attempt-<k>`, at most
+ * JOB_ATTEMPTS jobs in all. Each attempt key is created at most once, so a retried activity walks the
+ * same chain and re-attaches to the newest attempt. A failure that names a field of the request
+ * (`error.param`: the training file, the model, the suffix) would fail every new job the same way, so
+ * it fails the activity at once.
  */
 import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import { createReadStream } from 'node:fs';
@@ -48,19 +55,34 @@ export interface TrainingOptions {
 
 const JOB_KEY = 'maft_job_key';
 
+/** Training jobs per agent per iteration, first attempt included. */
+export const JOB_ATTEMPTS = 3;
+
+/** The idempotency key of attempt k (1-based) of a job. */
+export function attemptKey(jobKey: string, attempt: number): string {
+  return attempt === 1 ? jobKey : `${jobKey}/attempt-${attempt}`;
+}
+
+/** Why a job ended without a model, and whether a new job could do better. */
+function outcome(job: FineTuningJob): { reason: string; permanent: boolean } {
+  const error = job.error as { code?: string; message?: string; param?: string | null } | null | undefined;
+  const reason = `${job.id} ${job.status}: ${error?.message ?? 'no reason given'}`;
+  return { reason, permanent: job.status === 'cancelled' || Boolean(error?.param) || error?.code === 'invalid_training_file' };
+}
+
 export function createTrainingActivities(client: OpenAI, store: ArtifactStore, options: TrainingOptions) {
   async function findJob(jobKey: string): Promise<FineTuningJob | undefined> {
     const page = await client.fineTuning.jobs.list({ metadata: { [JOB_KEY]: jobKey }, limit: 10 });
     return page.data.find((job) => job.metadata?.[JOB_KEY] === jobKey);
   }
 
-  async function createJob(input: FinetuneInput): Promise<FineTuningJob> {
+  async function createJob(input: FinetuneInput, jobKey: string): Promise<FineTuningJob> {
     const file = await client.files.create({ file: createReadStream(store.absolute(input.trainingFile)), purpose: 'fine-tune' });
     const body = {
       model: input.model,
       training_file: file.id,
       suffix: input.suffix,
-      metadata: { [JOB_KEY]: input.jobKey },
+      metadata: { [JOB_KEY]: jobKey },
       hyperparameters: { n_epochs: input.epochs, batch_size: input.batchSize },
       // maft's trainer reads these; see docs/architecture.md (training contract).
       maft_training: {
@@ -80,40 +102,52 @@ export function createTrainingActivities(client: OpenAI, store: ArtifactStore, o
     return data ? { step: data.step, totalSteps: data.total_steps, loss: data.train_loss } : {};
   }
 
+  /** Waits for a job to end, heartbeating its progress; cancels it only when the workflow asked to. */
+  async function awaitJob(context: Context, started: FineTuningJob, what: string): Promise<FineTuningJob> {
+    let job = started;
+    try {
+      while (job.status !== 'succeeded' && job.status !== 'failed' && job.status !== 'cancelled') {
+        context.heartbeat({ jobId: job.id, status: job.status, ...(await latestMetrics(job.id)) } satisfies TrainingProgress);
+        await sleep(options.pollIntervalMs);
+        job = await client.fineTuning.jobs.retrieve(job.id);
+      }
+      return job;
+    } catch (error) {
+      // A cancelled run cancels its jobs. An activity abandoned for another reason (the run failed
+      // elsewhere, a timeout, the worker shutting down) leaves the job training: a retry or a rerun of
+      // the run re-attaches to it by its key.
+      if (context.cancellationDetails?.cancelRequested) {
+        await client.fineTuning.jobs.cancel(job.id).catch(() => undefined);
+      }
+      if (context.cancellationSignal.aborted) throw error;
+      toActivityFailure(error, what);
+    }
+  }
+
   return {
     /** Finetune one agent (Algorithm 1, lines 27-28) and wait for its model, heartbeating progress. */
     async finetune(input: FinetuneInput): Promise<FinetuneResult> {
       const context = Context.current();
-      const what = `training job ${input.jobKey}`;
-      let job: FineTuningJob;
-      try {
-        job = (await findJob(input.jobKey)) ?? (await createJob(input));
-      } catch (error) {
-        toActivityFailure(error, what);
-      }
-      try {
-        for (;;) {
-          if (job.status === 'succeeded') {
-            if (!job.fine_tuned_model) throw ApplicationFailure.nonRetryable(`${what}: succeeded without a model name`);
-            return { jobId: job.id, fineTunedModel: job.fine_tuned_model, trainedTokens: job.trained_tokens ?? null };
-          }
-          if (job.status === 'failed' || job.status === 'cancelled') {
-            throw ApplicationFailure.nonRetryable(
-              `${what} (${job.id}) ${job.status}: ${job.error?.message ?? 'no reason given'}`,
-              'TrainingJobFailed',
-            );
-          }
-          context.heartbeat({ jobId: job.id, status: job.status, ...(await latestMetrics(job.id)) } satisfies TrainingProgress);
-          await sleep(options.pollIntervalMs);
-          job = await client.fineTuning.jobs.retrieve(job.id);
+      const failures: string[] = [];
+      for (let attempt = 1; attempt <= JOB_ATTEMPTS; attempt++) {
+        const jobKey = attemptKey(input.jobKey, attempt);
+        const what = `training job ${jobKey}`;
+        let job: FineTuningJob;
+        try {
+          job = (await findJob(jobKey)) ?? (await createJob(input, jobKey));
+        } catch (error) {
+          toActivityFailure(error, what);
         }
-      } catch (error) {
-        if (context.cancellationSignal.aborted) {
-          await client.fineTuning.jobs.cancel(job.id).catch(() => undefined);
+        job = await awaitJob(context, job, what);
+        if (job.status === 'succeeded') {
+          if (!job.fine_tuned_model) throw ApplicationFailure.nonRetryable(`${what}: succeeded without a model name`);
+          return { jobId: job.id, fineTunedModel: job.fine_tuned_model, trainedTokens: job.trained_tokens ?? null };
         }
-        if (error instanceof ApplicationFailure || context.cancellationSignal.aborted) throw error;
-        toActivityFailure(error, what);
+        const { reason, permanent } = outcome(job);
+        failures.push(`attempt ${attempt} (${jobKey}): ${reason}`);
+        if (permanent) break;
       }
+      throw ApplicationFailure.nonRetryable(`training job ${input.jobKey} failed after ${failures.length} attempt(s): ${failures.join('; ')}`, 'TrainingJobFailed');
     },
   };
 }

@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { createDebateRoundActivity } from '../activities/debate-round';
-import { createChat } from '../activities/inference';
+import { createChatTurn } from '../activities/inference';
 import { generatedSplits } from '../core/tasks';
 import type { Conversation } from '../core/transcript';
 import { startDevServer } from '../workers/dev-server';
@@ -70,7 +70,7 @@ async function sequentialSeconds(spec: ScenarioSpec, simulatorUrl: string): Prom
   if (spec.sequentialSample === 0) return null;
   // The authors' code: every call waits for the one before. A semaphore of 1 makes the same
   // debate rounds issue their calls one at a time.
-  const { debateRound } = createDebateRoundActivity(createChat(openAiClient(`${simulatorUrl}/v1`, 'bench', 600_000), 1));
+  const { debateRound } = createDebateRoundActivity(createChatTurn(openAiClient(`${simulatorUrl}/v1`, 'bench', 600_000), 1));
   const questions = generatedSplits(0, spec.sequentialSample, 1).train;
   const start = performance.now();
   for (const [q, question] of questions.entries()) {

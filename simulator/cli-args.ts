@@ -24,6 +24,7 @@ export const USAGE = `usage: node dist/simulator/main.js [flags]
   --fail-training-rate P       probability that a fine-tuning job fails
   --fault-training-create      let error5xx/rate-limit rates hit job creation too
   --context-limit-chars N      reject longer conversations with vLLM's context-length 400
+  --unparseable-rate P         probability that a reply states no answer
   --quiet                      no log lines on stderr
   --record-calls               keep each answered chat call's timings for GET /admin/calls
   --embedding-model NAME       a model POST /v1/embeddings serves (repeatable; default sim-embed)
@@ -50,6 +51,7 @@ const NUMERIC: Record<string, keyof SimulatorOptions> = {
   '--drop-rate': 'dropRate',
   '--fail-training-rate': 'failTrainingRate',
   '--context-limit-chars': 'contextLimitChars',
+  '--unparseable-rate': 'unparseableRate',
 };
 
 export interface CliArgs {

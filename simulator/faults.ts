@@ -25,7 +25,7 @@ export class FaultInjector {
   }
 
   get current(): FaultSettings {
-    return { ...this.settings, failNextChatCalls: [...this.settings.failNextChatCalls] };
+    return { ...this.settings, failNextChatCalls: [...this.settings.failNextChatCalls], refuseAdapters: [...this.settings.refuseAdapters] };
   }
 
   /** Merges a partial settings object (validated; throws SettingError). */
@@ -80,10 +80,25 @@ export class FaultInjector {
     return Math.max(0, latencyMs + (2 * u - 1) * jitterMs);
   }
 
-  /** Whether a training job fails (failTrainingRate). */
+  /** Whether a training job fails: one of the scripted failNextTrainingJobs, else a draw against failTrainingRate. */
   failTraining(key: string): boolean {
+    if (this.settings.failNextTrainingJobs > 0) {
+      this.settings.failNextTrainingJobs -= 1;
+      return true;
+    }
     const rate = this.settings.failTrainingRate;
     return rate > 0 && this.stream('training', key)() < rate;
+  }
+
+  /** Whether the reply to this request states no answer (unparseableRate). One draw per request, not
+   * per attempt: a retried request gets the same reply, as from a real model with a fixed seed. */
+  unparseable(key: string): boolean {
+    const rate = this.settings.unparseableRate;
+    return rate > 0 && createRng(seedFrom(this.seed, 'unparseable', key))() < rate;
+  }
+
+  refusesAdapter(name: string): boolean {
+    return this.settings.refuseAdapters.includes(name);
   }
 
   get timeoutHoldMs(): number {

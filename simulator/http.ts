@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 const ERROR_TYPES: Record<number, string> = {
   400: 'BadRequestError',
+  401: 'AuthenticationError',
   404: 'NotFoundError',
   405: 'MethodNotAllowedError',
   413: 'RequestTooLargeError',

@@ -35,6 +35,12 @@ export interface FaultSettings {
   failNextChatCalls: ScriptedFault[];
   /** A chat request whose message text is longer than this (in characters) gets vLLM's context-length 400. 0 = no limit. */
   contextLimitChars: number;
+  /** Probability that a reply states no answer at all (no number in it): an unparseable model output. */
+  unparseableRate: number;
+  /** The next this-many fine-tuning jobs to finish fail (scripted, before failTrainingRate). */
+  failNextTrainingJobs: number;
+  /** Adapter names whose POST /v1/load_lora_adapter fails with vLLM's 400 "Loading lora NAME failed: ...". */
+  refuseAdapters: string[];
 }
 
 export interface SimulatorOptions extends Partial<FaultSettings> {
@@ -65,6 +71,8 @@ export interface SimulatorOptions extends Partial<FaultSettings> {
   embeddingModels?: string[];
   /** Whether POST /v1/completions scores echoed prompts; default true. False: no completions endpoint (404). */
   promptLogprobs?: boolean;
+  /** When set, every /v1 request must carry `Authorization: Bearer <apiKey>` (else OpenAI's 401). */
+  apiKey?: string;
   /** Where log lines go; default nowhere. */
   log?: (line: string) => void;
 }
@@ -82,6 +90,7 @@ export interface ResolvedOptions {
   recordCalls: boolean;
   embeddingModels: string[];
   promptLogprobs: boolean;
+  apiKey: string | null;
   log: (line: string) => void;
   faults: FaultSettings;
 }
@@ -102,6 +111,9 @@ export const DEFAULT_FAULTS: FaultSettings = {
   faultTrainingCreate: false,
   failNextChatCalls: [],
   contextLimitChars: 0,
+  unparseableRate: 0,
+  failNextTrainingJobs: 0,
+  refuseAdapters: [],
 };
 
 const NUMERIC_FAULT_KEYS = [
@@ -116,8 +128,11 @@ const NUMERIC_FAULT_KEYS = [
   'dropRate',
   'failTrainingRate',
   'contextLimitChars',
+  'unparseableRate',
+  'failNextTrainingJobs',
 ] as const;
-const RATE_KEYS = new Set(['error5xxRate', 'rateLimitRate', 'timeoutRate', 'dropRate', 'failTrainingRate']);
+const RATE_KEYS = new Set(['error5xxRate', 'rateLimitRate', 'timeoutRate', 'dropRate', 'failTrainingRate', 'unparseableRate']);
+const INTEGER_KEYS = new Set(['failNextTrainingJobs']);
 
 /** Thrown for a bad setting; `field` names it. */
 export class SettingError extends Error {
@@ -151,7 +166,7 @@ export function mergeFaults(base: FaultSettings, patch: unknown): FaultSettings 
     throw new SettingError('body', 'fault settings must be a JSON object');
   }
   const p = patch as Record<string, unknown>;
-  const next: FaultSettings = { ...base, failNextChatCalls: [...base.failNextChatCalls] };
+  const next: FaultSettings = { ...base, failNextChatCalls: [...base.failNextChatCalls], refuseAdapters: [...base.refuseAdapters] };
   for (const key of NUMERIC_FAULT_KEYS) {
     const value = p[key];
     if (value === undefined) continue;
@@ -159,6 +174,7 @@ export function mergeFaults(base: FaultSettings, patch: unknown): FaultSettings 
       throw new SettingError(key, `${key} must be a non-negative number`);
     }
     if (RATE_KEYS.has(key) && value > 1) throw new SettingError(key, `${key} must be a probability in [0, 1]`);
+    if (INTEGER_KEYS.has(key) && !Number.isInteger(value)) throw new SettingError(key, `${key} must be a whole number`);
     next[key] = value;
   }
   if (p.faultTrainingCreate !== undefined) {
@@ -168,6 +184,12 @@ export function mergeFaults(base: FaultSettings, patch: unknown): FaultSettings 
   if (p.failNextChatCalls !== undefined) {
     if (!Array.isArray(p.failNextChatCalls)) throw new SettingError('failNextChatCalls', 'failNextChatCalls must be an array');
     next.failNextChatCalls = p.failNextChatCalls.map(checkScripted);
+  }
+  if (p.refuseAdapters !== undefined) {
+    if (!Array.isArray(p.refuseAdapters) || p.refuseAdapters.some((name) => typeof name !== 'string' || name === '')) {
+      throw new SettingError('refuseAdapters', 'refuseAdapters must be an array of adapter names');
+    }
+    next.refuseAdapters = [...(p.refuseAdapters as string[])];
   }
   return next;
 }
@@ -198,7 +220,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (options.promptLogprobs !== undefined && typeof options.promptLogprobs !== 'boolean') {
     throw new SettingError('promptLogprobs', 'promptLogprobs must be a boolean');
   }
-  const { host, port, seed, log, trainingRate, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, promptLogprobs, ...faultPatch } = options;
+  const { host, port, seed, log, trainingRate, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, promptLogprobs, apiKey, ...faultPatch } = options;
+  if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) throw new SettingError('apiKey', 'apiKey must be a non-empty string');
   delete (faultPatch as Record<string, unknown>).baseModels;
   delete (faultPatch as Record<string, unknown>).baseSkill;
   delete (faultPatch as Record<string, unknown>).embeddingModels;
@@ -215,6 +238,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     recordCalls: recordCalls ?? false,
     embeddingModels: [...embeddingModels],
     promptLogprobs: promptLogprobs ?? true,
+    apiKey: apiKey ?? null,
     log: log ?? (() => undefined),
     faults: mergeFaults(DEFAULT_FAULTS, faultPatch),
   };

@@ -1,12 +1,16 @@
 /** The HTTP handlers: OpenAI-compatible chat, models, vLLM adapters, files, fine-tuning jobs, admin. */
+import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as nodePath from 'node:path';
 import { hashString, seedFrom } from '../core/random';
 import { respond, turnKind } from './agents';
 import { chatCompletion, contextLengthError, parseChatRequest } from './chat';
 import { badRequest, HttpError, readBody, readJsonObject, sendJson, sendText } from './http';
+import type { SimModel } from './models';
 import { boundaryOf, parseMultipart } from './multipart';
 import { SettingError } from './options';
 import type { SimulatorState } from './state';
+import { UNPARSEABLE_TEXT } from './texts';
 
 /** Timers a handler is waiting on; the server clears them when it closes. */
 export class Timers {
@@ -92,14 +96,16 @@ export const chatCompletions: Handler = async (ctx, req, res) => {
     if (ctx.closing()) return;
     const model = state.models.servable(chat.model);
     if (!model) throw notFoundModel(chat.model);
-    const content = respond({
-      seed: state.options.seed,
-      model,
-      messages: chat.messages,
-      temperature: chat.temperature,
-      top_p: chat.top_p,
-      requestSeed: chat.seed,
-    });
+    const content = state.faults.unparseable(key)
+      ? UNPARSEABLE_TEXT
+      : respond({
+          seed: state.options.seed,
+          model,
+          messages: chat.messages,
+          temperature: chat.temperature,
+          top_p: chat.top_p,
+          requestSeed: chat.seed,
+        });
     counters.completed += 1;
     counters.turns[turnKind(chat.messages)] += 1;
     counters.byModel[model.name] = (counters.byModel[model.name] ?? 0) + 1;
@@ -141,7 +147,8 @@ export const loadAdapter: Handler = async (ctx, req, res) => {
   const body = await readJsonObject(req);
   const name = stringField(body, 'lora_name');
   const path = stringField(body, 'lora_path');
-  const model = ctx.state.models.get(name);
+  if (ctx.state.faults.refusesAdapter(name)) throw badRequest('lora_path', `Loading lora ${name} failed: the adapter at ${path} was refused (injected fault).`);
+  const model = ctx.state.models.get(name) ?? (await trainedElsewhere(ctx, name, path));
   if (model && model.parent === null) throw badRequest('lora_name', `'${name}' is a base model, not a LoRA adapter.`);
   if (!model) {
     throw new HttpError(404, `The lora adapter '${name}' cannot be found: no succeeded fine-tuning job produced a model named '${name}'.`, 'lora_name');
@@ -151,6 +158,36 @@ export const loadAdapter: Handler = async (ctx, req, res) => {
   model.loraPath = path;
   sendText(res, 200, `Success: LoRA adapter '${name}' added successfully.`);
 };
+
+/**
+ * A model another trainer wrote (the gpu-runtime's, so its SIGKILL test can run the simulator for
+ * inference): a folder with maft_model.json naming a parent the simulator serves. The simulator never
+ * saw its training data, so the model answers with its parent's skills and vocabulary.
+ */
+async function trainedElsewhere(ctx: Context, name: string, folder: string): Promise<SimModel | undefined> {
+  let record: { parent?: unknown; job_id?: unknown };
+  try {
+    record = JSON.parse(await readFile(nodePath.join(folder, 'maft_model.json'), 'utf8')) as typeof record;
+  } catch {
+    return undefined;
+  }
+  const parent = typeof record.parent === 'string' ? ctx.state.models.get(record.parent) : undefined;
+  if (!parent) throw badRequest('lora_path', `Loading lora ${name} failed: its parent model ${String(record.parent)} is not served here.`);
+  const model: SimModel = {
+    name,
+    parent: parent.name,
+    root: parent.root,
+    skills: { ...parent.skills },
+    servable: false,
+    createdAt: Math.floor(Date.now() / 1000),
+    jobId: typeof record.job_id === 'string' ? record.job_id : null,
+    loraPath: folder,
+    trainedOn: null,
+    vocabulary: parent.vocabulary,
+  };
+  ctx.state.models.register(model);
+  return model;
+}
 
 export const unloadAdapter: Handler = async (ctx, req, res) => {
   const name = stringField(await readJsonObject(req), 'lora_name');

@@ -53,9 +53,18 @@ const ROUTES: Route[] = [
   ['GET', /^\/health$/, routes.health],
 ];
 
+/** With an apiKey, the OpenAI-compatible routes want it as a bearer token; the 401 never echoes what was sent. */
+function checkApiKey(apiKey: string | null, req: IncomingMessage, path: string): void {
+  if (apiKey === null || !path.startsWith('/v1/')) return;
+  if (req.headers.authorization !== `Bearer ${apiKey}`) {
+    throw new HttpError(401, 'Incorrect or missing API key: send it as Authorization: Bearer <key>.');
+  }
+}
+
 async function dispatch(ctx: routes.Context, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator');
   const path = url.pathname.replace(/\/+$/, '') || '/';
+  checkApiKey(ctx.state.options.apiKey, req, path);
   const matching = ROUTES.filter(([, pattern]) => pattern.test(path));
   const route = matching.find(([method]) => method === req.method);
   if (!route) {

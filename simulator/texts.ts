@@ -109,6 +109,9 @@ export function unknownQuestionText(guess: number): string {
   return `I am not certain how to solve this question, so this is my best estimate. The answer is ${guess}.`;
 }
 
+/** A reply that states no answer at all (the unparseableRate fault): no digit in it. */
+export const UNPARSEABLE_TEXT = 'I could not work this one out, so I will not state a final result.';
+
 /** The summary of other agents' opinions: one sentence per opinion, stating its final answer. */
 export function summaryText(answers: Array<number | undefined>): string {
   if (answers.length === 0) return 'There are no opinions from other agents to summarize.';

@@ -316,7 +316,7 @@ export class TrainingService {
     const { job } = record;
     const faultKey = job.metadata?.maft_job_key ?? job.user_provided_suffix ?? job.id;
     if (this.faults.failTraining(faultKey)) {
-      this.fail(record, 'simulated_failure', `Simulated training failure of job ${job.id} (failTrainingRate); no model was produced.`, null);
+      this.fail(record, 'simulated_failure', `Simulated training failure of job ${job.id} (injected fault); no model was produced.`, null);
       return;
     }
     const parent = this.models.get(job.model)!;
