@@ -86,11 +86,26 @@ async function startService(name: string, module: string, args: string[], readyP
   };
 }
 
+export interface TrainerOptions extends Pick<RuntimeServicesOptions, 'stateDir' | 'modelsDir' | 'adapterRoot'> {
+  port?: number;
+  /** More flags, e.g. ['--checkpoint-every-steps', '1']. */
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The trainer alone, on <stateDir>/trainer: started again on the same state dir and port, it resumes its jobs. */
+export async function startTrainer(options: TrainerOptions): Promise<RuntimeService> {
+  const env = { MAFT_MODELS_DIR: options.modelsDir, MAFT_ADAPTER_ROOT: options.adapterRoot, ...options.env };
+  const args = ['--state-dir', path.join(options.stateDir, 'trainer'), ...(options.args ?? [])];
+  const port = options.port ?? (await freePort());
+  return startService('trainer', 'maft_runtime.trainer', args, '/v1/fine_tuning/jobs?limit=1', env, path.join(options.stateDir, 'logs'), port);
+}
+
 export async function startRuntimeServices(options: RuntimeServicesOptions): Promise<RuntimeServices> {
   const env = { MAFT_MODELS_DIR: options.modelsDir, MAFT_ADAPTER_ROOT: options.adapterRoot };
   const logDir = path.join(options.stateDir, 'logs');
-  const [trainerPort, serverPort] = [options.trainerPort ?? (await freePort()), options.serverPort ?? (await freePort())];
-  const trainer = await startService('trainer', 'maft_runtime.trainer', ['--state-dir', path.join(options.stateDir, 'trainer')], '/v1/fine_tuning/jobs?limit=1', env, logDir, trainerPort);
+  const serverPort = options.serverPort ?? (await freePort());
+  const trainer = await startTrainer({ ...options, port: options.trainerPort });
   try {
     const server = await startService(
       'inference-server',

@@ -1,0 +1,60 @@
+/**
+ * What a run leaves behind that a run with the same config must reproduce when the faults it met were
+ * retried away: its result, every stored debate transcript, and the training jobs it created.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import OpenAI from 'openai';
+import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
+import { trainingJobKey, type Role } from '../../core/agents';
+import type { RunConfigInput } from '../../core/config';
+import type { SimulatorOptions } from '../../simulator/server';
+import { multiagentFinetuning } from '../../workflows';
+import type { RunResult } from '../../workflows/run-types';
+import { startStack } from './stack';
+
+export interface RunOutcome {
+  result: RunResult;
+  /** Every debate transcript of the run, by path relative to the artifact store. */
+  transcripts: Record<string, string>;
+  jobs: FineTuningJob[];
+}
+
+export function storedTranscripts(artifactRoot: string, runId: string): Record<string, string> {
+  const run = path.join(artifactRoot, 'runs', runId);
+  const transcripts: Record<string, string> = {};
+  for (const iteration of readdirSync(run).filter((d) => d.startsWith('iteration-'))) {
+    for (const split of ['train', 'test']) {
+      const dir = path.join(run, iteration, 'debates', split);
+      if (!existsSync(dir)) continue;
+      for (const file of readdirSync(dir)) transcripts[`${iteration}/${split}/${file}`] = readFileSync(path.join(dir, file), 'utf8');
+    }
+  }
+  return transcripts;
+}
+
+/** Every fine-tuning job the server holds, newest first. */
+export async function trainingJobs(trainingUrl: string, apiKey = 'test'): Promise<FineTuningJob[]> {
+  const jobs: FineTuningJob[] = [];
+  for await (const job of new OpenAI({ baseURL: trainingUrl, apiKey }).fineTuning.jobs.list({ limit: 100 })) jobs.push(job);
+  return jobs;
+}
+
+export const jobKey = (job: FineTuningJob): string => job.metadata?.maft_job_key ?? '';
+
+/** The 2N job keys of iteration l (first attempts): Algorithm 1, lines 27-28. */
+export function agentJobKeys(runId: string, l: number, agents: number): string[] {
+  const roles: Role[] = ['generation', 'critic'];
+  return roles.flatMap((role) => Array.from({ length: agents }, (_, n) => trainingJobKey(runId, l, role, n))).sort();
+}
+
+/** The run on a fresh in-memory stack with the simulator and no faults: the reference outcome. */
+export async function cleanRun(config: RunConfigInput, simulator: SimulatorOptions = {}): Promise<RunOutcome> {
+  const stack = await startStack({ simulator });
+  try {
+    const result = await stack.client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: `maft-${config.runId}`, args: [{ config }] });
+    return { result, transcripts: storedTranscripts(stack.artifactRoot, config.runId), jobs: await trainingJobs(stack.backendUrls.training) };
+  } finally {
+    await stack.stop();
+  }
+}
