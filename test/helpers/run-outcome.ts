@@ -2,6 +2,8 @@
  * What a run leaves behind that a run with the same config must reproduce when the faults it met were
  * retried away: its result, every stored debate transcript, and the training jobs it created.
  */
+import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import OpenAI from 'openai';
@@ -11,6 +13,7 @@ import type { RunConfigInput } from '../../core/config';
 import type { SimulatorOptions } from '../../simulator/server';
 import { multiagentFinetuning } from '../../workflows';
 import type { RunResult } from '../../workflows/run-types';
+import { causeChain } from './histories';
 import { startStack } from './stack';
 
 export interface RunOutcome {
@@ -57,4 +60,17 @@ export async function cleanRun(config: RunConfigInput, simulator: SimulatorOptio
   } finally {
     await stack.stop();
   }
+}
+
+/** Runs a config that must fail: its failure chain (outermost first), the root ApplicationFailure, and how long it took. */
+export async function runFailure(client: Client, config: RunConfigInput): Promise<{ root: ApplicationFailure; chain: Error[]; ms: number }> {
+  const started = Date.now();
+  const error = await client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: `maft-${config.runId}`, args: [{ config }] }).then(
+    () => new Error(`run ${config.runId} was expected to fail, and completed`),
+    (e: unknown) => e,
+  );
+  const chain = causeChain(error);
+  const root = chain.at(-1);
+  if (!(root instanceof ApplicationFailure)) throw error;
+  return { root, chain, ms: Date.now() - started };
 }

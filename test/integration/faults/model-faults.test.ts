@@ -5,11 +5,10 @@
  * training job is created again under its next attempt key). Errors retrying cannot fix fail the run
  * at once, naming the cause: a context-length 400, and a training job that fails on every attempt.
  */
-import { ApplicationFailure } from '@temporalio/common';
-import type { RunConfigInput } from '../../../core/config';
 import { multiagentFinetuning } from '../../../workflows';
-import { causeChain, EventType, eventMs, runExecutions } from '../../helpers/histories';
-import { agentJobKeys, cleanRun, jobKey, storedTranscripts, trainingJobs, type RunOutcome } from '../../helpers/run-outcome';
+import { EventType, eventMs, runExecutions } from '../../helpers/histories';
+import { agentJobKeys, cleanRun, jobKey, runFailure, storedTranscripts, trainingJobs, type RunOutcome } from '../../helpers/run-outcome';
+import { setSimulatorFaults, simulatorState } from '../../helpers/simulator-admin';
 import { startStack, type Stack } from '../../helpers/stack';
 
 const N = 3;
@@ -29,21 +28,6 @@ const faults = {
   failNextTrainingJobs: 2,
 };
 
-/** Runs `runId` on a stack, returning the run's root failure (or throwing if it succeeded) and how long it took. */
-async function failingRun(stack: Stack, runConfig: RunConfigInput): Promise<{ root: ApplicationFailure; chain: Error[]; ms: number }> {
-  const started = Date.now();
-  const error = await stack.client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: `maft-${runConfig.runId}`, args: [{ config: runConfig }] }).then(
-    () => {
-      throw new Error(`run ${runConfig.runId} was expected to fail`);
-    },
-    (e: unknown) => e,
-  );
-  const chain = causeChain(error);
-  const root = chain.at(-1);
-  if (!(root instanceof ApplicationFailure)) throw new Error(`unexpected failure: ${String(error)}`);
-  return { root, chain, ms: Date.now() - started };
-}
-
 describe('a run through injected 5xx, 429, timeouts, dropped connections and failed training jobs', () => {
   let reference: RunOutcome;
   let faulty: RunOutcome;
@@ -55,8 +39,7 @@ describe('a run through injected 5xx, 429, timeouts, dropped connections and fai
     try {
       const result = await stack.client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: `maft-${config.runId}`, args: [{ config }] });
       faulty = { result, transcripts: storedTranscripts(stack.artifactRoot, config.runId), jobs: await trainingJobs(stack.backendUrls.training) };
-      const state = (await (await fetch(stack.backendUrls.inference.replace(/\/v1$/, '/admin/state'))).json()) as { chat: { faults: typeof injected } };
-      injected = state.chat.faults;
+      injected = (await simulatorState(stack.backendUrls.inference)).chat.faults;
     } finally {
       await stack.stop();
     }
@@ -101,10 +84,7 @@ describe('one fault at a time', () => {
   }, 60_000);
   afterAll(() => stack?.stop());
 
-  const setFaults = async (patch: object) => {
-    const res = await fetch(stack.backendUrls.inference.replace(/\/v1$/, '/admin/faults'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
-    expect(res.status).toBe(200);
-  };
+  const setFaults = (patch: object) => setSimulatorFaults(stack.backendUrls.inference, patch);
   afterEach(() => setFaults({ contextLimitChars: 0, failTrainingRate: 0 }));
 
   it('a 429 is retried after its Retry-After, not after the 1 s backoff', async () => {
@@ -128,7 +108,7 @@ describe('one fault at a time', () => {
 
   it('a context-length 400 fails the run at once, non-retryable, naming the cause', async () => {
     await setFaults({ contextLimitChars: 250 }); // round 1 fits; the critics' turns do not
-    const { root, chain, ms } = await failingRun(stack, { runId: 'too-long', baseModel: 'sim-base', iterations: 1, task: { trainSize: 2, testSize: 2 } });
+    const { root, chain, ms } = await runFailure(stack.client, { runId: 'too-long', baseModel: 'sim-base', iterations: 1, task: { trainSize: 2, testSize: 2 } });
     expect(root.type).toBe('ContextLengthExceeded');
     expect(root.nonRetryable).toBe(true);
     expect(root.message).toMatch(/^chat with sim-base: the conversation does not fit the model's context window .*maximum context length is 63 tokens/);
@@ -146,7 +126,7 @@ describe('one fault at a time', () => {
 
   it(`a training job that fails on every attempt fails the run after 3 jobs for that agent`, async () => {
     await setFaults({ failTrainingRate: 1 });
-    const { root } = await failingRun(stack, { runId: 'train-fails', baseModel: 'sim-base', iterations: 1, evaluateBase: false, task: { trainSize: 4, testSize: 2 } });
+    const { root } = await runFailure(stack.client, { runId: 'train-fails', baseModel: 'sim-base', iterations: 1, evaluateBase: false, task: { trainSize: 4, testSize: 2 } });
     expect(root.type).toBe('TrainingJobFailed');
     expect(root.nonRetryable).toBe(true);
     const key = /^training job (\S+) failed after 3 attempt\(s\): attempt 1 /.exec(root.message)?.[1];

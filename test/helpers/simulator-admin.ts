@@ -1,0 +1,14 @@
+/** The simulator's admin API (docs/simulator.md) for tests that change faults during a run or read its counters. */
+import type { SimulatorState } from '../../simulator/state';
+
+/** The simulator's base URL from its OpenAI base URL (…/v1). */
+const adminUrl = (openAiUrl: string, route: string) => `${openAiUrl.replace(/\/v1\/?$/, '')}/admin/${route}`;
+
+export async function setSimulatorFaults(openAiUrl: string, patch: object): Promise<void> {
+  const res = await fetch(adminUrl(openAiUrl, 'faults'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+  if (res.status !== 200) throw new Error(`POST /admin/faults ${JSON.stringify(patch)}: ${res.status} ${await res.text()}`);
+}
+
+export async function simulatorState(openAiUrl: string): Promise<ReturnType<SimulatorState['snapshot']>> {
+  return (await (await fetch(adminUrl(openAiUrl, 'state'))).json()) as ReturnType<SimulatorState['snapshot']>;
+}
