@@ -8,11 +8,12 @@
 import { ActivityCancellationDetails } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArtifactStore } from '../../../activities/artifact-store';
 import { createDebateRecordActivities } from '../../../activities/debate-records';
+import { createRunArtifacts } from '../../../activities/run-artifacts';
 import type { DebateRoundInput, DebateRoundResult } from '../../../activities/debate-round';
 import { createTrainingActivities, type FinetuneInput } from '../../../activities/training';
 import { adapterName, type Role } from '../../../core/agents';
@@ -54,14 +55,14 @@ afterAll(() => stack?.stop());
 describe('an invalid config', () => {
   it('fails the run at once, listing every error with its path, and starts nothing', async () => {
     const before = await simulatorState(inferenceUrl());
-    const bad = { runId: 'bad run!', baseModel: '', agents: 0, iterations: 1.5, task: { name: 'gsm9k', trainSize: -3 }, sampling: { temperature: 3 }, criticMix: 2, colour: 'blue' };
+    const bad = { runId: 'bad run!', baseModel: '', agents: 0, iterations: 1.5, task: { name: 'arithmetic', trainSize: -3, testSize: 'ten' }, sampling: { temperature: 3 }, criticMix: 2, colour: 'blue' };
     const { root, chain } = await runFailure(stack.client, bad as unknown as RunConfigInput);
     expect(chain.map((e) => e.constructor.name)).toEqual(['WorkflowFailedError', 'ApplicationFailure']);
     expect([root.type, root.nonRetryable]).toEqual(['InvalidConfig', true]);
     const [headline, ...problems] = root.message.split('\n').map((line) => line.trim());
     expect(headline).toBe('invalid run config in workflow input:');
     expect(problems.map((p) => p.slice(0, p.indexOf(': '))).sort()).toEqual(
-      ['(root)', 'agents', 'baseModel', 'criticMix', 'iterations', 'runId', 'sampling.temperature', 'task.name', 'task.trainSize'].sort(),
+      ['(root)', 'agents', 'baseModel', 'criticMix', 'iterations', 'runId', 'sampling.temperature', 'task.testSize', 'task.trainSize'].sort(),
     );
     expect(problems.find((p) => p.startsWith('(root)'))).toContain('colour');
 
@@ -97,7 +98,7 @@ describe('model outputs that state no answer', () => {
         assistantTurns(c).forEach((text, m) => {
           const parsed = parseArithmeticAnswer(text);
           if (parsed === undefined) unparseable++;
-          expect(t.answers[m][n]).toBe(parsed === undefined ? null : String(parsed));
+          expect(t.answers[m][n] === null ? null : Number(t.answers[m][n])).toBe(parsed ?? null);
         }),
       );
       const votes = t.answers.at(-1)!.filter((a): a is string => a !== null);
@@ -167,7 +168,10 @@ describe('replies cut at max_tokens', () => {
   });
 
   it('do not vote when recordDebate gets the flags (a cut reply never reached its final answer)', async () => {
-    const records = createDebateRecordActivities(new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-cut-'))));
+    // A store of its own holding the run's task record, so that the run's transcripts stay as recorded.
+    const root = mkdtempSync(path.join(os.tmpdir(), 'maft-cut-'));
+    cpSync(path.join(stack.artifactRoot, 'runs', 'cut', 'task'), path.join(root, 'runs', 'cut', 'task'), { recursive: true });
+    const records = createDebateRecordActivities(createRunArtifacts(new ArtifactStore(root)));
     let nulled = 0;
     for (const t of transcriptsOf('cut', 1, 'train')) {
       const truncated = rounds
@@ -175,11 +179,11 @@ describe('replies cut at max_tokens', () => {
         .sort((a, b) => a.input.round - b.input.round)
         .map((r) => r.result.truncated);
       expect(truncated).toHaveLength(2);
-      const outcome = await records.recordDebate({ runId: 'cut', iteration: 1, split: 'train', questionId: t.questionId, task: 'arithmetic', seed: 5, agents: t.agents, conversations: t.conversations, summaries: t.summaries, truncated });
+      const outcome = await records.recordDebate({ runId: 'cut', iteration: 1, split: 'train', questionId: t.questionId, task: 'arithmetic', seed: 5, agents: t.agents, conversations: t.conversations, summaries: t.summaries, rationalization: null, truncated });
       outcome.answers.forEach((round, m) =>
         round.forEach((answer, n) => {
           const parsed = parseArithmeticAnswer(assistantTurns(t.conversations[n])[m]);
-          expect(answer).toBe(truncated[m][n] || parsed === undefined ? null : String(parsed));
+          expect(answer === null ? null : Number(answer)).toBe(truncated[m][n] || parsed === undefined ? null : parsed);
           if (truncated[m][n] && parsed !== undefined) nulled++;
         }),
       );
