@@ -51,6 +51,7 @@ export async function debate({ settings, iteration, split, index, rounds, agents
     { role: 'user', content: settings.agentIds ? withAgentId(x.prompt, n) : x.prompt },
   ]);
   const summaries: string[][] = [];
+  const truncated: boolean[][] = []; // replies cut at max_tokens: their answers do not vote
 
   // Line 8: round 1 by the generation agents; lines 9-13: rounds 2..M by the critic agents.
   for (let m = 1; m <= rounds; m++) {
@@ -73,6 +74,7 @@ export async function debate({ settings, iteration, split, index, rounds, agents
       conversation.push({ role: 'assistant', content: round.replies[n] });
     });
     if (m >= 2 && settings.summarize) summaries.push(round.summaries);
+    truncated.push(round.truncated);
   }
 
   let rationalization: Rationalization | null = null;
@@ -101,6 +103,7 @@ export async function debate({ settings, iteration, split, index, rounds, agents
     agents,
     conversations,
     summaries,
+    truncated,
     rationalization,
   });
 }

@@ -167,7 +167,7 @@ describe('replies cut at max_tokens', () => {
     expect(flags).toContain(false);
   });
 
-  it('do not vote when recordDebate gets the flags (a cut reply never reached its final answer)', async () => {
+  it('do not vote: the run\'s debates pass the flags to recordDebate (a cut reply never reached its final answer)', async () => {
     // A store of its own holding the run's task record, so that the run's transcripts stay as recorded.
     const root = mkdtempSync(path.join(os.tmpdir(), 'maft-cut-'));
     cpSync(path.join(stack.artifactRoot, 'runs', 'cut', 'task'), path.join(root, 'runs', 'cut', 'task'), { recursive: true });
@@ -180,6 +180,7 @@ describe('replies cut at max_tokens', () => {
         .map((r) => r.result.truncated);
       expect(truncated).toHaveLength(2);
       const outcome = await records.recordDebate({ runId: 'cut', iteration: 1, split: 'train', questionId: t.questionId, task: 'arithmetic', seed: 5, agents: t.agents, conversations: t.conversations, summaries: t.summaries, rationalization: null, truncated });
+      expect(t.answers).toEqual(outcome.answers); // the run's debate passed the same flags
       outcome.answers.forEach((round, m) =>
         round.forEach((answer, n) => {
           const parsed = parseArithmeticAnswer(assistantTurns(t.conversations[n])[m]);
