@@ -3,7 +3,7 @@
  * linked by continue-as-new. The latest execution's input ({config, state}) is the start of the
  * iteration it performs, which is where `maft resume` continues a run that stopped.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import type { multiagentFinetuning } from '../workflows';
 import { workflowIds } from '../workflows/ids';
@@ -41,13 +41,19 @@ export async function executionInput(
   return { input: input as MultiagentFinetuningInput, taskQueue: started.taskQueue.name };
 }
 
-/** The message of a closed execution's failure, cancellation, termination or timeout. */
+/** "Activity task failed: training job r/l1/critic/2 failed: ...": a workflow failure down to its root cause. */
+export function failureMessage(error: Error): string {
+  const messages: string[] = [];
+  for (let e: Error | undefined = error instanceof WorkflowFailedError ? error.cause : error; e; e = (e as { cause?: Error }).cause) {
+    if (e.message && !messages.includes(e.message)) messages.push(e.message);
+  }
+  return messages.join(': ') || error.message;
+}
+
+/** Why a closed execution stopped: its failure, cancellation, termination or timeout. */
 export async function closeReason(handle: WorkflowHandle): Promise<string> {
   return handle.result().then(
     () => 'completed',
-    (error: Error) => {
-      const cause = (error as { cause?: Error }).cause;
-      return cause?.message || error.message;
-    },
+    (error: Error) => failureMessage(error),
   );
 }

@@ -2,13 +2,13 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { workflowIds } from '../../workflows/ids';
 import { formatRunTable } from '../run-table';
+import { failureMessage } from '../runs';
 import { watchRun } from '../watch';
 import { firstInterrupt, say } from './common';
 
 function whyItStopped(runId: string, error: unknown): Error {
   if (!(error instanceof WorkflowFailedError)) return error as Error;
-  const reason = error.cause?.message || error.message;
-  return new Error(`run "${runId}" stopped: ${reason}\n\`maft resume ${runId}\` continues it from its last completed step`);
+  return new Error(`run "${runId}" stopped: ${failureMessage(error)}\n\`maft resume ${runId}\` continues it from its last completed step`);
 }
 
 export async function followRun(client: Client, runId: string, options: { detach?: boolean }): Promise<void> {

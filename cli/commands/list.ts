@@ -4,7 +4,7 @@
  * continue-as-new chain). Where the server has maft's custom search attributes registered
  * (core/search-attributes.ts), they filter by task or experiment.
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { InvalidArgumentError, type Command } from 'commander';
 import { searchAttributes } from '../../core/search-attributes';
 import { workflowIds } from '../../workflows/ids';
@@ -49,12 +49,15 @@ export function registerListCommand(program: Command): void {
             clauses.push(`${name} = '${value}'`);
           }
         }
-        const runs = [];
+        // A resumed run has older closed executions under the same workflow id: keep its latest.
+        const runs = new Map<string, WorkflowExecutionInfo>();
         for await (const info of client.workflow.list({ query: clauses.join(' AND ') })) {
-          if (runs.length >= options.limit) break;
-          if (info.workflowId.startsWith(RUN_PREFIX)) runs.push(info);
+          if (!info.workflowId.startsWith(RUN_PREFIX)) continue;
+          const seen = runs.get(info.workflowId);
+          if (!seen && runs.size >= options.limit) break;
+          if (!seen || seen.startTime < info.startTime) runs.set(info.workflowId, info);
         }
-        const snapshots = await Promise.all(runs.map((info) => readRunSnapshot(client, info.workflowId.slice(RUN_PREFIX.length), info)));
+        const snapshots = await Promise.all([...runs.values()].map((info) => readRunSnapshot(client, info.workflowId.slice(RUN_PREFIX.length), info)));
         say(options.json ? JSON.stringify(snapshots, null, 2) : formatRunList(snapshots));
       });
     });
