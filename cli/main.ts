@@ -3,6 +3,7 @@
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import * as path from 'node:path';
+import { runCodecServer } from '../workers/codec-server';
 import { describeConnection } from '../workers/connection';
 import { PROJECT_ROOT, startDevServer } from '../workers/dev-server';
 import { workerSettingsFromEnv } from '../workers/settings';
@@ -102,6 +103,19 @@ withConnectionFlags(program.command('worker'))
     await stopSignal();
     workers.forEach((w) => w.shutdown());
     await Promise.all(running);
+  });
+
+program
+  .command('codec-server')
+  .description('the payload codec server (workers/codec-server.ts) for the Temporal UI and CLI when MAFT_CODEC_KEY encrypts payloads')
+  .option('--host <host>', 'interface to listen on', '127.0.0.1')
+  .option('--port <port>', 'port', integer, 8888)
+  .option('--cors-origins <origins>', 'comma-separated browser origins allowed (default MAFT_CODEC_CORS_ORIGINS, else the local UI)')
+  .addHelpText('after', example('MAFT_CODEC_KEY=... maft codec-server --port 8888'))
+  .action(async (o) => {
+    const server = await runCodecServer(o);
+    await stopSignal();
+    await server.close();
   });
 
 registerRunCommand(program);

@@ -26,6 +26,9 @@ export interface RunSnapshot {
   baseEvaluation: Accuracy | null;
   /** The finished iterations, with their accuracy. */
   history: IterationRecord[];
+  /** While running: questions debated and training jobs done this iteration (of their totals). */
+  questions?: { done: number; total: number };
+  training?: { done: number; total: number };
   /** Why a stopped run stopped. */
   reason?: string;
   startTime: Date;
@@ -53,7 +56,9 @@ export async function readRunSnapshot(client: Client, runId: string, info?: Work
     const progress = await client.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handle.query(progressQuery)).catch(() => undefined);
     if (progress) {
       const { iteration, iterations, phase, baseEvaluation, history } = progress;
-      return { ...base, iteration, iterations, phase, baseEvaluation, history };
+      const questions = { done: progress.questionsDone, total: progress.questionsTotal };
+      const training = { done: progress.trainingDone, total: progress.trainingTotal };
+      return { ...base, iteration, iterations, phase, baseEvaluation, history, questions, training };
     }
   }
   if (status === 'COMPLETED') {

@@ -14,8 +14,10 @@ export function formatStatus(s: RunSnapshot): string {
     `status     ${s.status}`,
     `iteration  ${s.iteration}/${s.iterations}`,
     `phase      ${s.phase ?? '-'}`,
-    `started    ${when(s.startTime)}`,
   ];
+  if (s.phase === 'debate' && s.questions) lines.push(`progress   ${s.questions.done}/${s.questions.total} questions`);
+  if (s.phase === 'finetune' && s.training) lines.push(`progress   ${s.training.done}/${s.training.total} training jobs`);
+  lines.push(`started    ${when(s.startTime)}`);
   if (s.reason) lines.push(`stopped    ${s.reason}`);
   if (STOPPED.includes(s.status)) lines.push(`resume     \`maft resume ${s.runId}\` continues it at iteration ${s.iteration}`);
   lines.push('');

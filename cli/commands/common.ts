@@ -1,6 +1,7 @@
 /** What the run commands share: argument parsing, a client from the connection flags, output. */
 import type { Client } from '@temporalio/client';
 import { InvalidArgumentError } from 'commander';
+import { dataConverterFromEnv } from '../../workers/codec';
 import { connectClient, type TemporalConnection } from '../../workers/connection';
 
 export function integer(value: string): number {
@@ -11,9 +12,9 @@ export function integer(value: string): number {
 
 export const say = (line: string) => process.stdout.write(`${line}\n`);
 
-/** Connects, runs `work`, closes. */
+/** Connects (decoding payloads with MAFT_CODEC_KEY when the workers encrypt them), runs `work`, closes. */
 export async function withClient<T>(connection: TemporalConnection, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = await connectClient(connection);
+  const client = await connectClient(connection, { dataConverter: dataConverterFromEnv() });
   try {
     return await work(client);
   } finally {

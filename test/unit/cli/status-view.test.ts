@@ -45,6 +45,13 @@ describe('maft status', () => {
       '1          80.0 ± 12.6',
     ]);
   });
+
+  it('counts questions or training jobs while the run debates or finetunes', () => {
+    const debating: RunSnapshot = { ...cancelled, status: 'RUNNING', phase: 'debate', questions: { done: 13, total: 20 }, training: { done: 0, total: 0 }, reason: undefined };
+    expect(formatStatus(debating).split('\n').slice(1, 6)).toEqual(['status     RUNNING', 'iteration  2/3', 'phase      debate', 'progress   13/20 questions', 'started    2026-01-02T03:04:05Z']);
+    const training: RunSnapshot = { ...debating, phase: 'finetune', questions: { done: 20, total: 20 }, training: { done: 2, total: 6 } };
+    expect(formatStatus(training).split('\n')[4]).toBe('progress   2/6 training jobs');
+  });
 });
 
 describe('maft list', () => {
