@@ -13,6 +13,7 @@ const iteration = (l: number, correct: number): IterationRecord => ({
   agents: { generation: [], critic: [] },
   skipped: [],
   evaluation: accuracy(correct, 10),
+  diversity: null,
 });
 
 const cancelled: RunSnapshot = {
