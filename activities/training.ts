@@ -40,8 +40,10 @@ export interface FinetuneResult {
   trainedTokens: number | null;
 }
 
-/** What the activity heartbeats: enough to re-attach and to show progress. */
+/** What the activity heartbeats: enough to re-attach and to show progress (`maft run` reads it). */
 export interface TrainingProgress {
+  /** The agent's job key (core/agents trainingJobKey), whichever attempt runs. */
+  jobKey: string;
   jobId: string;
   status: FineTuningJob['status'];
   step?: number;
@@ -96,18 +98,20 @@ export function createTrainingActivities(client: OpenAI, store: ArtifactStore, o
     return client.fineTuning.jobs.create(body as OpenAI.FineTuning.JobCreateParams);
   }
 
+  /** The newest metrics event among the latest few (messages such as checkpoints come between them). */
   async function latestMetrics(jobId: string): Promise<Partial<TrainingProgress>> {
-    const events = await client.fineTuning.jobs.listEvents(jobId, { limit: 1 });
-    const data = events.data[0]?.data as { step?: number; total_steps?: number; train_loss?: number } | undefined;
+    const events = await client.fineTuning.jobs.listEvents(jobId, { limit: 20 });
+    const metrics = events.data.map((e) => e.data as { step?: number; total_steps?: number; train_loss?: number } | undefined);
+    const data = metrics.find((d) => typeof d?.step === 'number');
     return data ? { step: data.step, totalSteps: data.total_steps, loss: data.train_loss } : {};
   }
 
   /** Waits for a job to end, heartbeating its progress; cancels it only when the workflow asked to. */
-  async function awaitJob(context: Context, started: FineTuningJob, what: string): Promise<FineTuningJob> {
+  async function awaitJob(context: Context, started: FineTuningJob, jobKey: string, what: string): Promise<FineTuningJob> {
     let job = started;
     try {
       while (job.status !== 'succeeded' && job.status !== 'failed' && job.status !== 'cancelled') {
-        context.heartbeat({ jobId: job.id, status: job.status, ...(await latestMetrics(job.id)) } satisfies TrainingProgress);
+        context.heartbeat({ jobKey, jobId: job.id, status: job.status, ...(await latestMetrics(job.id)) } satisfies TrainingProgress);
         await sleep(options.pollIntervalMs);
         job = await client.fineTuning.jobs.retrieve(job.id);
       }
@@ -138,7 +142,7 @@ export function createTrainingActivities(client: OpenAI, store: ArtifactStore, o
         } catch (error) {
           toActivityFailure(error, what);
         }
-        job = await awaitJob(context, job, what);
+        job = await awaitJob(context, job, input.jobKey, what);
         if (job.status === 'succeeded') {
           if (!job.fine_tuned_model) throw ApplicationFailure.nonRetryable(`${what}: succeeded without a model name`);
           return { jobId: job.id, fineTunedModel: job.fine_tuned_model, trainedTokens: job.trained_tokens ?? null };

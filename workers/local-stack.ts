@@ -97,7 +97,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
   say(`maft: ${backend.describe}`);
   const settings = workerSettingsFromEnv(process.env, {
-    temporalAddress: server.address,
+    temporal: server.connection,
     inferenceUrl: backend.inferenceUrl,
     trainingUrl: backend.trainingUrl,
     ...(backend.capacity ? { inferenceConcurrency: backend.capacity } : {}),

@@ -1,14 +1,14 @@
 /**
  * Worker settings, read from the environment (secrets stay here: API keys never enter workflow
- * inputs or histories). Temporal's own variables name the server: TEMPORAL_ADDRESS,
- * TEMPORAL_NAMESPACE.
+ * inputs or histories). Temporal's own variables name the server (TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_TLS_*, TEMPORAL_API_KEY; see workers/connection.ts).
  */
 import * as path from 'node:path';
 import { QueuesConfig } from '../core/config';
+import { temporalConnectionFromEnv, type TemporalConnection } from './connection';
 
 export interface WorkerSettings {
-  temporalAddress: string;
-  namespace: string;
+  temporal: TemporalConnection;
   queues: QueuesConfig;
   inferenceUrl: string;
   inferenceApiKey: string;
@@ -41,8 +41,8 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, over
   const artifactRoot = path.resolve(env.MAFT_ARTIFACTS ?? '.maft/artifacts');
   const inferenceUrl = env.MAFT_INFERENCE_URL ?? 'http://127.0.0.1:8100/v1';
   return {
-    temporalAddress: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+    // Read only when not given: a local stack's own dev server ignores TEMPORAL_* meant for a cluster.
+    temporal: overrides.temporal ?? temporalConnectionFromEnv(env),
     queues: QueuesConfig.parse({ workflow: env.MAFT_QUEUE, inference: env.MAFT_INFERENCE_QUEUE, training: env.MAFT_TRAINING_QUEUE }),
     inferenceUrl,
     inferenceApiKey: env.MAFT_INFERENCE_API_KEY ?? env.OPENAI_API_KEY ?? 'EMPTY',

@@ -9,6 +9,7 @@ import { createActivities, type Activities } from '../activities';
 import { ArtifactStore } from '../activities/artifact-store';
 import { workerSizing } from '../core/sizing';
 import { dataConverterFromEnv } from './codec';
+import { connectOptions } from './connection';
 import type { WorkerSettings } from './settings';
 
 export type WorkerKind = 'workflow' | 'inference' | 'training';
@@ -36,7 +37,7 @@ export function openAiClient(baseURL: string, apiKey: string, timeoutMs: number)
 export async function createWorkers(options: CreateWorkersOptions): Promise<{ workers: Worker[]; connection: NativeConnection }> {
   const { settings } = options;
   const sizing = workerSizing(settings.inferenceConcurrency);
-  const connection = options.connection ?? (await NativeConnection.connect({ address: settings.temporalAddress }));
+  const connection = options.connection ?? (await NativeConnection.connect(connectOptions(settings.temporal)));
   const activities = createActivities({
     store: new ArtifactStore(settings.artifactRoot),
     inference: openAiClient(settings.inferenceUrl, settings.inferenceApiKey, settings.requestTimeoutMs),
@@ -52,7 +53,7 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
 
   const workers: Worker[] = [];
   for (const kind of options.kinds ?? WORKER_KINDS) {
-    const common = { connection, namespace: settings.namespace, taskQueue: settings.queues[kind], activities: only(kind), dataConverter };
+    const common = { connection, namespace: settings.temporal.namespace, taskQueue: settings.queues[kind], activities: only(kind), dataConverter };
     if (kind === 'workflow') {
       workers.push(
         await Worker.create({
@@ -70,7 +71,15 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
         }),
       );
     } else {
-      workers.push(await Worker.create({ ...common, maxConcurrentActivityTaskExecutions: settings.trainingSlots }));
+      workers.push(
+        await Worker.create({
+          ...common,
+          maxConcurrentActivityTaskExecutions: settings.trainingSlots,
+          // The heartbeats carry each job's step and loss for `maft run`'s progress: send them every few
+          // seconds rather than the default 0.8 x heartbeat timeout (96 s, capped at 60 s).
+          maxHeartbeatThrottleInterval: '5 seconds',
+        }),
+      );
     }
   }
   return { workers, connection };

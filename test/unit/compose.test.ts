@@ -162,8 +162,8 @@ describe('docker-compose.yml', () => {
 
   it("points the worker at services that exist: Temporal, vLLM, the trainer, and the run config's queues", () => {
     const settings = workerSettingsFromEnv(services.worker.environment);
-    expect(settings.temporalAddress).toBe(`temporal:${services.temporal.ports![0].split(':').at(-1)}`);
-    expect(settings.namespace).toBe(services['temporal-namespace'].environment!.TEMPORAL_NAMESPACE);
+    expect(settings.temporal.address).toBe(`temporal:${services.temporal.ports![0].split(':').at(-1)}`);
+    expect(settings.temporal.namespace).toBe(services['temporal-namespace'].environment!.TEMPORAL_NAMESPACE);
 
     const inference = url(settings.inferenceUrl);
     expect([inference.hostname, inference.port, inference.pathname]).toEqual(['vllm', services.vllm.environment!.MAFT_VLLM_PORT, '/v1']);
