@@ -21,6 +21,12 @@ export interface PrepareTaskInput {
   task: TaskConfig;
 }
 
+/** The question ids of each split, in order: they name the debate workflows. */
+export interface SplitIds {
+  train: string[];
+  test: string[];
+}
+
 export interface QuestionRef {
   runId: string;
   iteration: number;
@@ -55,7 +61,7 @@ export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = 
 
   return {
     /** Writes the run's seeded train and test splits and its task record once; later calls keep the stored ones. */
-    async prepareTask(input: PrepareTaskInput): Promise<{ train: number; test: number }> {
+    async prepareTask(input: PrepareTaskInput): Promise<SplitIds> {
       return heartbeating(() => prepare(input));
     },
 
@@ -109,7 +115,7 @@ export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = 
     },
   };
 
-  async function prepare(input: PrepareTaskInput): Promise<{ train: number; test: number }> {
+  async function prepare(input: PrepareTaskInput): Promise<SplitIds> {
     const paths = { train: artifactPaths.split(input.runId, 'train'), test: artifactPaths.split(input.runId, 'test'), task: artifactPaths.task(input.runId) };
     const stored = await Promise.all(Object.values(paths).map((p) => store.exists(p)));
     if (!stored.every(Boolean)) {
@@ -119,7 +125,7 @@ export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = 
       await store.writeJson(paths.task, record); // last: its presence marks a complete preparation
     }
     const [train, test] = await Promise.all([readSplit(input.runId, 'train'), readSplit(input.runId, 'test')]);
-    return { train: train.length, test: test.length };
+    return { train: train.map((q) => q.id), test: test.map((q) => q.id) };
   }
 
   /** Algorithm 2's verdict: ŷ is correct when the task's checker finds it equivalent to the reference. */

@@ -128,7 +128,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
     const inFlight = meanInFlight(calls, firstStart, lastFinish);
     const gaps = dependencyGaps(calls);
     const runHistory = await client.workflow.getHandle(`maft-${spec.scenario}`).fetchHistory();
-    const debateHistory = await client.workflow.getHandle(`maft-${spec.scenario}-l1-train-q0`).fetchHistory();
+    const debateHistory = await client.workflow.getHandle(`maft-${spec.scenario}-l1-train-arithmetic-0`).fetchHistory();
     const sequentialS = await sequentialSeconds(spec, simulator.url);
     return {
       ...spec,

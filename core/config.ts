@@ -193,6 +193,8 @@ export const RunConfig = z
     /** Bounded fan-out: at most this many question debates at once; default ceil(2C/N). */
     maxConcurrentDebates: positiveInt.optional(),
     queues: QueuesConfig.default({}),
+    /** Keep the custom search attributes (core/search-attributes.ts) current; false on a server where they are not registered. */
+    searchAttributes: z.boolean().default(true),
     /** A heterogeneous society: agent n's own base model and post-training recipe (one entry per agent). */
     society: z.array(AgentRecipeConfig).optional(),
     /** The experiment this run belongs to (set by the experiment workflow), for reports and search. */

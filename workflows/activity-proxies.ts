@@ -1,5 +1,5 @@
 /** Activity stubs per task queue: light work beside the workflows, model calls, training jobs. */
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RunConfig } from '../core/config';
 
@@ -21,20 +21,31 @@ export function localActivities() {
 }
 
 export function inferenceActivities(queues: RunConfig['queues']) {
-  return proxyActivities<Activities>({
+  return proxyActivities<Activities>(inferenceOptions(queues));
+}
+
+/** The inference queue's options; with a `summary`, a call reads as a line of the algorithm in the UI. */
+export function inferenceOptions(queues: RunConfig['queues'], summary?: string): ActivityOptions {
+  return {
+    summary,
     taskQueue: queues.inference,
     // A critic round is two model calls in sequence (summary, then answer), each possibly queued at the engine.
     startToCloseTimeout: '30 minutes',
     heartbeatTimeout: '15 seconds', // a round heartbeats while its calls run: a killed worker is noticed in seconds
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-  });
+  };
 }
 
 export function trainingActivities(queues: RunConfig['queues']) {
-  return proxyActivities<Activities>({
+  return proxyActivities<Activities>(trainingOptions(queues));
+}
+
+export function trainingOptions(queues: RunConfig['queues'], summary?: string): ActivityOptions {
+  return {
+    summary,
     taskQueue: queues.training,
     startToCloseTimeout: '48 hours',
     heartbeatTimeout: '2 minutes',
     retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
-  });
+  };
 }

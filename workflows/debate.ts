@@ -13,7 +13,7 @@ import { seedFrom } from '../core/random';
 import { roundModels } from '../core/society';
 import type { Rationalization } from '../core/star';
 import type { Conversation, DebateOutcome } from '../core/transcript';
-import { inferenceActivities, localActivities } from './activity-proxies';
+import { inferenceActivities, inferenceOptions, localActivities } from './activity-proxies';
 
 /** The parts of the run config a debate needs (kept small: it is stored in every child's history). */
 export type DebateSettings = Pick<RunConfig, 'runId' | 'seed' | 'baseModel' | 'summarize' | 'sampling' | 'queues' | 'cooperative' | 'agentIds'> & {
@@ -55,7 +55,8 @@ export async function debate({ settings, iteration, split, index, rounds, agents
 
   // Line 8: round 1 by the generation agents; lines 9-13: rounds 2..M by the critic agents.
   for (let m = 1; m <= rounds; m++) {
-    const round = await debateRound({
+    const line = m === 1 ? 'line 8: the generation agents answer' : `lines 9-13: round ${m}, the critic agents answer again`;
+    const round = await debateRound.executeWithOptions(inferenceOptions(settings.queues, `${line} (${split} question ${x.id})`), [{
       round: m,
       conversations,
       models: roundModels(agents, m, settings.critics),
@@ -68,7 +69,7 @@ export async function debate({ settings, iteration, split, index, rounds, agents
       replySeeds: seeds('agent', m),
       summarySeeds: seeds('summary', m),
       requestIdPrefix: requestId(`round${m}`),
-    });
+    }]);
     conversations.forEach((conversation, n) => {
       if (round.feedback) conversation.push(round.feedback[n]);
       conversation.push({ role: 'assistant', content: round.replies[n] });

@@ -2,14 +2,13 @@
  * Algorithm 2 on the held-out split: every test question is debated by the given agents and the
  * majority ŷ is compared with the reference answer. Returns accuracy ± standard error.
  */
-import { defineQuery, executeChild, setHandler } from '@temporalio/workflow';
+import { defineQuery, setHandler } from '@temporalio/workflow';
 import type { AgentTable } from '../core/agents';
-import { mapBounded } from '../core/bounded';
 import type { DiversityMetrics } from '../core/diversity/types';
 import type { Accuracy } from '../core/stats';
 import { inferenceActivities, lightActivities } from './activity-proxies';
-import { debate, type DebateSettings } from './debate';
-import { workflowIds } from './ids';
+import type { DebateSettings } from './debate';
+import { debateSplit } from './debate-split';
 
 export interface EvaluateInput {
   settings: DebateSettings;
@@ -17,7 +16,8 @@ export interface EvaluateInput {
   iteration: number;
   agents: AgentTable;
   rounds: number;
-  questions: number;
+  /** The test split's question ids, in order. */
+  questionIds: string[];
   maxConcurrentDebates: number;
   /** Measure the society's diversity on these debates (N >= 2), on at most `questions` of them. */
   diversity: { measure: boolean; questions?: number };
@@ -33,15 +33,17 @@ export const evaluationProgressQuery = defineQuery<{ questionsDone: number; ques
 export async function evaluate(input: EvaluateInput): Promise<EvaluationOutcome> {
   const { settings, iteration, agents } = input;
   let questionsDone = 0;
-  setHandler(evaluationProgressQuery, () => ({ questionsDone, questionsTotal: input.questions }));
+  setHandler(evaluationProgressQuery, () => ({ questionsDone, questionsTotal: input.questionIds.length }));
 
-  const indices = Array.from({ length: input.questions }, (_, i) => i);
-  await mapBounded(indices, input.maxConcurrentDebates, async (index) => {
-    await executeChild(debate, {
-      workflowId: workflowIds.debate(settings.runId, iteration, 'test', index),
-      args: [{ settings, iteration, split: 'test', index, rounds: input.rounds, agents }],
-    });
-    questionsDone++;
+  await debateSplit({
+    settings,
+    iteration,
+    split: 'test',
+    questionIds: input.questionIds,
+    rounds: input.rounds,
+    agents,
+    fanOut: input.maxConcurrentDebates,
+    onDebated: () => questionsDone++,
   });
   const accuracy = await lightActivities(settings.queues).scoreEvaluation({ runId: settings.runId, iteration, task: settings.task });
   const measured = input.diversity.measure && agents.generation.length >= 2;

@@ -12,6 +12,7 @@ import type { WrittenReport } from '../activities/reporting';
 import { lightActivities } from './activity-proxies';
 import { workflowIds } from './ids';
 import { multiagentFinetuning } from './multiagent-finetuning';
+import { markRun } from './search-attributes';
 
 export interface ExperimentInput {
   config: ExperimentConfigInput;
@@ -53,6 +54,7 @@ export async function experiment(input: ExperimentInput): Promise<ExperimentResu
     report: null,
   };
   setHandler(experimentProgressQuery, () => progress);
+  markRun(cells[0].config.searchAttributes, { experiment: experimentId }, `${cells.length} runs`);
 
   await mapBounded(cells, maxConcurrentRuns, async (cell, i) => {
     const run = progress.runs[i];

@@ -5,5 +5,6 @@ export const workflowIds = {
   run: (runId: string) => `maft-${runId}`,
   experiment: (experimentId: string) => `maft-experiment-${experimentId}`,
   evaluation: (runId: string, iteration: number) => `maft-${runId}-l${iteration}-evaluate`,
-  debate: (runId: string, iteration: number, split: Split, index: number) => `maft-${runId}-l${iteration}-${split}-q${index}`,
+  /** A question's debate is found by its question id, e.g. maft-r1-l2-test-gsm8k-17. */
+  debate: (runId: string, iteration: number, split: Split, questionId: string) => `maft-${runId}-l${iteration}-${split}-${questionId}`,
 };

@@ -6,18 +6,19 @@
  */
 import { ApplicationFailure, continueAsNew, defineQuery, executeChild, setHandler } from '@temporalio/workflow';
 import type { AgentTable } from '../core/agents';
-import { mapBounded } from '../core/bounded';
 import { ConfigError, parseRunConfig, type RunConfig } from '../core/config';
-import { methodPlan, type MethodPlan } from '../core/methods';
+import { methodLabel, methodPlan, type MethodPlan } from '../core/methods';
 import { evaluationRecord } from '../core/run-records';
 import { debateFanOut } from '../core/sizing';
 import { agentRecipes, initialSociety } from '../core/society';
 import { trainingTargets } from '../core/training-targets';
-import { lightActivities, inferenceActivities, trainingActivities } from './activity-proxies';
-import { debate, type DebateSettings } from './debate';
+import { lightActivities, inferenceActivities, trainingActivities, trainingOptions } from './activity-proxies';
+import type { DebateSettings } from './debate';
+import { debateSplit } from './debate-split';
 import { evaluate } from './evaluate';
 import { workflowIds } from './ids';
-import type { MultiagentFinetuningInput, Progress, RunResult, RunState } from './run-types';
+import type { MultiagentFinetuningInput, Phase, Progress, RunResult, RunState } from './run-types';
+import { markRun } from './search-attributes';
 
 export const progressQuery = defineQuery<Progress>('progress');
 
@@ -53,17 +54,32 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
     baseEvaluation: state.baseEvaluation,
   };
   setHandler(progressQuery, () => progress);
+  const of = finetunes ? `iteration ${l} of ${config.iterations}` : methodLabel(config);
+  /** Moves the run to a phase: the progress query, the MaftPhase search attribute, the UI's current details. */
+  const enter = (phase: Phase, details: string) => {
+    progress.phase = phase;
+    markRun(config.searchAttributes, { phase }, `${of}: ${details}`);
+  };
+  markRun(config.searchAttributes, {
+    runId: config.runId,
+    method: methodLabel(config),
+    task: config.task.name,
+    experiment: config.experiment,
+    iteration: l,
+    phase: 'starting',
+  });
 
   const light = lightActivities(config.queues);
   const fanOut = config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, plan.agents);
   const splits = await light.prepareTask({ runId: config.runId, seed: config.splitSeed ?? config.seed, task: config.task });
 
   const runEvaluation = async (iteration: number, agents: AgentTable) => {
-    progress.phase = 'evaluate';
+    enter('evaluate', `Algorithm 2 on ${splits.test.length} test questions`);
     progress.evaluationWorkflowId = workflowIds.evaluation(config.runId, iteration);
     const outcome = await executeChild(evaluate, {
       workflowId: progress.evaluationWorkflowId,
-      args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questions: splits.test, maxConcurrentDebates: fanOut, diversity: config.diversity }],
+      staticSummary: `Algorithm 2 on ${iteration === 0 ? 'the base society' : `the society after iteration ${iteration}`}: ${splits.test.length} test questions`,
+      args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questionIds: splits.test, maxConcurrentDebates: fanOut, diversity: config.diversity }],
     });
     progress.latestAccuracy = outcome.accuracy;
     await light.recordEvaluation(evaluationRecord(config, iteration, outcome.accuracy, outcome.diversity));
@@ -78,19 +94,21 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   if (!finetunes) return finish(config, state, progress, light);
 
   // Line 4: for l = 1..L (this run is iteration l). Lines 6-16: debate every training question x.
-  progress.phase = 'debate';
-  progress.questionsTotal = splits.train;
-  const indices = Array.from({ length: splits.train }, (_, i) => i);
-  await mapBounded(indices, fanOut, async (index) => {
-    await executeChild(debate, {
-      workflowId: workflowIds.debate(config.runId, l, 'train', index),
-      args: [{ settings, iteration: l, split: 'train', index, rounds: plan.trainingRounds, agents: state.agents }],
-    });
-    progress.questionsDone++;
+  enter('debate', `lines 6-16, debating ${splits.train.length} training questions`);
+  progress.questionsTotal = splits.train.length;
+  await debateSplit({
+    settings,
+    iteration: l,
+    split: 'train',
+    questionIds: splits.train,
+    rounds: plan.trainingRounds,
+    agents: state.agents,
+    fanOut,
+    onDebated: () => progress.questionsDone++,
   });
 
   // Lines 18-26: D^G_n, D^C-_n, D^C+_n and the w-mix D^C_n, built from the stored transcripts.
-  progress.phase = 'datasets';
+  enter('datasets', 'lines 18-26, building the finetuning datasets');
   const datasets = await light.buildFinetuningData({
     runId: config.runId,
     iteration: l,
@@ -103,8 +121,8 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   });
 
   // Lines 27-28: finetune the agents in parallel, each from its iteration l-1 model (warm start).
-  progress.phase = 'finetune';
   const { targets, skipped } = trainingTargets(config, plan, l, state.agents, datasets);
+  enter('finetune', `lines 27-28, finetuning ${targets.map((t) => t.label).join(', ') || 'no agent (every dataset is empty)'}`);
   const agents: AgentTable = { generation: [...state.agents.generation], critic: [...state.agents.critic] };
   const { finetune } = trainingActivities(config.queues);
   const { publishAdapter } = inferenceActivities(config.queues);
@@ -113,7 +131,10 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
     targets.map(async (t) => {
       const { jobKey, model, trainingFile, suffix, epochs, learningRate, lora } = t;
       const { batchSize, method } = config.training;
-      const result = await finetune({ jobKey, model, trainingFile, suffix, epochs, learningRate, lora, batchSize, method });
+      const summary = `lines 27-28: finetune ${t.label} from ${model} on ${trainingFile}`;
+      const result = await finetune.executeWithOptions(trainingOptions(config.queues, summary), [
+        { jobKey, model, trainingFile, suffix, epochs, learningRate, lora, batchSize, method },
+      ]);
       await publishAdapter({ name: result.fineTunedModel });
       for (const { role, n } of t.slots) agents[role][n] = result.fineTunedModel;
       progress.trainingDone++;
@@ -135,6 +156,7 @@ async function finish(config: RunConfig, state: RunState, progress: Progress, li
   const result: RunResult = { runId: config.runId, config, agents: state.agents, baseEvaluation: state.baseEvaluation, history: state.history };
   await light.recordRunResult(result);
   progress.phase = 'done';
+  markRun(config.searchAttributes, { phase: 'done' }, 'done');
   progress.history = state.history;
   return result;
 }

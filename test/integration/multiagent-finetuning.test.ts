@@ -99,6 +99,22 @@ describe('multiagentFinetuning on the dev server', () => {
     }
   });
 
+  it('is findable by its search attributes, and its debates by question id, each round summarized as a line of Algorithm 1', async () => {
+    const query = "MaftRunId = 'e2e' AND MaftPhase = 'done' AND MaftIteration = 2 AND MaftTask = 'arithmetic' AND MaftMethod = 'Multiagent FT'";
+    let found: string[] = [];
+    for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
+      found = [];
+      for await (const w of stack.client.workflow.list({ query })) found.push(w.workflowId);
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found).toEqual(['maft-e2e']);
+    const history = await stack.client.workflow.getHandle('maft-e2e-l1-train-arithmetic-0').fetchHistory();
+    const summaries = history
+      .events!.filter((e) => e.activityTaskScheduledEventAttributes && e.userMetadata?.summary)
+      .map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string);
+    expect(summaries).toEqual(['line 8: the generation agents answer (train question arithmetic-0)', 'lines 9-13: round 2, the critic agents answer again (train question arithmetic-0)']);
+  });
+
   it('answered progress queries through the phases of both iterations', () => {
     expect([...phasesSeen]).toEqual(expect.arrayContaining(['1:debate', '2:debate', '2:done']));
     expect(lastProgress).toMatchObject({ runId: 'e2e', iteration: 2, iterations: 2, phase: 'done', questionsDone: 20, questionsTotal: 20 });

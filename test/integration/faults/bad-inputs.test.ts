@@ -175,7 +175,7 @@ describe('replies cut at max_tokens', () => {
     let nulled = 0;
     for (const t of transcriptsOf('cut', 1, 'train')) {
       const truncated = rounds
-        .filter((r) => r.workflowId === `maft-cut-l1-train-q${t.questionId.split('-').at(-1)}`)
+        .filter((r) => r.workflowId === `maft-cut-l1-train-${t.questionId}`)
         .sort((a, b) => a.input.round - b.input.round)
         .map((r) => r.result.truncated);
       expect(truncated).toHaveLength(2);

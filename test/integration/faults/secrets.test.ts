@@ -79,8 +79,8 @@ describe('a run with its API keys set to a marker', () => {
     const ids = executions.map((e) => e.workflowId);
     expect(ids.filter((id) => id === 'maft-secrets')).toHaveLength(2); // iteration 1, then iteration 2
     expect(ids.filter((id) => /-evaluate$/.test(id)).sort()).toEqual(['maft-secrets-l0-evaluate', 'maft-secrets-l1-evaluate', 'maft-secrets-l2-evaluate']);
-    expect(ids.filter((id) => /-test-q\d+$/.test(id))).toHaveLength(3 * 2);
-    expect(ids.filter((id) => /-train-q\d+$/.test(id))).toHaveLength(2 * 4);
+    expect(ids.filter((id) => /-test-arithmetic-\d+$/.test(id))).toHaveLength(3 * 2);
+    expect(ids.filter((id) => /-train-arithmetic-\d+$/.test(id))).toHaveLength(2 * 4);
     expect(executions).toHaveLength(2 + 3 + 6 + 8);
   });
 
