@@ -133,12 +133,16 @@ export function createTrainingActivities(client: OpenAI, store: ArtifactStore, o
     async finetune(input: FinetuneInput): Promise<FinetuneResult> {
       const context = Context.current();
       const failures: string[] = [];
-      for (let attempt = 1; attempt <= JOB_ATTEMPTS; attempt++) {
+      for (let attempt = 1; failures.length < JOB_ATTEMPTS; attempt++) {
         const jobKey = attemptKey(input.jobKey, attempt);
         const what = `training job ${jobKey}`;
         let job: FineTuningJob;
         try {
-          job = (await findJob(jobKey)) ?? (await createJob(input, jobKey));
+          const found = await findJob(jobKey);
+          // Cancelled with an earlier, cancelled execution of the run: the resumed run trains anew
+          // under the next key (this is not a failure of the job).
+          if (found?.status === 'cancelled') continue;
+          job = found ?? (await createJob(input, jobKey));
         } catch (error) {
           toActivityFailure(error, what);
         }

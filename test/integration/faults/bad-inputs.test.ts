@@ -15,7 +15,7 @@ import { ArtifactStore } from '../../../activities/artifact-store';
 import { createDebateRecordActivities } from '../../../activities/debate-records';
 import { createRunArtifacts } from '../../../activities/run-artifacts';
 import type { DebateRoundInput, DebateRoundResult } from '../../../activities/debate-round';
-import { createTrainingActivities, type FinetuneInput } from '../../../activities/training';
+import { createTrainingActivities, type FinetuneInput, type FinetuneResult } from '../../../activities/training';
 import { adapterName, type Role } from '../../../core/agents';
 import type { RunConfigInput } from '../../../core/config';
 import { parseArithmeticAnswer } from '../../../core/tasks/arithmetic';
@@ -260,7 +260,7 @@ describe('a finetune activity that stops before its job ends', () => {
     lora: { rank: 16, alpha: 32, dropout: 0.05 },
   });
 
-  it('leaves the job training when abandoned (run closed, worker shutdown), and cancels it when the run is cancelled', async () => {
+  it('leaves the job training when abandoned (run closed, worker shutdown), cancels it when the run is cancelled, and trains anew when the run resumes', async () => {
     const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-abandon-')));
     const example = { messages: [{ role: 'user', content: 'What is the result of 1+2*3+4-5*6?' }, { role: 'assistant', content: 'The answer is -19.' }] };
     await store.writeJsonl('data/slow.jsonl', Array(20).fill(example)); // 2 s at the simulator's 100 ms an example
@@ -279,5 +279,11 @@ describe('a finetune activity that stops before its job ends', () => {
     expect(await stopped('abandon/1', 'NOT_FOUND')).toMatch(/^(queued|running)$/);
     expect(await stopped('abandon/2', 'WORKER_SHUTDOWN')).toMatch(/^(queued|running)$/);
     expect(await stopped('abandon/3', 'CANCELLED')).toBe('cancelled');
+
+    // The run is resumed: the cancelled job stays cancelled, and the agent trains anew under the next key.
+    const resumed = (await env().run(finetune, input('abandon/3'))) as FinetuneResult;
+    expect(await statusOf('abandon/3')).toBe('cancelled');
+    expect(await statusOf('abandon/3/attempt-2')).toBe('succeeded');
+    expect(resumed.jobId).toBe((await trainingJobs(stack.backendUrls.training)).find((j) => jobKey(j) === 'abandon/3/attempt-2')!.id);
   });
 });
