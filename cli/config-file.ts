@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import type { ZodIssue } from 'zod';
+import type { z, ZodIssue, ZodTypeAny } from 'zod';
 import { ConfigError, RunConfig } from '../core/config';
+import { ExperimentConfig, experimentCells, type ExperimentCell } from '../core/experiment';
 
 type Path = Array<string | number>;
 
@@ -43,6 +44,16 @@ function perField(issue: ZodIssue): Array<{ path: Path; message: string }> {
  * Throws ConfigError listing every problem as `file:line path: message`.
  */
 export function loadRunConfigFile(file: string): RunConfig {
+  return loadConfigFile(file, RunConfig);
+}
+
+/** An experiment config (core/experiment.ts), checked the same way, then each of its runs. */
+export function loadExperimentConfigFile(file: string): { experiment: ExperimentConfig; cells: ExperimentCell[] } {
+  const experiment = loadConfigFile(file, ExperimentConfig);
+  return { experiment, cells: experimentCells(experiment) };
+}
+
+function loadConfigFile<T extends ZodTypeAny>(file: string, schema: T): z.output<T> {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -57,8 +68,8 @@ export function loadRunConfigFile(file: string): RunConfig {
   const raw: unknown = doc.toJS();
   const wrapped = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).join() === 'config';
   const prefix: Path = wrapped ? ['config'] : [];
-  const result = RunConfig.safeParse(wrapped ? (raw as { config: unknown }).config : raw);
-  if (result.success) return result.data;
+  const result = schema.safeParse(wrapped ? (raw as { config: unknown }).config : raw);
+  if (result.success) return result.data as z.output<T>;
   const problems = result.error.issues.flatMap(perField).map(({ path, message }) => {
     const full = [...prefix, ...path];
     const line = lineOfPath(doc, lines, full);

@@ -10,7 +10,9 @@ import { workerSettingsFromEnv } from '../workers/settings';
 import { createWorkers, WORKER_KINDS, type WorkerKind } from '../workers/workers';
 import { registerCancelCommand } from './commands/cancel';
 import { integer } from './commands/common';
+import { registerExperimentCommand } from './commands/experiment';
 import { registerListCommand } from './commands/list';
+import { registerReportCommand } from './commands/report';
 import { registerResumeCommand } from './commands/resume';
 import { registerRunCommand } from './commands/run';
 import { registerStatusCommand } from './commands/status';
@@ -101,7 +103,8 @@ withConnectionFlags(program.command('worker'))
     console.log(`maft workers (${kinds.join(', ')}) polling ${describeConnection(settings.temporal)}; artifacts in ${settings.artifactRoot}`);
     const running = workers.map((w) => w.run());
     await stopSignal();
-    workers.forEach((w) => w.shutdown());
+    // The SDK's runtime shuts workers down on SIGINT/SIGTERM itself; stop only those still running.
+    workers.filter((w) => w.getState() === 'RUNNING').forEach((w) => w.shutdown());
     await Promise.all(running);
   });
 
@@ -123,6 +126,8 @@ registerStatusCommand(program);
 registerListCommand(program);
 registerCancelCommand(program);
 registerResumeCommand(program);
+registerReportCommand(program);
+registerExperimentCommand(program);
 registerGrade(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {

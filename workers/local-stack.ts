@@ -115,7 +115,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stopWorkers = async () => {
     if (workersStopped) return;
     workersStopped = true;
-    workers.forEach((w) => w.shutdown());
+    workers.filter((w) => w.getState() === 'RUNNING').forEach((w) => w.shutdown());
     await Promise.allSettled(running);
     await connection.close();
   };

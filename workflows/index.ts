@@ -3,3 +3,4 @@ export { multiagentFinetuning, progressQuery } from './multiagent-finetuning';
 export { debate } from './debate';
 export { evaluate } from './evaluate';
 export { experiment, experimentProgressQuery } from './experiment';
+export { report } from './report';
