@@ -14,7 +14,8 @@ import type { DebateRoundInput, DebateRoundResult } from '../../activities/debat
 import { cooperativeTurn, criticTurnWithOpinions, criticTurnWithSummary } from '../../core/prompts';
 import { createChat, createInferenceActivities, type ChatInput } from '../../activities/inference';
 import { createRunArtifacts } from '../../activities/run-artifacts';
-import { createTrainingActivities, type FinetuneInput, type FinetuneResult } from '../../activities/training';
+import { createTrainingActivities, type FinetuneResult } from '../../activities/training';
+import { finetuneInput } from '../helpers/finetune-input';
 import { startSimulator, type Simulator } from '../../simulator/server';
 import { openAiClient } from '../../workers/workers';
 
@@ -100,17 +101,7 @@ describe('chat', () => {
 
 describe('finetune and publishAdapter', () => {
   const training = () => createTrainingActivities(client, store, { pollIntervalMs: 20 });
-  const input = (jobKey: string, trainingFile = 'data/good.jsonl'): FinetuneInput => ({
-    jobKey,
-    model: 'sim-base',
-    trainingFile,
-    suffix: jobKey.replace(/\//g, '-'),
-    epochs: 1,
-    batchSize: 1,
-    learningRate: 5e-5,
-    method: 'lora',
-    lora: { rank: 16, alpha: 32, dropout: 0.05 },
-  });
+  const input = (jobKey: string, trainingFile = 'data/good.jsonl') => finetuneInput(jobKey, trainingFile);
 
   it('trains once per job key: a retried attempt re-attaches to the same job', async () => {
     const heartbeats: unknown[] = [];

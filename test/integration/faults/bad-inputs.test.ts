@@ -15,7 +15,8 @@ import { ArtifactStore } from '../../../activities/artifact-store';
 import { createDebateRecordActivities } from '../../../activities/debate-records';
 import { createRunArtifacts } from '../../../activities/run-artifacts';
 import type { DebateRoundInput, DebateRoundResult } from '../../../activities/debate-round';
-import { createTrainingActivities, type FinetuneInput, type FinetuneResult } from '../../../activities/training';
+import { createTrainingActivities, type FinetuneResult } from '../../../activities/training';
+import { finetuneInput } from '../../helpers/finetune-input';
 import { adapterName, type Role } from '../../../core/agents';
 import type { RunConfigInput } from '../../../core/config';
 import { parseArithmeticAnswer } from '../../../core/tasks/arithmetic';
@@ -248,17 +249,7 @@ describe('an adapter the inference server refuses', () => {
 
 describe('a finetune activity that stops before its job ends', () => {
   const env = () => new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
-  const input = (key: string): FinetuneInput => ({
-    jobKey: key,
-    model: 'sim-base',
-    trainingFile: 'data/slow.jsonl',
-    suffix: key.replace(/\//g, '-'),
-    epochs: 1,
-    batchSize: 1,
-    learningRate: 5e-5,
-    method: 'lora',
-    lora: { rank: 16, alpha: 32, dropout: 0.05 },
-  });
+  const input = (key: string) => finetuneInput(key, 'data/slow.jsonl');
 
   it('leaves the job training when abandoned (run closed, worker shutdown), cancels it when the run is cancelled, and trains anew when the run resumes', async () => {
     const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-abandon-')));
