@@ -4,8 +4,9 @@
  * artifacts folder and the Temporal UI address.
  */
 import * as path from 'node:path';
+import { artifactPaths } from '../core/artifact-paths';
 import type { RunConfigInput } from '../core/config';
-import { multiagentFinetuning } from '../workflows';
+import { multiagentFinetuning, report } from '../workflows';
 import { workflowIds } from '../workflows/ids';
 import { PROJECT_ROOT } from '../workers/dev-server';
 import { BACKEND_BASE_MODEL, CPU_SERVER_BATCH, startLocalStack, type Backend } from '../workers/local-stack';
@@ -68,6 +69,12 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   say(formatRunTable(result));
   say('');
   say(`Artifacts (transcripts, finetuning JSONL, evaluation records): ${path.join(stack.settings.artifactRoot, 'runs', runId)}`);
+  const written = await stack.client.workflow.execute(report, {
+    taskQueue: stack.settings.queues.workflow,
+    workflowId: `maft-report-${runId}`,
+    args: [{ title: `Run ${runId}`, runIds: [runId], outDir: artifactPaths.runReport(runId), queues: stack.settings.queues }],
+  });
+  say(`Report (tables, accuracy and diversity plots as SVG and PNG): ${written.markdownPath}`);
   say(`Temporal UI: ${stack.server.uiUrl}/namespaces/default/workflows/${workflowId}`);
   await stack.stop({ keepServer: options.keepServer });
   if (options.keepServer) {
