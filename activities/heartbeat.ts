@@ -24,3 +24,22 @@ export async function heartbeating<T>(work: () => Promise<T>, everyMs = 3_000): 
     clearInterval(timer);
   }
 }
+
+/**
+ * `heartbeating` for work that can resume: `work` gets the last checkpoint of the previous attempt
+ * (undefined on a first attempt) and a `checkpoint` function, whose latest details every heartbeat
+ * carries (every `everyMs`; the SDK throttles further), so a retried attempt starts after the last
+ * checkpoint that reached the server instead of redoing that work. Work shorter than `everyMs` sends
+ * no heartbeat at all: Temporal counts the heartbeat timeout from the attempt's start.
+ */
+export async function checkpointing<C, T>(work: (resumed: C | undefined, checkpoint: (details: C) => void) => Promise<T>, everyMs = 3_000): Promise<T> {
+  const context = activityContext();
+  if (!context) return work(undefined, () => undefined);
+  let latest = context.info.heartbeatDetails as C | undefined;
+  const timer = setInterval(() => context.heartbeat(latest), everyMs);
+  try {
+    return await work(latest, (details) => (latest = details));
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,5 +1,5 @@
 /**
- * Inference activities: debate rounds of chat completions against any OpenAI-compatible server,
+ * Inference activities: whole debates of chat completions against any OpenAI-compatible server,
  * and publishing a finetuned adapter with vLLM's runtime LoRA contract.
  */
 import { ApplicationFailure } from '@temporalio/activity';
@@ -7,10 +7,9 @@ import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import { Semaphore } from '../core/semaphore';
 import type { ChatMessage } from '../core/transcript';
-import { createDebateRoundActivity } from './debate-round';
+import { createDebateActivity } from './debate';
 import { toActivityFailure } from './model-errors';
 import type { RunArtifacts } from './run-artifacts';
-import { createStarActivity } from './star';
 
 export interface ChatInput {
   model: string;
@@ -77,8 +76,7 @@ export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: 
 export function createInferenceActivities(client: OpenAI, options: InferenceOptions, artifacts: RunArtifacts) {
   const turn = createChatTurn(client, options.maxConcurrentCalls); // one semaphore for every model call of this process
   return {
-    ...createDebateRoundActivity(turn),
-    ...createStarActivity(async (input) => (await turn(input)).content, artifacts),
+    ...createDebateActivity(turn, artifacts),
 
     /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. Any other refusal
      * (4xx) fails for good, naming the adapter and its path; 5xx and connection errors are retried. */

@@ -1,12 +1,11 @@
 /**
  * STaR's rationalization step: a wrong round-1 answer on the training split is retried with the
- * reference as a hint (core/star.ts). Runs on the inference queue; reads ground truth from the
- * stored split itself, so the reference never enters a workflow history.
+ * reference as a hint (core/star.ts). Part of the debate activity (activities/debate.ts); reads
+ * ground truth from the stored split itself, so the reference never enters a workflow history.
  */
 import type { Split } from '../core/artifact-paths';
 import { hintedQuestion, type Rationalization } from '../core/star';
 import { gradeWith } from '../core/tasks/grade';
-import { heartbeating } from './heartbeat';
 import type { ChatInput } from './inference';
 import type { RunArtifacts } from './run-artifacts';
 
@@ -23,8 +22,9 @@ export interface RationalizeInput {
   requestId: string;
 }
 
-export function createStarActivity(chat: (input: ChatInput) => Promise<string>, { readSplit, checkerOf }: RunArtifacts) {
-  async function rationalize(input: RationalizeInput): Promise<Rationalization | null> {
+/** STaR: the hinted retry of a wrong answer, or null when the answer was right. */
+export function createRationalizer(chat: (input: ChatInput) => Promise<string>, { readSplit, checkerOf }: RunArtifacts) {
+  return async function rationalize(input: RationalizeInput): Promise<Rationalization | null> {
     const checker = await checkerOf(input.runId, input.task);
     const question = (await readSplit(input.runId, input.split))[input.index];
     const correct = (response: string) => gradeWith(checker, question.reference, response).correct;
@@ -32,12 +32,5 @@ export function createStarActivity(chat: (input: ChatInput) => Promise<string>, 
     const messages = hintedQuestion(question.prompt, question.reference);
     const reply = await chat({ model: input.model, messages, seed: input.seed, requestId: input.requestId, ...input.sampling });
     return { prompt: messages[0].content, reply, correct: correct(reply) };
-  }
-
-  return {
-    /** STaR: the hinted retry of a wrong answer, or null when the answer was right. */
-    async rationalize(input: RationalizeInput): Promise<Rationalization | null> {
-      return heartbeating(() => rationalize(input));
-    },
   };
 }

@@ -12,10 +12,9 @@ import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createDebateRoundActivity } from '../activities/debate-round';
 import { createChatTurn } from '../activities/inference';
+import { debateRounds, openingState, type DebateInput } from '../core/debate';
 import { generatedSplits } from '../core/tasks';
-import type { Conversation } from '../core/transcript';
 import { startDevServer } from '../workers/dev-server';
 import { workerSettingsFromEnv } from '../workers/settings';
 import { createWorkers, openAiClient } from '../workers/workers';
@@ -69,32 +68,18 @@ async function startSimulatorProcess(spec: ScenarioSpec): Promise<{ url: string;
 async function sequentialSeconds(spec: ScenarioSpec, simulatorUrl: string): Promise<number | null> {
   if (spec.sequentialSample === 0) return null;
   // The authors' code: every call waits for the one before. A semaphore of 1 makes the same
-  // debate rounds issue their calls one at a time.
-  const { debateRound } = createDebateRoundActivity(createChatTurn(openAiClient(`${simulatorUrl}/v1`, 'bench', 600_000), 1));
+  // debates issue their calls one at a time.
+  const ask = createChatTurn(openAiClient(`${simulatorUrl}/v1`, 'bench', 600_000), 1);
+  const settings: DebateInput['settings'] = {
+    runId: 'sequential', seed: 0, baseModel: 'sim-base', summarize: true, cooperative: false, agentIds: false, task: 'arithmetic', critics: true, star: false,
+    sampling: { temperature: 1, topP: 0.9, maxTokens: 1024 }, temperatures: Array(N).fill(1), queues: { workflow: '', inference: '', training: '' },
+  };
+  const agents = { generation: Array(N).fill('sim-base'), critic: Array(N).fill('sim-base') };
   const questions = generatedSplits(0, spec.sequentialSample, 1).train;
   const start = performance.now();
-  for (const [q, question] of questions.entries()) {
-    const conversations: Conversation[] = Array.from({ length: N }, () => [{ role: 'user', content: question.prompt }]);
-    for (let m = 1; m <= ROUNDS; m++) {
-      const round = await debateRound({
-        round: m,
-        conversations,
-        models: Array(N).fill('sim-base'),
-        baseModel: 'sim-base',
-        summarize: true,
-        cooperative: false,
-        critic: { style: 'arithmetic', question: question.text },
-        sampling: { temperature: 1, topP: 0.9, maxTokens: 1024 },
-        temperatures: Array(N).fill(1),
-        replySeeds: [1, 2, 3].map((n) => q * 100 + m * 10 + n),
-        summarySeeds: [4, 5, 6].map((n) => q * 100 + m * 10 + n),
-        requestIdPrefix: `sequential/q${q}/round${m}`,
-      });
-      conversations.forEach((c, n) => {
-        if (round.feedback) c.push(round.feedback[n]);
-        c.push({ role: 'assistant', content: round.replies[n] });
-      });
-    }
+  for (const [index, question] of questions.entries()) {
+    const input: DebateInput = { settings, iteration: 1, split: 'train', index, rounds: ROUNDS, agents };
+    await debateRounds(ask, input, { style: 'arithmetic', question: question.text }, openingState(input, question.prompt));
   }
   return ((performance.now() - start) / 1000) * (spec.questions / spec.sequentialSample);
 }

@@ -16,8 +16,8 @@ export type WorkerKind = 'workflow' | 'inference' | 'training';
 export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
 
 const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
-  workflow: ['prepareTask', 'loadQuestion', 'recordDebate', 'buildFinetuningData', 'scoreEvaluation', 'recordEvaluation', 'recordRunResult', 'finishedRun', 'reportRuns'],
-  inference: ['debateRound', 'rationalize', 'publishAdapter', 'measureDiversity'],
+  workflow: ['prepareTask', 'buildFinetuningData', 'scoreEvaluation', 'recordEvaluation', 'recordRunResult', 'finishedRun', 'reportRuns'],
+  inference: ['debateQuestion', 'publishAdapter', 'measureDiversity'],
   training: ['finetune'],
 };
 

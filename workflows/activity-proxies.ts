@@ -1,5 +1,5 @@
 /** Activity stubs per task queue: light work beside the workflows, model calls, training jobs. */
-import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RunConfig } from '../core/config';
 
@@ -8,14 +8,6 @@ export function lightActivities(queues: RunConfig['queues']) {
     taskQueue: queues.workflow,
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '15 seconds', // the activities heartbeat: a killed worker is noticed in seconds
-    retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-  });
-}
-
-/** Small reads and writes of the artifact store, run in the workflow worker itself (no task queue round trip). */
-export function localActivities() {
-  return proxyLocalActivities<Activities>({
-    startToCloseTimeout: '1 minute',
     retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
   });
 }
@@ -29,11 +21,16 @@ export function inferenceOptions(queues: RunConfig['queues'], summary?: string):
   return {
     summary,
     taskQueue: queues.inference,
-    // A critic round is two model calls in sequence (summary, then answer), each possibly queued at the engine.
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '15 seconds', // a round heartbeats while its calls run: a killed worker is noticed in seconds
+    heartbeatTimeout: '15 seconds', // the activities heartbeat while their calls run: a killed worker is noticed in seconds
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   };
+}
+
+/** A whole debate: M rounds of up to two model calls in sequence (summary, then answer), each possibly
+ * queued at the engine. Its heartbeats catch a dead worker in seconds; this bounds only a hung one. */
+export function debateActivityOptions(queues: RunConfig['queues'], summary: string): ActivityOptions {
+  return { ...inferenceOptions(queues, summary), startToCloseTimeout: '2 hours' };
 }
 
 export function trainingActivities(queues: RunConfig['queues']) {

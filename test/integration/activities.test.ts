@@ -10,9 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import { ArtifactStore } from '../../activities/artifact-store';
-import type { DebateRoundInput, DebateRoundResult } from '../../activities/debate-round';
 import { cooperativeTurn, criticTurnWithOpinions, criticTurnWithSummary } from '../../core/prompts';
-import { createChat, createInferenceActivities, type ChatInput } from '../../activities/inference';
+import { debateRound, type DebateRoundInput } from '../../core/debate';
+import { createChat, createChatTurn, createInferenceActivities, type ChatInput } from '../../activities/inference';
 import { createRunArtifacts } from '../../activities/run-artifacts';
 import { createTrainingActivities, type FinetuneResult } from '../../activities/training';
 import { finetuneInput } from '../helpers/finetune-input';
@@ -134,11 +134,11 @@ describe('finetune and publishAdapter', () => {
   });
 });
 
-describe('debateRound', () => {
+describe('debateRound (core/debate.ts) through the chat activity code', () => {
   type RoundInput = Omit<DebateRoundInput, 'baseModel' | 'sampling' | 'requestIdPrefix' | 'cooperative' | 'temperatures' | 'critic'> &
     Partial<Pick<DebateRoundInput, 'cooperative' | 'temperatures'>>;
   const round = (input: RoundInput) =>
-    env.run(createInferenceActivities(client, { adapterRoot: '/a', maxConcurrentCalls: 8 }, artifacts()).debateRound, {
+    debateRound(createChatTurn(client, 8), {
       baseModel: 'sim-base',
       sampling: { temperature: 1, topP: 0.9, maxTokens: 256 },
       requestIdPrefix: 'test/q1',
@@ -146,7 +146,7 @@ describe('debateRound', () => {
       temperatures: input.conversations.map(() => 1),
       critic: { style: 'arithmetic' as const, question: '12+3*4+5-6*7' },
       ...input,
-    }) as Promise<DebateRoundResult>;
+    });
   const x = { role: 'user' as const, content: 'What is the result of 12+3*4+5-6*7? Make sure to state your answer at the end of the response.' };
 
   it('round 1: each generation agent answers x with its own seed', async () => {

@@ -1,23 +1,21 @@
 /**
  * Bad inputs, each in a small run on a real dev server with the simulator over HTTP: an invalid
  * config (every error with its path, nothing started), model outputs with no answer in them (no
- * vote, counted wrong, the run completes), replies cut at max_tokens (flagged by the debate round;
+ * vote, counted wrong, the run completes), replies cut at max_tokens (flagged by the debate;
  * recordDebate keeps them from voting), and an adapter the inference server refuses (the run fails
  * for good naming it, and the iteration's debates, datasets and training jobs survive for a rerun).
  */
 import { ActivityCancellationDetails } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArtifactStore } from '../../../activities/artifact-store';
-import { createDebateRecordActivities } from '../../../activities/debate-records';
-import { createRunArtifacts } from '../../../activities/run-artifacts';
-import type { DebateRoundInput, DebateRoundResult } from '../../../activities/debate-round';
 import { createTrainingActivities, type FinetuneResult } from '../../../activities/training';
 import { finetuneInput } from '../../helpers/finetune-input';
 import { adapterName, type Role } from '../../../core/agents';
+import { debateSeed } from '../../../core/debate';
 import type { RunConfigInput } from '../../../core/config';
 import { parseArithmeticAnswer } from '../../../core/tasks/arithmetic';
 import type { Question } from '../../../core/tasks/question';
@@ -25,7 +23,7 @@ import { assistantTurns, type DebateTranscript } from '../../../core/transcript'
 import { openAiClient } from '../../../workers/workers';
 import { multiagentFinetuning } from '../../../workflows';
 import type { RunResult } from '../../../workflows/run-types';
-import { EventType, runExecutions, type HistoryEvent } from '../../helpers/histories';
+import { EventType, runExecutions } from '../../helpers/histories';
 import { jobKey, runFailure, storedTranscripts, trainingJobs } from '../../helpers/run-outcome';
 import { setSimulatorFaults, simulatorState } from '../../helpers/simulator-admin';
 import { startStack, type Stack } from '../../helpers/stack';
@@ -128,67 +126,49 @@ describe('model outputs that state no answer', () => {
 describe('replies cut at max_tokens', () => {
   const MAX_TOKENS = 40; // the simulator cuts at 4 characters a token: 160 characters
   const config = { runId: 'cut', seed: 5, baseModel: 'sim-base', agents: N, iterations: 1, evaluateBase: false, task: { trainSize: 3, testSize: 1 }, sampling: { maxTokens: MAX_TOKENS } };
-  const rounds: Array<{ workflowId: string; input: DebateRoundInput; result: DebateRoundResult }> = [];
-  const decode = <T>(payloads: { payloads?: Array<{ data?: Uint8Array | null }> | null } | null | undefined): T =>
-    JSON.parse(Buffer.from(payloads!.payloads![0].data!).toString('utf8')) as T;
+  /** Every reply y_{m,n} of the run's training debates, beside the same request made without max_tokens. */
+  const replies: Array<{ transcript: DebateTranscript; m: number; n: number; reply: string; whole: string }> = [];
 
   beforeAll(async () => {
     await run(config);
-    for (const { workflowId, events } of await runExecutions(stack.client, 'cut')) {
-      const byId = new Map(events.map((e): [number, HistoryEvent] => [Number(e.eventId), e]));
-      for (const done of events.filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED)) {
-        const scheduled = byId.get(Number(done.activityTaskCompletedEventAttributes!.scheduledEventId))!.activityTaskScheduledEventAttributes!;
-        if (scheduled.activityType?.name !== 'debateRound') continue;
-        rounds.push({ workflowId, input: decode(scheduled.input), result: decode(done.activityTaskCompletedEventAttributes!.result) });
+    for (const [index, transcript] of transcriptsOf('cut', 1, 'train').entries()) {
+      for (const [n, conversation] of transcript.conversations.entries()) {
+        const turns = conversation.flatMap((message, at) => (message.role === 'assistant' ? [at] : []));
+        for (const [m, at] of turns.entries()) {
+          const key = { settings: { seed: config.seed, runId: 'cut' }, iteration: 1, split: 'train' as const, index };
+          const response = await fetch(`${inferenceUrl()}/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              model: m === 0 ? transcript.agents.generation[n] : transcript.agents.critic[n],
+              messages: conversation.slice(0, at),
+              temperature: 1,
+              top_p: 0.9,
+              seed: debateSeed(key, 'agent', n, 'round', m + 1),
+            }),
+          });
+          const whole = ((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content;
+          replies.push({ transcript, m, n, reply: conversation[at].content, whole });
+        }
       }
     }
   });
+  const cut = (whole: string) => Math.ceil(whole.length / 4) > MAX_TOKENS;
 
-  it('are flagged by debateRound exactly when the server says finish_reason "length"', async () => {
-    let checked = 0;
-    for (const { input, result } of rounds) {
-      for (let n = 0; n < input.models.length; n++) {
-        const messages = input.round === 1 ? input.conversations[n] : [...input.conversations[n], result.feedback![n]];
-        // The same request without max_tokens: the whole reply, as the model would have finished it.
-        const response = await fetch(`${inferenceUrl()}/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ model: input.models[n], messages, temperature: input.sampling.temperature, top_p: input.sampling.topP, seed: input.replySeeds[n] }),
-        });
-        const whole = ((await response.json()) as { choices: Array<{ message: { content: string } }> }).choices[0].message.content;
-        const cut = Math.ceil(whole.length / 4) > MAX_TOKENS;
-        expect(result.truncated[n]).toBe(cut);
-        expect(result.replies[n]).toBe(cut ? whole.slice(0, 4 * MAX_TOKENS) : whole);
-        checked++;
-      }
-    }
-    const flags = rounds.flatMap((r) => r.result.truncated);
-    expect(checked).toBe(flags.length);
-    expect(flags).toContain(true);
-    expect(flags).toContain(false);
+  it('are kept as the server cut them: the first 4 x max_tokens characters of the whole reply', () => {
+    expect(replies).toHaveLength(3 * N * 2);
+    for (const { reply, whole } of replies) expect(reply).toBe(cut(whole) ? whole.slice(0, 4 * MAX_TOKENS) : whole);
+    expect(replies.some((r) => cut(r.whole))).toBe(true);
+    expect(replies.some((r) => !cut(r.whole))).toBe(true);
   });
 
-  it('do not vote: the run\'s debates pass the flags to recordDebate (a cut reply never reached its final answer)', async () => {
-    // A store of its own holding the run's task record, so that the run's transcripts stay as recorded.
-    const root = mkdtempSync(path.join(os.tmpdir(), 'maft-cut-'));
-    cpSync(path.join(stack.artifactRoot, 'runs', 'cut', 'task'), path.join(root, 'runs', 'cut', 'task'), { recursive: true });
-    const records = createDebateRecordActivities(createRunArtifacts(new ArtifactStore(root)));
+  it('do not vote: the debate flags them and recordDebate reads no answer in them (a cut reply never reached its final answer)', () => {
     let nulled = 0;
-    for (const t of transcriptsOf('cut', 1, 'train')) {
-      const truncated = rounds
-        .filter((r) => r.workflowId === `maft-cut-l1-train-${t.questionId}`)
-        .sort((a, b) => a.input.round - b.input.round)
-        .map((r) => r.result.truncated);
-      expect(truncated).toHaveLength(2);
-      const outcome = await records.recordDebate({ runId: 'cut', iteration: 1, split: 'train', questionId: t.questionId, task: 'arithmetic', seed: 5, agents: t.agents, conversations: t.conversations, summaries: t.summaries, rationalization: null, truncated });
-      expect(t.answers).toEqual(outcome.answers); // the run's debate passed the same flags
-      outcome.answers.forEach((round, m) =>
-        round.forEach((answer, n) => {
-          const parsed = parseArithmeticAnswer(assistantTurns(t.conversations[n])[m]);
-          expect(answer === null ? null : Number(answer)).toBe(truncated[m][n] || parsed === undefined ? null : parsed);
-          if (truncated[m][n] && parsed !== undefined) nulled++;
-        }),
-      );
+    for (const { transcript, m, n, reply, whole } of replies) {
+      const parsed = parseArithmeticAnswer(reply);
+      const answer = transcript.answers[m][n];
+      expect(answer === null ? null : Number(answer)).toBe(cut(whole) || parsed === undefined ? null : parsed);
+      if (cut(whole) && parsed !== undefined) nulled++;
     }
     expect(nulled).toBeGreaterThan(0); // cut replies that end on a number would have voted with it
   });
