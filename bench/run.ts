@@ -34,7 +34,7 @@ async function runOne(spec: ScenarioSpec): Promise<ScenarioResult> {
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
 
 export function formatTable(results: ScenarioResult[]): string {
-  const header = ['scenario', 'C', 'latency', 'questions', 'calls', 'makespan s', 'ideal s', 'x ideal', 'in flight', 'x C', 'overhead p50/p99 ms', 'run history KB', 'worker CPU s', 'peak RSS MB', 'speed-up vs 1-at-a-time'];
+  const header = ['scenario', 'C', 'latency', 'questions', 'calls', 'makespan s', 'ideal s', 'x ideal', 'in flight', 'x C', 'overhead p50/p99 ms', 'run history KB', 'debate events', 'CPU s worker/server/sim', 'peak RSS MB', 'speed-up vs 1-at-a-time'];
   const rows = results.map((r) => [
     r.scenario,
     r.capacity ? String(r.capacity) : 'inf',
@@ -48,7 +48,8 @@ export function formatTable(results: ScenarioResult[]): string {
     fmt(r.inFlightOverCapacity),
     `${fmt(r.overheadP50Ms, 1)} / ${fmt(r.overheadP99Ms, 1)}`,
     fmt(r.runHistoryBytes / 1024, 0),
-    fmt(r.workerCpuS, 1),
+    String(r.debateHistoryEvents),
+    `${fmt(r.workerCpuS, 1)} / ${fmt(r.serverCpuS, 1)} / ${fmt(r.simulatorCpuS, 1)}`,
     fmt(r.peakRssMb, 0),
     fmt(r.speedupVsSequential, 1),
   ]);

@@ -7,8 +7,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -44,7 +44,11 @@ export interface ScenarioResult extends ScenarioSpec {
   runHistoryBytes: number;
   runHistoryEvents: number;
   debateHistoryBytes: number;
+  debateHistoryEvents: number;
   workerCpuS: number;
+  /** CPU seconds of the dev server and of the simulator during the run (Linux /proc; null elsewhere). */
+  serverCpuS: number | null;
+  simulatorCpuS: number | null;
   peakRssMb: number;
   sequentialS: number | null;
   speedupVsSequential: number | null;
@@ -55,14 +59,26 @@ const ROUNDS = 2;
 /** Calls on one debate's critical path with summaries: round 1, then summary + answer per later round. */
 const CRITICAL_PATH_CALLS = 1 + 2 * (ROUNDS - 1);
 
-async function startSimulatorProcess(spec: ScenarioSpec): Promise<{ url: string; stop(): void }> {
+/** CPU seconds a child process has used so far, from /proc (Linux); null where there is none. */
+function processCpuS(child: ChildProcess): number | null {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 1/100 s
+  } catch {
+    return null;
+  }
+}
+
+const cpuSince = (before: number | null, after: number | null) => (before === null || after === null ? null : after - before);
+
+async function startSimulatorProcess(spec: ScenarioSpec): Promise<{ url: string; process: ChildProcess; stop(): void }> {
   const args = ['--port', '0', '--quiet', '--record-calls', '--latency-ms', String(spec.latencyMs), '--jitter-ms', String(spec.jitterMs), '--capacity', String(spec.capacity)];
   const child = spawn(process.execPath, [path.join(__dirname, '..', 'simulator', 'main.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
   });
-  return { url: line.replace('simulator listening on ', '').trim(), stop: () => child.kill() };
+  return { url: line.replace('simulator listening on ', '').trim(), process: child, stop: () => child.kill() };
 }
 
 async function sequentialSeconds(spec: ScenarioSpec, simulatorUrl: string): Promise<number | null> {
@@ -98,6 +114,8 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });
   try {
     const cpuBefore = process.cpuUsage();
+    const serverCpuBefore = processCpuS(server.process);
+    const simulatorCpuBefore = processCpuS(simulator.process);
     const startedMs = performance.timeOrigin + performance.now();
     await client.workflow.execute(multiagentFinetuning, {
       taskQueue: settings.queues.workflow,
@@ -105,6 +123,8 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       args: [{ config: { runId: spec.scenario, baseModel: 'sim-base', iterations: 1, evaluateBase: false, task: { trainSize: spec.questions, testSize: 1 }, inferenceCapacity: capacity } }],
     });
     const cpu = process.cpuUsage(cpuBefore);
+    const serverCpuS = cpuSince(serverCpuBefore, processCpuS(server.process));
+    const simulatorCpuS = cpuSince(simulatorCpuBefore, processCpuS(simulator.process));
     const calls = ((await (await fetch(`${simulator.url}/admin/calls`)).json()) as { calls: Call[] }).calls.filter((c) => c.requestId?.includes('/train/'));
     const lastFinish = Math.max(...calls.map((c) => c.finishedMs));
     const firstStart = Math.min(...calls.map((c) => c.startedMs));
@@ -128,7 +148,10 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       runHistoryBytes: Buffer.byteLength(JSON.stringify(runHistory)),
       runHistoryEvents: runHistory.events?.length ?? 0,
       debateHistoryBytes: Buffer.byteLength(JSON.stringify(debateHistory)),
+      debateHistoryEvents: debateHistory.events?.length ?? 0,
       workerCpuS: (cpu.user + cpu.system) / 1e6,
+      serverCpuS,
+      simulatorCpuS,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       sequentialS,
       speedupVsSequential: sequentialS === null ? null : sequentialS / makespanS,

@@ -12,7 +12,7 @@ export type { DebateInput, DebateSettings } from '../core/debate';
 
 export async function debate(input: DebateInput): Promise<DebateOutcome> {
   const { settings, split, rounds, agents } = input;
-  const lines = split === 'train' ? 'Algorithm 1, lines 8-14' : 'Algorithm 2';
-  const summary = `${lines}: ${agents.generation.length} agents answer, debate ${rounds - 1} more round${rounds === 2 ? '' : 's'}, ŷ by majority vote`;
+  const again = rounds === 1 ? '' : `, ${settings.critics ? 'the critics' : 'they'} answer again for ${rounds - 1} round${rounds === 2 ? '' : 's'} (lines 9-13)`;
+  const summary = `${split === 'train' ? 'Algorithm 1' : 'Algorithm 2'}: ${agents.generation.length} agents answer (line 8)${again}, ŷ by majority vote (line 14)`;
   return inferenceActivities(settings.queues).debateQuestion.executeWithOptions(debateActivityOptions(settings.queues, summary), [input]);
 }

@@ -99,7 +99,7 @@ describe('multiagentFinetuning on the dev server', () => {
     }
   });
 
-  it('is findable by its search attributes, and its debates by question id, each round summarized as a line of Algorithm 1', async () => {
+  it('is findable by its search attributes, and its debates by question id, the debate activity summarized with the lines of Algorithm 1', async () => {
     const query = "MaftRunId = 'e2e' AND MaftPhase = 'done' AND MaftIteration = 2 AND MaftTask = 'arithmetic' AND MaftMethod = 'Multiagent FT'";
     let found: string[] = [];
     for (let attempt = 0; attempt < 50 && found.length === 0; attempt++) {
@@ -112,7 +112,7 @@ describe('multiagentFinetuning on the dev server', () => {
     const summaries = history
       .events!.filter((e) => e.activityTaskScheduledEventAttributes && e.userMetadata?.summary)
       .map((e) => JSON.parse(Buffer.from(e.userMetadata!.summary!.data!).toString('utf8')) as string);
-    expect(summaries).toEqual(['line 8: the generation agents answer (train question arithmetic-0)', 'lines 9-13: round 2, the critic agents answer again (train question arithmetic-0)']);
+    expect(summaries).toEqual(['Algorithm 1: 3 agents answer (line 8), the critics answer again for 1 round (lines 9-13), ŷ by majority vote (line 14)']);
   });
 
   it('answered progress queries through the phases of both iterations', () => {
