@@ -30,6 +30,9 @@ export interface ScenarioSpec {
   jitterMs: number;
   /** Questions debated one call at a time for the sequential reference (0: none). */
   sequentialSample: number;
+  /** The worker's MAFT_INFERENCE_CONCURRENCY; default C (64 when unlimited). Above C, calls that
+   * find the engine full wait in its queue instead of the worker's semaphore. */
+  workerConcurrency?: number;
 }
 
 export interface ScenarioResult extends ScenarioSpec {
@@ -107,7 +110,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
   const capacity = spec.capacity || 64;
   const settings = workerSettingsFromEnv(
     {},
-    { temporal: server.connection, inferenceUrl: `${simulator.url}/v1`, trainingUrl: `${simulator.url}/v1`, artifactRoot: mkdtempSync(path.join(os.tmpdir(), 'maft-bench-')), inferenceConcurrency: capacity, trainingPollMs: 50 },
+    { temporal: server.connection, inferenceUrl: `${simulator.url}/v1`, trainingUrl: `${simulator.url}/v1`, artifactRoot: mkdtempSync(path.join(os.tmpdir(), 'maft-bench-')), inferenceConcurrency: spec.workerConcurrency ?? capacity, trainingPollMs: 50 },
   );
   const { workers, connection } = await createWorkers({ settings });
   const running = workers.map((w) => w.run());
