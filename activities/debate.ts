@@ -8,25 +8,36 @@
  * resumes after the last checkpointed round instead of asking those calls again; a debate an earlier
  * attempt of the run already recorded is not redone.
  */
+import { artifactPaths } from '../core/artifact-paths';
 import { debateRequestId, debateRounds, debateSeed, openingState, type Ask, type DebateInput, type DebateState } from '../core/debate';
 import type { Rationalization } from '../core/star';
-import type { DebateOutcome } from '../core/transcript';
+import type { Conversation, DebateOutcome, DebateTranscript } from '../core/transcript';
 import { createDebateRecordActivities } from './debate-records';
 import { checkpointing } from './heartbeat';
 import type { RunArtifacts } from './run-artifacts';
 import { createRationalizer } from './star';
+
+/** The debate's text, so that the debate reads in the Temporal UI (its child's history), and ŷ with the answers for the parent. */
+export interface DebateResult {
+  outcome: DebateOutcome;
+  conversations: Conversation[];
+  summaries: string[][];
+}
 
 export function createDebateActivity(ask: Ask, artifacts: RunArtifacts) {
   const { loadQuestion, recordDebate } = createDebateRecordActivities(artifacts);
   const rationalize = createRationalizer(async (call) => (await ask(call)).content, artifacts);
 
   return {
-    /** Algorithm 1, lines 6-14 (or Algorithm 2's debate) for one question; returns ŷ and the answers, no text. */
-    async debateQuestion(input: DebateInput): Promise<DebateOutcome> {
+    /** Algorithm 1, lines 6-14 (or Algorithm 2's debate) for one question. */
+    async debateQuestion(input: DebateInput): Promise<DebateResult> {
       const { settings, iteration, split, index, agents } = input;
       const x = await loadQuestion({ runId: settings.runId, iteration, split, index });
-      if (x.recorded) return x.recorded;
-      return checkpointing<DebateState, DebateOutcome>(async (resumed, checkpoint) => {
+      if (x.recorded) {
+        const { conversations, summaries } = await artifacts.store.readJson<DebateTranscript>(artifactPaths.debate(settings.runId, iteration, split, x.id));
+        return { outcome: x.recorded, conversations, summaries };
+      }
+      return checkpointing<DebateState, DebateResult>(async (resumed, checkpoint) => {
         const { conversations, summaries, truncated } = await debateRounds(ask, input, x.critic, resumed ?? openingState(input, x.prompt), checkpoint);
 
         let rationalization: Rationalization | null = null;
@@ -45,7 +56,8 @@ export function createDebateActivity(ask: Ask, artifacts: RunArtifacts) {
         }
 
         // Line 14: ŷ = Majority(y_{M,1..N}); the transcript goes to the artifact store.
-        return recordDebate({ runId: settings.runId, iteration, split, questionId: x.id, task: settings.task, seed: settings.seed, agents, conversations, summaries, truncated, rationalization });
+        const outcome = await recordDebate({ runId: settings.runId, iteration, split, questionId: x.id, task: settings.task, seed: settings.seed, agents, conversations, summaries, truncated, rationalization });
+        return { outcome, conversations, summaries };
       });
     },
   };

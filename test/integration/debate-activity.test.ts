@@ -1,6 +1,6 @@
 /**
  * The whole-debate activity (activities/debate.ts) against the simulator over real HTTP: it records
- * the transcript and returns ŷ; its heartbeats carry the finished rounds; an attempt retried with
+ * the transcript and returns its text and ŷ; its heartbeats carry the finished rounds; an attempt retried with
  * that checkpoint asks only the later rounds and records the same transcript; a recorded debate is
  * not redone; STaR's rationalization of a wrong round-1 answer happens inside it.
  */
@@ -78,12 +78,13 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 describe('one question\'s whole debate in one activity', () => {
-  it('asks the N + 2N(M-1) calls, stores the transcript and returns ŷ with the answers', async () => {
+  it('asks the N + 2N(M-1) calls, stores the transcript and returns its text with ŷ and the answers', async () => {
     const { activity, asked, transcript } = await setup();
-    const outcome = await new MockActivityEnvironment(undefined, { logger }).run(activity, input(0));
+    const result = await new MockActivityEnvironment(undefined, { logger }).run(activity, input(0));
     expect(asked).toHaveLength(N + 2 * N);
     const t = await transcript(0);
-    expect(outcome).toEqual({ questionId: t.questionId, majority: t.majority, answers: t.answers });
+    expect(result).toEqual({ outcome: { questionId: t.questionId, majority: t.majority, answers: t.answers }, conversations: t.conversations, summaries: t.summaries });
+    expect(t.summaries.flat().every((summary) => summary.length > 0)).toBe(true);
     expect(t.conversations.map((c) => c.length)).toEqual([4, 4, 4]);
     expect(t.answers[1].map((a) => (a === null ? null : Number(a)))).toEqual(t.conversations.map((c) => parseArithmeticAnswer(c[3].content) ?? null));
   });
@@ -104,12 +105,12 @@ describe('one question\'s whole debate in one activity', () => {
     expect(await retry.transcript(1)).toEqual(await first.transcript(1));
   });
 
-  it('returns a debate that an earlier attempt recorded without asking anything', async () => {
+  it('returns a debate that an earlier attempt recorded, text included, without asking anything', async () => {
     const { activity, asked } = await setup();
     const env = new MockActivityEnvironment(undefined, { logger });
-    const outcome = await env.run(activity, input(2));
+    const result = await env.run(activity, input(2));
     asked.length = 0;
-    expect(await env.run(activity, input(2))).toEqual(outcome);
+    expect(await env.run(activity, input(2))).toEqual(result);
     expect(asked).toEqual([]);
   });
 });
