@@ -88,7 +88,7 @@ describe('one fault at a time', () => {
   afterEach(() => setFaults({ contextLimitChars: 0, failTrainingRate: 0 }));
 
   it('a 429 is retried after its Retry-After, not after the 1 s backoff', async () => {
-    // One agent and one round: the run's first model call is alone in its debateRound activity.
+    // One agent and one round: the run's first model call is alone in its debate activity.
     await setFaults({ failNextChatCalls: [{ status: 429, retryAfterSeconds: RETRY_AFTER_MS / 1000 }] });
     const runConfig = { runId: 'rate-limited', baseModel: 'sim-base', agents: 1, rounds: 1, iterations: 1, evaluateBase: false, task: { trainSize: 1, testSize: 1 } };
     await stack.client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-rate-limited', args: [{ config: runConfig }] });
@@ -112,7 +112,7 @@ describe('one fault at a time', () => {
     expect(root.type).toBe('ContextLengthExceeded');
     expect(root.nonRetryable).toBe(true);
     expect(root.message).toMatch(/^chat with sim-base: the conversation does not fit the model's context window .*maximum context length is 63 tokens/);
-    // run -> evaluation child -> debate child -> debateRound activity -> the server's 400
+    // run -> evaluation child -> debate child -> debateQuestion activity -> the server's 400
     expect(chain.map((e) => e.constructor.name)).toEqual(['WorkflowFailedError', 'ChildWorkflowFailure', 'ChildWorkflowFailure', 'ActivityFailure', 'ApplicationFailure']);
     expect(ms).toBeLessThan(20_000); // a retried 400 would keep the run going for the activity's 30 minutes
     const failedRounds = (await runExecutions(stack.client, 'too-long')).flatMap(({ events }) =>
