@@ -35,10 +35,12 @@ export interface InferenceOptions {
   maxConcurrentCalls: number;
 }
 
-/** A model's reply, and whether the server cut it at max_tokens (finish_reason "length"). */
+/** A model's reply, whether the server cut it at max_tokens (finish_reason "length"), and its
+ * length in tokens when the server reports usage. */
 export interface ChatReply {
   content: string;
   truncated: boolean;
+  completionTokens?: number;
 }
 
 /** One agent's turn, y = A(messages), with at most `maxConcurrentCalls` in flight; failures become
@@ -59,7 +61,7 @@ export function createChatTurn(client: OpenAI, maxConcurrentCalls: number): (inp
         const choice = completion.choices[0];
         const content = choice?.message?.content;
         if (typeof content !== 'string') throw new Error(`chat with ${input.model}: the server returned no message content`);
-        return { content, truncated: choice.finish_reason === 'length' };
+        return { content, truncated: choice.finish_reason === 'length', completionTokens: completion.usage?.completion_tokens };
       } catch (error) {
         toActivityFailure(error, `chat with ${input.model}`);
       }

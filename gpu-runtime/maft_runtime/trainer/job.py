@@ -155,6 +155,10 @@ def save_output(model: Any, tokenizer: Any, spec: TrainingSpec, job_id: str, job
         raise JobError(f"a model named {spec.output_name!r} already exists in {adapter_root}", "output_exists", "suffix")
     tmp = adapter_root / f".tmp-{job_id}-{secrets.token_hex(4)}"
     if spec.method == "lora":
+        # vLLM's filesystem LoRA resolver serves ADAPTER_ROOT/<name> only when the adapter names the
+        # engine's served base model, so the adapter records the base model's name, not its folder.
+        for config in model.peft_config.values():
+            config.base_model_name_or_path = spec.base_name
         model.save_pretrained(tmp, save_embedding_layers=False)
         from safetensors import safe_open
 
