@@ -46,6 +46,8 @@ export interface MeasureDiversityInput {
   questionIds?: string[];
   /** At most this many of them (the first ones). */
   limit?: number;
+  /** Critic agents answer rounds 2..M (core/methods.ts, plan.critics); false: the generation agents answer every round. */
+  critics?: boolean;
   /** The round whose responses the text metrics read: 1 (default) the generation agents', later ones the critics'. */
   round?: number;
 }

@@ -135,6 +135,17 @@ describe('measureDiversity against the simulator', () => {
     });
   });
 
+  test('without critics (config critics: false) the generation agents answer, and score, the later rounds', async () => {
+    await withSociety({}, async (sim, client, store) => {
+      await finetuned(sim, client, 'agent-the', 'The answer is');
+      const society: AgentTable = { generation: ['agent-the', 'agent-the', 'agent-the'], critic: ['sim-base', 'sim-base', 'sim-base'] };
+      const metrics = await activitiesFor(store, sim, true).measureDiversity({ ...input, agents: society, critics: false, round: 2, limit: 1 });
+      // Question 0's round-2 replies are "The answer is N." (tokens " The", " answer", " is", " N."); agent-the knows
+      // the first three words (ln 2 each) and not "4." or "5." (4 ln 2): 7/4 ln 2 per token. The critics would give 4 ln 2.
+      expect(metrics.negativeLogLikelihood).toBeCloseTo((7 / 4) * LN2, 12);
+    });
+  });
+
   test('a backend without embeddings or prompt log-probabilities reports those metrics unavailable, with the reason', async () => {
     await withSociety({ embeddingModels: [] }, async (sim, _client, store) => {
       const metrics = await activitiesFor(store, sim, true).measureDiversity(input);
