@@ -15,6 +15,7 @@ import { diversityMetrics, type Measured } from '../core/diversity/metrics';
 import { scoringPrompt } from '../core/diversity/scoring-prompt';
 import type { DiversityMetrics } from '../core/diversity/types';
 import { Semaphore } from '../core/semaphore';
+import { roundModels } from '../core/society';
 import type { ArtifactStore } from './artifact-store';
 import { echoLogprobs, embed, metricCalls, MetricUnavailable } from './diversity-endpoints';
 import { heartbeating } from './heartbeat';
@@ -132,7 +133,7 @@ export function createDiversityActivities(deps: DiversityDependencies) {
     }
     const ids = await questionIds(input);
     const views = await Promise.all(ids.map((id) => readView(input, id, round)));
-    const models = round === 1 ? generation : critic;
+    const models = roundModels(input.agents, round, input.critics ?? true);
     const [embedded, scored] = await Promise.all([dissimilarities(views), likelihoods(views, models)]);
     return diversityMetrics({ round, debates: views, dissimilarities: embedded, likelihoods: scored });
   }
