@@ -8,6 +8,7 @@
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import type { EchoedLogprobs } from '../core/diversity/likelihood';
+import type { Measured } from '../core/diversity/metrics';
 import type { Semaphore } from '../core/semaphore';
 import { toActivityFailure } from './model-errors';
 
@@ -69,4 +70,23 @@ export async function embed(client: OpenAI, model: string, texts: string[]): Pro
     throw new MetricUnavailable(`POST /embeddings with ${model}: the reply does not hold one embedding (a list of numbers) per input`);
   }
   return vectors;
+}
+
+/** Runs a pure computation on what a backend returned; an error (e.g. tokens that do not line up) makes the metric unavailable. */
+export function unavailableIfThrows<T>(what: string, compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    throw new MetricUnavailable(`${what}: ${(error as Error).message}`);
+  }
+}
+
+/** Waits for every question; a failure fails the activity, else the first unavailability is the metric's reason. */
+export async function settle<T>(work: Array<Promise<T>>): Promise<Measured<T[]>> {
+  const results = await Promise.allSettled(work);
+  const rejected = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const failure = rejected.find((reason) => !(reason instanceof MetricUnavailable));
+  if (failure !== undefined) throw failure;
+  if (rejected.length > 0) return { ok: false, reason: (rejected[0] as MetricUnavailable).message };
+  return { ok: true, value: results.map((r) => (r as PromiseFulfilledResult<T>).value) };
 }

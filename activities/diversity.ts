@@ -1,22 +1,24 @@
 /**
  * measureDiversity: the diversity of a society at one iteration, from its stored evaluation debates
- * (docs/diversity.md). Consensus comes from the recorded answers; embedding dissimilarity from an
- * embeddings endpoint; the likelihood metrics (NLL under a held-out agent, KL between agents) from
- * every agent's model scoring every agent's round-r response. Returns numbers only, never text.
+ * (docs/diversity.md): C.1 consensus from the recorded answers; Section 4's NLL (and maft's agentKl)
+ * from the final-round models scoring each other's final-round replies; C.2 and C.3 from one fixed
+ * scoring model, C.3 against the base model's replies of iteration 0; C.4 from an embeddings
+ * endpoint. Returns numbers only, never text.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import type { AgentTable } from '../core/agents';
 import { artifactPaths, type Split } from '../core/artifact-paths';
+import { sampleVote } from '../core/diversity/consensus';
 import { debateView, InvalidTranscriptError, type DebateView } from '../core/diversity/debate-view';
-import { dissimilarityMatrix } from '../core/diversity/embeddings';
-import { klMatrix, nllMatrix, spanLogprobs } from '../core/diversity/likelihood';
+import { meanPairDissimilarity } from '../core/diversity/embeddings';
 import { diversityMetrics, type Measured } from '../core/diversity/metrics';
-import { scoringPrompt } from '../core/diversity/scoring-prompt';
 import type { DiversityMetrics } from '../core/diversity/types';
 import { Semaphore } from '../core/semaphore';
+import { roundModels } from '../core/society';
 import type { ArtifactStore } from './artifact-store';
-import { echoLogprobs, embed, metricCalls, MetricUnavailable } from './diversity-endpoints';
+import { embed, metricCalls, settle, unavailableIfThrows } from './diversity-endpoints';
+import { heldOutLikelihoods, scorerMeasure, type ScorerMeasure } from './diversity-scoring';
 import { heartbeating } from './heartbeat';
 import { createRunArtifacts } from './run-artifacts';
 
@@ -28,7 +30,7 @@ export interface EmbeddingsBackend {
 
 export interface DiversityDependencies {
   store: ArtifactStore;
-  /** The server of the agents' models: it scores responses (POST /v1/completions, echo + logprobs). */
+  /** The server of the agents' models and of the scoring model: it scores replies (POST /v1/completions, echo + logprobs). */
   scoring: OpenAI;
   /** An embeddings endpoint; null: embedding dissimilarity is reported unavailable. */
   embeddings: EmbeddingsBackend | null;
@@ -40,14 +42,19 @@ export interface MeasureDiversityInput {
   runId: string;
   iteration: number;
   split: Split;
-  /** The agents that debated: their models score the responses. */
+  /** The agents that debated: the final round's models score each other's replies (NLL). */
   agents: AgentTable;
+  /** Critic agents answer rounds 2..M (core/methods.ts, plan.critics); false: the generation agents answer every round. */
+  critics: boolean;
+  /** One model plays every agent (Single-agent FT and the other shared-model methods): measured as the paper
+   * measures Single-agent FT, with M = 1 (round 1's independent samples, voted). */
+  singleModel: boolean;
+  /** The fixed scoring model of C.2 and C.3 (config diversity.scoringModel). */
+  scoringModel: string;
   /** The questions to measure; default the split's questions in order. */
   questionIds?: string[];
   /** At most this many of them (the first ones). */
   limit?: number;
-  /** The round whose responses the text metrics read: 1 (default) the generation agents', later ones the critics'. */
-  round?: number;
 }
 
 const invalid = (message: string) => ApplicationFailure.nonRetryable(message, 'InvalidDiversityInput');
@@ -64,8 +71,8 @@ export function createDiversityActivities(deps: DiversityDependencies) {
     return chosen;
   }
 
-  async function readView(input: MeasureDiversityInput, questionId: string, round: number): Promise<DebateView> {
-    const path = artifactPaths.debate(input.runId, input.iteration, input.split, questionId);
+  async function readView(input: MeasureDiversityInput, iteration: number, questionId: string): Promise<DebateView> {
+    const path = artifactPaths.debate(input.runId, iteration, input.split, questionId);
     const file = deps.store.absolute(path);
     if (!(await deps.store.exists(path))) throw invalid(`${file}: no debate transcript for question ${questionId}`);
     let raw: unknown;
@@ -75,64 +82,72 @@ export function createDiversityActivities(deps: DiversityDependencies) {
       throw invalid(`${file}: invalid JSON (${(error as Error).message})`);
     }
     try {
-      return debateView(raw, round, input.agents.generation.length, file);
+      return debateView(raw, input.agents.generation.length, file);
     } catch (error) {
       if (error instanceof InvalidTranscriptError) throw invalid(error.message);
       throw error;
     }
   }
 
-  /** Per question, 1 - cos between the agents' responses (one embeddings call per question). */
-  async function dissimilarities(views: DebateView[]): Promise<Measured<number[][][]>> {
+  /** The base model's debates of the same questions (iteration 0), or why C.3 has none. */
+  async function baseViews(input: MeasureDiversityInput, ids: string[], views: DebateView[]): Promise<Measured<DebateView[]>> {
+    if (input.iteration === 0) return { ok: true, value: views };
+    for (const id of ids) {
+      const path = artifactPaths.debate(input.runId, 0, input.split, id);
+      if (!(await deps.store.exists(path))) return { ok: false, reason: `no base-model replies: ${deps.store.absolute(path)} is missing (the base is evaluated when evaluateBase is true)` };
+    }
+    const base = await Promise.all(ids.map((id) => readView(input, 0, id)));
+    const rounds = views[0].rounds.length;
+    const other = base.find((b) => b.rounds.length !== rounds);
+    return other ? { ok: false, reason: `the base debate of ${other.questionId} has ${other.rounds.length} rounds, these have ${rounds}` } : { ok: true, value: base };
+  }
+
+  /** C.4 per question with at least two final-round replies matching the reference (one embeddings call each). */
+  async function embeddingDissimilarity(views: DebateView[], round: number, references: Array<string | null>): Promise<Measured<number[]>> {
     const backend = deps.embeddings;
     if (!backend) return { ok: false, reason: 'no embeddings endpoint is configured' };
     const call = metricCalls(calls);
-    return settle(
-      views.map(async (view) => {
-        const vectors = await call(`POST /embeddings with ${backend.model}`, () => embed(backend.client, backend.model, view.responses));
-        return unavailableIfThrows(`embeddings of question ${view.questionId}`, () => dissimilarityMatrix(vectors));
+    const measured = await settle(
+      views.map(async (view, q) => {
+        const matching = view.rounds[round - 1].replies.filter((_, n) => references[q] !== null && view.answers[round - 1][n] === references[q]);
+        if (matching.length < 2) return null;
+        const vectors = await call(`POST /embeddings with ${backend.model}`, () => embed(backend.client, backend.model, matching));
+        return unavailableIfThrows(`embeddings of question ${view.questionId}`, () => meanPairDissimilarity(vectors));
       }),
     );
-  }
-
-  /** Per question, the NLL and KL matrices from log p_j(y_i | context_i); a model scores a given text once. */
-  async function likelihoods(views: DebateView[], models: string[]): Promise<Measured<Array<{ nll: number[][]; kl: number[][] }>>> {
-    const call = metricCalls(calls);
-    return settle(
-      views.map(async (view) => {
-        const prompts = view.contexts.map((context, i) => scoringPrompt(context, view.responses[i]));
-        const memo = new Map<string, Promise<number[]>>();
-        const score = (model: string, i: number): Promise<number[]> => {
-          const { prompt, responseStart } = prompts[i];
-          const key = `${model}\u0000${prompt}`;
-          if (!memo.has(key)) {
-            memo.set(
-              key,
-              call(`POST /completions with ${model}`, () => echoLogprobs(deps.scoring, model, prompt)).then((echoed) =>
-                unavailableIfThrows(`log-probabilities of ${model} for question ${view.questionId}`, () => spanLogprobs(echoed, responseStart, prompt.length)),
-              ),
-            );
-          }
-          return memo.get(key)!;
-        };
-        const scores = await Promise.all(models.map((model) => Promise.all(prompts.map((_, i) => score(model, i)))));
-        return unavailableIfThrows(`likelihoods of question ${view.questionId}`, () => ({ nll: nllMatrix(scores), kl: klMatrix(scores) }));
-      }),
-    );
+    return measured.ok ? { ok: true, value: measured.value.flatMap((v) => (v === null ? [] : [v])) } : measured;
   }
 
   async function measure(input: MeasureDiversityInput): Promise<DiversityMetrics> {
-    const round = input.round ?? 1;
-    if (!(Number.isInteger(round) && round >= 1)) throw invalid(`round must be a positive integer, got ${input.round}`);
     const { generation, critic } = input.agents;
     if (generation.length === 0 || critic.length !== generation.length) {
       throw invalid(`agents: ${generation.length} generation and ${critic.length} critic agents; need as many of each, at least one`);
     }
     const ids = await questionIds(input);
-    const views = await Promise.all(ids.map((id) => readView(input, id, round)));
-    const models = round === 1 ? generation : critic;
-    const [embedded, scored] = await Promise.all([dissimilarities(views), likelihoods(views, models)]);
-    return diversityMetrics({ round, debates: views, dissimilarities: embedded, likelihoods: scored });
+    const views = await Promise.all(ids.map((id) => readView(input, input.iteration, id)));
+    const last = views[0].rounds.length;
+    const uneven = views.find((v) => v.rounds.length !== last);
+    if (uneven) throw invalid(`question ${uneven.questionId} was debated for ${uneven.rounds.length} rounds, question ${views[0].questionId} for ${last}`);
+    const round = input.singleModel ? 1 : last;
+    const references = views.map((v) => (input.singleModel ? sampleVote(v.answers[0]) : v.majority));
+    const models = roundModels(input.agents, round, input.critics);
+    const base = await baseViews(input, ids, views);
+    const scorerCalls = metricCalls(calls);
+    const heldOutCalls = metricCalls(calls);
+    const [likelihoods, scored, embedded] = await Promise.all([
+      settle(views.map((view) => heldOutLikelihoods(deps.scoring, heldOutCalls, view, round, models))),
+      settle(views.map((view, q) => scorerMeasure(deps.scoring, scorerCalls, input.scoringModel, view, round, base.ok ? base.value[q] : null))),
+      embeddingDissimilarity(views, round, references),
+    ]);
+    return diversityMetrics({
+      round,
+      scoringModel: input.scoringModel,
+      finals: views.map((v, q) => ({ answers: v.answers[round - 1], reference: references[q] })),
+      likelihoods,
+      klPairwise: scored.ok ? { ok: true, value: scored.value.map((s) => s.klPairwise) } : scored,
+      klFromBase: fromBase(scored, base, last),
+      embeddingDissimilarity: embedded,
+    });
   }
 
   return {
@@ -142,20 +157,13 @@ export function createDiversityActivities(deps: DiversityDependencies) {
   };
 }
 
-function unavailableIfThrows<T>(what: string, compute: () => T): T {
-  try {
-    return compute();
-  } catch (error) {
-    throw new MetricUnavailable(`${what}: ${(error as Error).message}`);
-  }
-}
-
-/** Waits for every question; a failure fails the activity, else the first unavailability is the metric's reason. */
-async function settle<T>(work: Array<Promise<T>>): Promise<Measured<T[]>> {
-  const results = await Promise.allSettled(work);
-  const rejected = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  const failure = rejected.find((reason) => !(reason instanceof MetricUnavailable));
-  if (failure !== undefined) throw failure;
-  if (rejected.length > 0) return { ok: false, reason: (rejected[0] as MetricUnavailable).message };
-  return { ok: true, value: results.map((r) => (r as PromiseFulfilledResult<T>).value) };
+/** C.3 of each role: unavailable when the scoring failed, the base has no replies, or (critics) there is one round. */
+function fromBase(scored: Measured<ScorerMeasure[]>, base: Measured<unknown>, rounds: number): { generation: Measured<number[]>; critic: Measured<number[]> } {
+  if (!scored.ok) return { generation: scored, critic: scored };
+  if (!base.ok) return { generation: base, critic: base };
+  const values = scored.value.map((s) => s.fromBase!);
+  return {
+    generation: { ok: true, value: values.map((v) => v.generation) },
+    critic: rounds >= 2 ? { ok: true, value: values.map((v) => v.critic!) } : { ok: false, reason: 'one round: no critic replies' },
+  };
 }

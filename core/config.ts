@@ -180,7 +180,15 @@ export const RunConfig = z
     training: TrainingConfig.default({}),
     /** Diversity metrics of every evaluation (docs/diversity.md), on the first `questions` test questions (default all). */
     diversity: z
-      .object({ measure: z.boolean().default(true), questions: positiveInt.optional() })
+      .object({
+        measure: z.boolean().default(true),
+        questions: positiveInt.optional(),
+        /**
+         * The fixed scoring model of Appendix C.2 and C.3 (the paper: Gemma-2 2B, a model outside the
+         * society), served by the inference server. Default: `baseModel`, filled in below.
+         */
+        scoringModel: z.string().min(1).optional(),
+      })
       .strict()
       .default({}),
     /** Evaluate the base agents (iteration 0) before the first finetuning iteration. */
@@ -205,7 +213,8 @@ export const RunConfig = z
     if (config.society && config.society.length !== config.agents) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['society'], message: `has ${config.society.length} entries but agents is ${config.agents}` });
     }
-  });
+  })
+  .transform((config) => ({ ...config, diversity: { ...config.diversity, scoringModel: config.diversity.scoringModel ?? config.baseModel } }));
 
 export type RunConfigInput = z.input<typeof RunConfig>;
 export type RunConfig = z.output<typeof RunConfig>;

@@ -19,8 +19,9 @@ export interface EvaluateInput {
   /** The test split's question ids, in order. */
   questionIds: string[];
   maxConcurrentDebates: number;
-  /** Measure the society's diversity on these debates (N >= 2), on at most `questions` of them. */
-  diversity: { measure: boolean; questions?: number };
+  /** Measure the society's diversity on these debates (N >= 2), on at most `questions` of them, C.2 and C.3
+   * under `scoringModel`; `singleModel`: one model plays every agent (docs/diversity.md). */
+  diversity: { measure: boolean; questions?: number; scoringModel: string; singleModel: boolean };
 }
 
 export interface EvaluationOutcome {
@@ -48,7 +49,16 @@ export async function evaluate(input: EvaluateInput): Promise<EvaluationOutcome>
   const accuracy = await lightActivities(settings.queues).scoreEvaluation({ runId: settings.runId, iteration, task: settings.task });
   const measured = input.diversity.measure && agents.generation.length >= 2;
   const diversity = measured
-    ? await inferenceActivities(settings.queues).measureDiversity({ runId: settings.runId, iteration, split: 'test', agents, limit: input.diversity.questions })
+    ? await inferenceActivities(settings.queues).measureDiversity({
+        runId: settings.runId,
+        iteration,
+        split: 'test',
+        agents,
+        critics: settings.critics,
+        singleModel: input.diversity.singleModel,
+        scoringModel: input.diversity.scoringModel,
+        limit: input.diversity.questions,
+      })
     : null;
   return { accuracy, diversity };
 }

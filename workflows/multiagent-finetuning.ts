@@ -79,7 +79,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
     const outcome = await executeChild(evaluate, {
       workflowId: progress.evaluationWorkflowId,
       staticSummary: `Algorithm 2 on ${iteration === 0 ? 'the base society' : `the society after iteration ${iteration}`}: ${splits.test.length} test questions`,
-      args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questionIds: splits.test, maxConcurrentDebates: fanOut, diversity: config.diversity }],
+      args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questionIds: splits.test, maxConcurrentDebates: fanOut, diversity: { ...config.diversity, singleModel: plan.finetune === 'shared' } }],
     });
     progress.latestAccuracy = outcome.accuracy;
     await light.recordEvaluation(evaluationRecord(config, iteration, outcome.accuracy, outcome.diversity));

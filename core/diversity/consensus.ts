@@ -1,21 +1,25 @@
 /**
- * Diversity from the answers alone: consensus (how many agents end at the majority ŷ) and how often
- * two agents' final answers differ. Answers are the canonical keys the debates recorded (core/majority).
+ * Diversity from the answers alone (answers are the class representatives the debates recorded,
+ * core/majority.ts): C.1 consensus, and maft's own matrix of how often two agents' final answers differ.
  */
+import { majorityVote } from '../majority';
 import { meanMatrix } from './matrices';
 
-/** The fraction of agents whose final answer is ŷ; 0 when no answer parsed (ŷ = null). */
-export function questionConsensus(finalAnswers: ReadonlyArray<string | null>, majority: string | null): number {
+/**
+ * C.1 for one question: Σ_n 1(y_{M,n} = ŷ) / N, an unparseable answer (null) counting as not
+ * matching; null when the question has no ŷ (it is left out of the mean).
+ */
+export function questionConsensus(finalAnswers: ReadonlyArray<string | null>, majority: string | null): number | null {
   if (finalAnswers.length === 0) throw new Error('a debate without agents has no consensus');
-  if (majority === null) return 0;
+  if (majority === null) return null;
   return finalAnswers.filter((answer) => answer === majority).length / finalAnswers.length;
 }
 
-/** Mean consensus over questions. */
-export function meanConsensus(debates: ReadonlyArray<{ finalAnswers: ReadonlyArray<string | null>; majority: string | null }>): number {
-  if (debates.length === 0) throw new Error('consensus needs at least one debate');
-  return debates.reduce((sum, d) => sum + questionConsensus(d.finalAnswers, d.majority), 0) / debates.length;
-}
+/**
+ * The vote of one model's samples (C.1 for Single-agent FT: sample the model, vote, and take the
+ * fraction matching the vote). A tie may go to either class: the fraction matching it is the same.
+ */
+export const sampleVote = (answers: ReadonlyArray<string | null>): string | null => majorityVote(answers, 0);
 
 /** matrix[i][j]: the fraction of questions where agents i and j end at different answers (an
  * unparseable answer differs from every answer, another unparseable one included). */

@@ -1,7 +1,7 @@
 /**
- * What the diversity metrics read from one stored debate transcript (core/transcript.ts): the last
- * round's answers and ŷ, and round r's response of every agent with the conversation before it.
- * A malformed transcript is rejected with its file and the offending field.
+ * What the diversity metrics read from one stored debate transcript (core/transcript.ts): the
+ * question x, every round's answers and ŷ, and every round's replies with each agent's conversation
+ * before them. A malformed transcript is rejected with its file and the offending field.
  */
 import { z } from 'zod';
 import { describeConfigErrors } from '../config';
@@ -15,21 +15,29 @@ const StoredDebate = z.object({
   majority: z.string().nullable(),
 });
 
+export interface RoundReplies {
+  /** contexts[n]: agent n's conversation before its reply in this round. */
+  contexts: ChatMessage[][];
+  /** replies[n] = y_{m,n}. */
+  replies: string[];
+}
+
 export interface DebateView {
   questionId: string;
-  /** y_{M,n} parsed to canonical keys (null: unparseable). */
-  finalAnswers: Array<string | null>;
+  /** x: the first user turn of agent 1's conversation. */
+  question: string;
+  /** answers[m][n]: y_{m+1,n} parsed to its class representative (null: unparseable). */
+  answers: Array<Array<string | null>>;
+  /** ŷ, the majority of the last round; null when no answer parsed. */
   majority: string | null;
-  /** contexts[n]: agent n's conversation before its round-r response. */
-  contexts: ChatMessage[][];
-  /** responses[n] = y_{r,n}. */
-  responses: string[];
+  /** rounds[m]: round m+1. */
+  rounds: RoundReplies[];
 }
 
 export class InvalidTranscriptError extends Error {}
 
-/** The view of round `round` (1-based) of a transcript read from `source`, checked for `agents` agents. */
-export function debateView(raw: unknown, round: number, agents: number, source: string): DebateView {
+/** The view of a transcript read from `source`, checked for `agents` agents and as many rounds in every field. */
+export function debateView(raw: unknown, agents: number, source: string): DebateView {
   const fail = (problem: string): never => {
     throw new InvalidTranscriptError(`${source}: ${problem}`);
   };
@@ -37,16 +45,18 @@ export function debateView(raw: unknown, round: number, agents: number, source: 
   if (!parsed.success) return fail(describeConfigErrors(parsed.error).join('; '));
   const { questionId, conversations, answers, majority } = parsed.data;
   if (conversations.length !== agents) fail(`conversations: ${conversations.length} agents, expected ${agents}`);
-  const finalAnswers = answers[answers.length - 1];
-  if (finalAnswers.length !== agents) fail(`answers.${answers.length - 1}: ${finalAnswers.length} answers, expected ${agents}`);
-  const contexts: ChatMessage[][] = [];
-  const responses: string[] = [];
-  conversations.forEach((conversation, n) => {
-    const turns = conversation.flatMap((m, k) => (m.role === 'assistant' ? [k] : []));
-    if (turns.length < round) fail(`conversations.${n}: ${turns.length} assistant turns, round ${round} needs ${round}`);
-    const at = turns[round - 1];
-    contexts.push(conversation.slice(0, at));
-    responses.push(conversation[at].content);
+  const turns = conversations.map((conversation) => conversation.flatMap((m, k) => (m.role === 'assistant' ? [k] : [])));
+  const rounds = answers.length;
+  turns.forEach((t, n) => {
+    if (t.length !== rounds) fail(`conversations.${n}: ${t.length} assistant turns, but answers has ${rounds} rounds`);
   });
-  return { questionId, finalAnswers, majority, contexts, responses };
+  answers.forEach((a, m) => {
+    if (a.length !== agents) fail(`answers.${m}: ${a.length} answers, expected ${agents}`);
+  });
+  const question = conversations[0].find((m) => m.role === 'user')?.content ?? fail('conversations.0: no user turn (the question)');
+  const views = answers.map((_, m) => ({
+    contexts: conversations.map((conversation, n) => conversation.slice(0, turns[n][m])),
+    replies: conversations.map((conversation, n) => conversation[turns[n][m]].content),
+  }));
+  return { questionId, question, answers, majority, rounds: views };
 }

@@ -1,4 +1,4 @@
-/** Embedding dissimilarity: 1 - cosine similarity of two agents' response embeddings. */
+/** C.4, embedding dissimilarity: 1 - cosine similarity of two replies' embeddings. */
 
 export function cosineDissimilarity(u: ReadonlyArray<number>, v: ReadonlyArray<number>): number {
   if (u.length !== v.length) throw new Error(`embeddings of different sizes (${u.length} and ${v.length})`);
@@ -14,7 +14,16 @@ export function cosineDissimilarity(u: ReadonlyArray<number>, v: ReadonlyArray<n
   return 1 - dot / Math.sqrt(uu * vv);
 }
 
-/** matrix[i][j] = 1 - cos(e_i, e_j) for one question's response embeddings (0 on the diagonal). */
-export function dissimilarityMatrix(embeddings: ReadonlyArray<ReadonlyArray<number>>): number[][] {
-  return embeddings.map((u, i) => embeddings.map((v, j) => (i === j ? 0 : cosineDissimilarity(u, v))));
+/** One question's C.4: the mean of 1 - cos over the pairs of its replies that match ŷ (at least two). */
+export function meanPairDissimilarity(embeddings: ReadonlyArray<ReadonlyArray<number>>): number {
+  if (embeddings.length < 2) throw new Error(`${embeddings.length} embedding(s): no pair to compare`);
+  let sum = 0;
+  let pairs = 0;
+  embeddings.forEach((u, i) =>
+    embeddings.slice(i + 1).forEach((v) => {
+      sum += cosineDissimilarity(u, v);
+      pairs++;
+    }),
+  );
+  return sum / pairs;
 }

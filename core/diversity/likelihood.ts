@@ -1,7 +1,9 @@
 /**
- * Likelihood diversity from token log-probabilities. For one question, agent i's response y_i is
- * scored by every agent j's model: log p_j(y_{i,t} | text before it) for each token t of y_i, which a
- * completions endpoint returns for an echoed prompt (docs/diversity.md).
+ * Likelihood diversity from token log-probabilities. For one question, agent i's final-round reply
+ * y_i is scored by every agent j's model: log p_j(y_{i,t} | text before it) for each token t of y_i,
+ * which a completions endpoint returns for an echoed prompt (docs/diversity.md). Section 4's NLL
+ * reads the entries j != i (a held-out agent scoring another's reply); maft's own agentKl compares
+ * them with the diagonal.
  */
 
 /** The log-probabilities of an echoed prompt (the OpenAI / vLLM completions `logprobs` object). */
@@ -42,11 +44,11 @@ export function nllMatrix(scores: ScoreGrid): number[][] {
 }
 
 /**
- * kl[i][j]: per-token KL(p_i || p_j) estimated on agent i's own response y_i ~ p_i with Schulman's
+ * maft's own agentKl, kl[i][j]: per-token KL(p_i || p_j) estimated on agent i's own response y_i ~ p_i with Schulman's
  * k3 estimator: with r_t = p_j(y_t) / p_i(y_t), KL ≈ (1/|y_i|) Σ_t (r_t - 1 - log r_t). Unbiased when
  * y_i is a sample of p_i (E[r_t] = 1), and never negative, so a single question cannot cancel another.
  */
-export function klMatrix(scores: ScoreGrid): number[][] {
+export function agentKlMatrix(scores: ScoreGrid): number[][] {
   return scores.map((_, i) =>
     scores.map((_row, j) => {
       const own = scores[i][i];

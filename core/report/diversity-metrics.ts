@@ -1,8 +1,8 @@
 /**
- * The scalar diversity metrics a report shows, read from an iteration's DiversityMetrics
- * (core/diversity/types.ts). Consensus (the fraction of agents agreeing with the majority) is shown
- * as diversity = 1 - consensus, so that higher means more diverse everywhere. A null stays null:
- * the report never estimates a metric the backend did not supply.
+ * The scalar diversity metrics a report shows, one column and one plot each, read from an
+ * iteration's DiversityMetrics (core/diversity/types.ts). Consensus is shown as the paper's
+ * diversity = 1 - consensus (C.1), so that higher means more diverse on every plot. A null stays
+ * null: the report never estimates a metric the backend did not supply.
  */
 import type { DiversityMetrics } from '../diversity/types';
 
@@ -15,8 +15,11 @@ export interface ScalarMetric {
 }
 
 export const SCALAR_DIVERSITY_METRICS: readonly ScalarMetric[] = [
-  { id: 'diversity', label: 'Diversity (1 − consensus)', value: (d) => (d.consensus === null ? null : 1 - d.consensus) },
-  { id: 'embedding-dissimilarity', label: 'Embedding dissimilarity (1 − cos)', value: (d) => d.embeddingDissimilarity },
-  { id: 'negative-log-likelihood', label: "NLL of others' responses (nats/token)", value: (d) => d.negativeLogLikelihood },
-  { id: 'kl-divergence', label: 'KL divergence', value: (d) => d.klDivergence },
+  { id: 'diversity', label: 'C.1 diversity (1 − consensus)', value: (d) => (d.consensus === null ? null : 1 - d.consensus) },
+  { id: 'nll', label: 'NLL under a held-out agent (nats/token)', value: (d) => d.nll },
+  { id: 'kl-pairwise', label: 'C.2 KL between agents', value: (d) => d.klPairwise },
+  { id: 'kl-from-base-generation', label: 'C.3 KL from base, generation agents', value: (d) => d.klFromBase.generation },
+  { id: 'kl-from-base-critic', label: 'C.3 KL from base, critic agents', value: (d) => d.klFromBase.critic },
+  { id: 'embedding-dissimilarity', label: 'C.4 embedding dissimilarity (1 − cos)', value: (d) => d.embeddingDissimilarity },
+  { id: 'agent-kl', label: "maft's k3 KL between agents' models (nats/token)", value: (d) => d.agentKl },
 ];

@@ -10,10 +10,15 @@ const fraction = z.number().min(0).max(1);
 const nullableNumber = z.number().finite().nullable();
 
 const diversitySchema: z.ZodType<DiversityMetrics> = z.object({
+  questions: z.number().int().min(0),
+  round: z.number().int().min(1),
+  scoringModel: z.string().nullable(),
   consensus: fraction.nullable(),
+  nll: nullableNumber,
+  klPairwise: nullableNumber,
+  klFromBase: z.object({ generation: nullableNumber, critic: nullableNumber }),
   embeddingDissimilarity: nullableNumber,
-  negativeLogLikelihood: nullableNumber,
-  klDivergence: nullableNumber,
+  agentKl: nullableNumber,
   pairwise: z.object({ metric: z.string(), matrix: z.array(z.array(z.number())) }).nullable(),
   unavailable: z.record(z.string()),
 });

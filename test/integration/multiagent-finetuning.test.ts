@@ -88,13 +88,18 @@ describe('multiagentFinetuning on the dev server', () => {
       const d = h.diversity!;
       expect(d.consensus).toBeGreaterThan(0);
       expect(d.consensus).toBeLessThanOrEqual(1);
-      expect(d.negativeLogLikelihood).toBeGreaterThan(0);
-      expect(d.klDivergence).toBeGreaterThanOrEqual(0);
+      expect(d.round).toBe(2);
+      expect(d.scoringModel).toBe('sim-base'); // the default: the base model
+      expect(d.nll).toBeGreaterThan(0);
+      expect(d.agentKl).toBeGreaterThanOrEqual(0);
+      // The base model knows no word, so under it every token has probability 1/16 and no two replies differ.
+      expect(d.klPairwise).toBe(0);
+      expect(d.klFromBase).toEqual({ generation: 0, critic: 0 });
       expect(d.embeddingDissimilarity).toBeNull(); // no MAFT_EMBEDDINGS_MODEL in this stack
-      expect(Object.keys(d.unavailable)).toContain('embeddingDissimilarity');
-      // Consensus from the stored transcripts: the mean fraction of agents whose final answer is ŷ.
-      const test = transcriptsOf(h.iteration, 'test');
-      const expected = test.reduce((sum, t) => sum + (t.majority === null ? 0 : t.answers.at(-1)!.filter((a) => a === t.majority).length / N), 0) / test.length;
+      expect(Object.keys(d.unavailable)).toEqual(['embeddingDissimilarity']);
+      // C.1 from the stored transcripts: over the questions with ŷ, the mean fraction of final answers equal to ŷ.
+      const voted = transcriptsOf(h.iteration, 'test').filter((t) => t.majority !== null);
+      const expected = voted.reduce((sum, t) => sum + t.answers.at(-1)!.filter((a) => a === t.majority).length / N, 0) / voted.length;
       expect(d.consensus).toBeCloseTo(expected, 12);
     }
   });

@@ -13,6 +13,10 @@ describe('run config', () => {
     expect(config.training.critic).toEqual({ learningRate: 5e-6, epochs: 1 });
     expect(config.training.batchSize).toBe(1);
     expect(config.queues).toEqual({ workflow: 'maft', inference: 'maft-inference', training: 'maft-training' });
+    // C.2 and C.3's fixed scoring model: the base model unless given (the paper's Gemma-2 2B is not available here)
+    expect(config.diversity).toEqual({ measure: true, scoringModel: 'base' });
+    expect(parseRunConfig({ runId: 'r1', baseModel: 'base', diversity: { scoringModel: 'gemma-2-2b' } }).diversity.scoringModel).toBe('gemma-2-2b');
+    expect(() => parseRunConfig({ runId: 'r1', baseModel: 'base', diversity: { scoringModel: '' } })).toThrow(/diversity\.scoringModel: String must contain at least 1 character/);
   });
 
   it('names every bad field by its path', () => {

@@ -1,4 +1,4 @@
-import { cosineDissimilarity, dissimilarityMatrix } from '../../../core/diversity/embeddings';
+import { cosineDissimilarity, meanPairDissimilarity } from '../../../core/diversity/embeddings';
 
 describe('cosine dissimilarity', () => {
   it('is 1 - cos', () => {
@@ -14,18 +14,15 @@ describe('cosine dissimilarity', () => {
     expect(() => cosineDissimilarity([0, 0], [1, 2])).toThrow(/zero embedding/);
   });
 
-  it('makes a symmetric matrix with a zero diagonal', () => {
-    const m = dissimilarityMatrix([
+  it('C.4 of one question: the mean 1 - cos over the pairs of the replies that match ŷ', () => {
+    // pairs (0,1): 1; (0,2) and (1,2): 1 - 1/sqrt(2) -> (1 + 2 (1 - 1/sqrt(2))) / 3
+    const d = meanPairDissimilarity([
       [1, 0],
       [0, 1],
       [1, 1],
     ]);
-    const half = 1 - 1 / Math.SQRT2;
-    const expected = [
-      [0, 1, half],
-      [1, 0, half],
-      [half, half, 0],
-    ];
-    m.forEach((row, i) => row.forEach((value, j) => expect(value).toBeCloseTo(expected[i][j], 12)));
+    expect(d).toBeCloseTo((1 + 2 * (1 - 1 / Math.SQRT2)) / 3, 12);
+    expect(meanPairDissimilarity([[2, 0], [1, 1]])).toBeCloseTo(1 - 1 / Math.SQRT2, 12);
+    expect(() => meanPairDissimilarity([[1, 0]])).toThrow(/no pair/);
   });
 });

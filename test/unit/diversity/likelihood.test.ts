@@ -1,4 +1,4 @@
-import { klMatrix, nllMatrix, perTokenNll, spanLogprobs } from '../../../core/diversity/likelihood';
+import { agentKlMatrix, nllMatrix, perTokenNll, spanLogprobs } from '../../../core/diversity/likelihood';
 
 describe('span log-probabilities from an echoed prompt', () => {
   // "User: x\n\nAssistant: a b" with tokens at these offsets; the response starts at 18 (" a").
@@ -43,7 +43,7 @@ describe('NLL and KL matrices', () => {
   });
 
   it('kl[i][j] averages r - 1 - log r over y_i, with r = p_j / p_i per token', () => {
-    const kl = klMatrix(scores);
+    const kl = agentKlMatrix(scores);
     // y_0: r = 1 then 2 -> (0 + (2 - 1 - ln 2)) / 2; y_1: r = 1/2 -> 1/2 - 1 + ln 2
     expect(kl[0][1]).toBeCloseTo((1 - Math.LN2) / 2, 12);
     expect(kl[1][0]).toBeCloseTo(Math.LN2 - 0.5, 12);
@@ -56,7 +56,7 @@ describe('NLL and KL matrices', () => {
       [[-2, -1], [-0.5]],
       [[-2, -1], [-0.5]],
     ];
-    expect(klMatrix(same)).toEqual([
+    expect(agentKlMatrix(same)).toEqual([
       [0, 0],
       [0, 0],
     ]);
@@ -64,10 +64,10 @@ describe('NLL and KL matrices', () => {
       [[-1], [-1]],
       [[-1 + d], [-1]],
     ];
-    for (const d of [-3, -0.1, 0.1, 3]) expect(klMatrix(grid(d))[0][1]).toBeGreaterThan(0);
+    for (const d of [-3, -0.1, 0.1, 3]) expect(agentKlMatrix(grid(d))[0][1]).toBeGreaterThan(0);
   });
 
   it('refuses responses split into different tokens by two agents', () => {
-    expect(() => klMatrix([[[-1, -1], [-1]], [[-1], [-1]]])).toThrow(/agents 0 and 1 split response 0 into different tokens \(2 and 1\)/);
+    expect(() => agentKlMatrix([[[-1, -1], [-1]], [[-1], [-1]]])).toThrow(/agents 0 and 1 split response 0 into different tokens \(2 and 1\)/);
   });
 });

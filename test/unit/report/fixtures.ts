@@ -22,7 +22,20 @@ export function record(fields: Partial<EvaluationRecord> & Pick<EvaluationRecord
 }
 
 export function diversity(fields: Partial<DiversityMetrics>): DiversityMetrics {
-  return { consensus: null, embeddingDissimilarity: null, negativeLogLikelihood: null, klDivergence: null, pairwise: null, unavailable: {}, ...fields };
+  return {
+    questions: 10,
+    round: 2,
+    scoringModel: 'model-a',
+    consensus: null,
+    nll: null,
+    klPairwise: null,
+    klFromBase: { generation: null, critic: null },
+    embeddingDissimilarity: null,
+    agentKl: null,
+    pairwise: null,
+    unavailable: {},
+    ...fields,
+  };
 }
 
 /** The rows of the first markdown table in `text` (header first, the rule line dropped). */

@@ -89,19 +89,35 @@ describe('Table 2', () => {
 });
 
 describe('diversity per run', () => {
-  it('shows 1 - consensus and every scalar metric per iteration, "—" where unavailable', () => {
+  it('shows 1 - consensus and every scalar metric, each its own column, per iteration, "—" where unavailable', () => {
+    const measured = diversity({
+      consensus: 0.8,
+      nll: 1.23456,
+      klPairwise: 0.5,
+      klFromBase: { generation: 0.25, critic: 0.125 },
+      embeddingDissimilarity: 0.0625,
+      unavailable: { agentKl: 'no logprobs' },
+    });
     const records = [
-      record({ runId: 'r', method: 'Multiagent FT', iteration: 1, diversity: diversity({ consensus: 0.8, negativeLogLikelihood: 1.23456, unavailable: { klDivergence: 'no logprobs' } }) }),
+      record({ runId: 'r', method: 'Multiagent FT', iteration: 1, diversity: measured }),
       record({ runId: 'r', method: 'Multiagent FT', iteration: 0, diversity: null }),
     ];
     expect(tableRows(diversityPerRunTable(groupRuns(records)))).toEqual([
-      ['Run', 'Method', 'Task', 'Base model', 'Seed', 'Iteration', 'Accuracy %', 'Diversity (1 − consensus)', 'Embedding dissimilarity (1 − cos)', "NLL of others' responses (nats/token)", 'KL divergence'],
-      ['r', 'Multiagent FT', 'arithmetic', 'model-a', '0', '0', '50.0 ± 5.0', '—', '—', '—', '—'],
-      ['r', 'Multiagent FT', 'arithmetic', 'model-a', '0', '1', '50.0 ± 5.0', '0.200', '—', '1.235', '—'],
+      [
+        'Run', 'Method', 'Task', 'Base model', 'Seed', 'Iteration', 'Accuracy %',
+        'C.1 diversity (1 − consensus)', 'NLL under a held-out agent (nats/token)', 'C.2 KL between agents',
+        'C.3 KL from base, generation agents', 'C.3 KL from base, critic agents', 'C.4 embedding dissimilarity (1 − cos)',
+        "maft's k3 KL between agents' models (nats/token)",
+      ],
+      ['r', 'Multiagent FT', 'arithmetic', 'model-a', '0', '0', '50.0 ± 5.0', '—', '—', '—', '—', '—', '—', '—'],
+      ['r', 'Multiagent FT', 'arithmetic', 'model-a', '0', '1', '50.0 ± 5.0', '0.200', '1.235', '0.500', '0.250', '0.125', '0.063', '—'],
     ]);
     const markdown = buildReport('t', records).markdown;
-    expect(markdown).toContain('- `klDivergence`: no logprobs (all runs)');
+    expect(markdown).toContain('- `agentKl`: no logprobs (all runs)');
     expect(markdown).toContain('- `all diversity metrics`: no diversity measured (all runs)');
+    // one plot per measured metric
+    const plots = buildReport('t', records).plots.map((p) => p.path.split('--').at(-1));
+    expect(plots).toEqual(['accuracy', 'diversity', 'nll', 'kl-pairwise', 'kl-from-base-generation', 'kl-from-base-critic', 'embedding-dissimilarity']);
   });
 });
 

@@ -20,8 +20,8 @@ const records = ['Multiagent FT', 'Single-agent FT'].flatMap((method, m) =>
         accuracy: 0.5 + (m === 0 ? 0.1 : 0.03) * iteration + 0.02 * seed,
         diversity: diversity({
           consensus: 0.6 + (m === 0 ? 0.02 : 0.1) * iteration,
-          negativeLogLikelihood: 2 - 0.1 * iteration + 0.05 * seed,
-          unavailable: { embeddingDissimilarity: 'no embedding model', klDivergence: 'no logprobs' },
+          nll: 2 - 0.1 * iteration + 0.05 * seed,
+          unavailable: { embeddingDissimilarity: 'no embedding model', agentKl: 'no logprobs' },
         }),
       }),
     ),
@@ -54,7 +54,7 @@ describe('writeReport', () => {
   it('writes report.md, records.jsonl and an SVG and a PNG per plot', async () => {
     const { markdown, files } = await writeReport({ title: 'Test report', records, outDir });
     const panel = 'plots/arithmetic--model-a';
-    const plots = ['accuracy', 'diversity', 'negative-log-likelihood'].flatMap((p) => [`${panel}--${p}.svg`, `${panel}--${p}.png`]);
+    const plots = ['accuracy', 'diversity', 'nll'].flatMap((p) => [`${panel}--${p}.svg`, `${panel}--${p}.png`]);
     expect(files).toEqual(['report.md', 'records.jsonl', ...plots]);
     expect((await listFiles(outDir)).sort()).toEqual([...files].sort());
     expect(await fs.readFile(path.join(outDir, 'report.md'), 'utf8')).toBe(markdown);
