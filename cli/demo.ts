@@ -9,7 +9,8 @@ import type { RunConfigInput } from '../core/config';
 import { multiagentFinetuning, report } from '../workflows';
 import { workflowIds } from '../workflows/ids';
 import { PROJECT_ROOT } from '../workers/dev-server';
-import { BACKEND_BASE_MODEL, CPU_SERVER_BATCH, startLocalStack, type Backend } from '../workers/local-stack';
+import { BACKEND_BASE_MODEL, startLocalStack, type Backend } from '../workers/local-stack';
+import { CPU_ENGINE_SEQS } from '../workers/runtime-services';
 import { formatRunTable } from './run-table';
 import { watchRun } from './watch';
 
@@ -30,7 +31,7 @@ export function demoConfig(runId: string, seed: number, backend: Backend): RunCo
     task: { name: 'arithmetic', trainSize: 4, testSize: 4 },
     sampling: { temperature: 0, maxTokens: 96 },
     criticMix: 0,
-    inferenceCapacity: CPU_SERVER_BATCH,
+    inferenceCapacity: CPU_ENGINE_SEQS,
   };
 }
 

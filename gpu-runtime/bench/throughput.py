@@ -1,6 +1,7 @@
 """Throughput of the gpu-runtime on one device: training tokens/s and model FLOPs utilisation
 (MFU) for LoRA and full finetuning of a randomly initialised Llama-architecture model, and
-generation tokens/s through the CPU server's engine (the serving path maft uses where vLLM is not).
+generation tokens/s of batched sampling with transformers' `generate` (a reference point for the
+device: maft serves with vLLM, whose engine path bench/engine.ts in the repository root measures).
 
     cd gpu-runtime
     ../.venv/bin/python -m bench.throughput --size 1b --json ../.maft/bench/gpu-runtime.json   # a GPU host
@@ -24,7 +25,6 @@ from pathlib import Path
 import torch
 
 from maft_runtime.models import models_dir
-from maft_runtime.serve.engine import Engine, GenRequest
 from maft_runtime.trainer.job import default_targets
 
 SIZES = {
@@ -64,7 +64,7 @@ def device_and_peak(requested: str) -> tuple[torch.device, float | None, str]:
 
 
 def build_model_folder(size: str, folder: Path, tokenizer_source: Path) -> Path:
-    """A random model of the given shape saved with SmolLM2's tokenizer, so the serving engine can load it."""
+    """A random model of the given shape saved with SmolLM2's tokenizer, so transformers can load it by folder."""
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
@@ -124,17 +124,34 @@ def measure_training(folder: Path, method: str, device: torch.device, peak: floa
 
 
 def measure_generation(folder: Path, device: torch.device, *, batch: int, new_tokens: int) -> GenerationFigure:
-    engine = Engine("bench", folder, dtype=torch.bfloat16 if device.type == "cuda" else torch.float32)
-    engine.model.to(device)
-    prompt = engine.encode_chat([{"role": "user", "content": "What is the result of 3+4*5+6-7*8?"}])
-    # Random weights rarely emit end-of-sequence; every request runs to max_tokens or stops early, and
-    # only the tokens actually generated count.
-    requests = [GenRequest(prompt_ids=prompt, max_tokens=new_tokens, temperature=1.0, top_p=1.0, seed=i) for i in range(batch)]
-    engine.generate(requests[:1])  # warm-up
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.bfloat16 if device.type == "cuda" else torch.float32).to(device)
+    prompt = tokenizer.apply_chat_template([{"role": "user", "content": "What is the result of 3+4*5+6-7*8?"}],
+                                           add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    ids = prompt["input_ids"].repeat(batch, 1).to(device)
+    mask = prompt["attention_mask"].repeat(batch, 1).to(device)
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+
+    def generate(rows: int):
+        with torch.no_grad():
+            return model.generate(input_ids=ids[:rows], attention_mask=mask[:rows], max_new_tokens=new_tokens, do_sample=True,
+                                  temperature=1.0, top_p=1.0, pad_token_id=pad)
+
+    generate(1)  # warm-up
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
     start = time.perf_counter()
-    results = engine.generate(requests)
+    out = generate(batch)
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
     elapsed = time.perf_counter() - start
-    return GenerationFigure(batch, new_tokens, sum(r.completion_tokens for r in results) / elapsed)
+    # Random weights rarely emit end-of-sequence; only the tokens actually generated count (generate pads
+    # a finished row to the longest one).
+    generated = int((out[:, ids.shape[1]:] != pad).sum().item())
+    del model
+    return GenerationFigure(batch, new_tokens, generated / elapsed)
 
 
 def main(argv: list[str] | None = None) -> dict:

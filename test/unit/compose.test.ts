@@ -8,7 +8,7 @@
  */
 import Ajv2020 from 'ajv/dist/2020';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -203,30 +203,43 @@ describe('docker-compose.yml', () => {
     expect(services.trainer.command).toEqual(expect.arrayContaining(['--devices', '0']));
   });
 
-  it('starts vLLM through serve-vllm.sh with runtime LoRA loading, --max-loras 2N, the LoRA rank and C', () => {
+  it('starts vLLM through serve-vllm.sh with runtime LoRA loading, the filesystem resolver, --max-loras 2N, the LoRA rank and C', () => {
     const vllm = services.vllm;
     expect(vllm.entrypoint).toEqual(['bash', '/opt/maft/serve-vllm.sh']);
     expect(mounts(vllm)).toContainEqual({ source: './gpu-runtime/scripts/serve-vllm.sh', target: '/opt/maft/serve-vllm.sh', readOnly: true });
-    // Run the real script with the service's environment and a stand-in `vllm` that prints what it got.
-    const bin = mkdtempSync(path.join(os.tmpdir(), 'maft-vllm-'));
-    writeFileSync(path.join(bin, 'vllm'), '#!/bin/sh\necho "VLLM_ALLOW_RUNTIME_LORA_UPDATING=$VLLM_ALLOW_RUNTIME_LORA_UPDATING"\nfor a in "$@"; do echo "$a"; done\n');
-    chmodSync(path.join(bin, 'vllm'), 0o755);
+    // Run the real script with the service's environment and a stand-in Python that is the CUDA build's
+    // (the image's `vllm` distribution) and prints where it was started, the resolver's settings and its
+    // arguments. Folders of this machine stand in for the container's /models and adapter volume.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'maft-vllm-'));
+    const model = vllm.environment!.MAFT_BASE_MODEL;
+    mkdirSync(path.join(dir, 'models', model), { recursive: true });
+    writeFileSync(path.join(dir, 'models', model, 'config.json'), '{}');
+    const python = path.join(dir, 'python3');
+    writeFileSync(
+      python,
+      '#!/bin/sh\nif [ "$1" = -c ]; then echo vllm; exit 0; fi\npwd\necho "$VLLM_ALLOW_RUNTIME_LORA_UPDATING $VLLM_PLUGINS $VLLM_LORA_RESOLVER_CACHE_DIR"\nfor a in "$@"; do echo "$a"; done\n',
+    );
+    chmodSync(python, 0o755);
     const run = spawnSync('bash', [path.join(ROOT, 'gpu-runtime/scripts/serve-vllm.sh')], {
-      env: { PATH: `${bin}:${process.env.PATH}`, ...vllm.environment },
+      env: { PATH: process.env.PATH, ...vllm.environment, MAFT_VLLM_PYTHON: python, MAFT_MODELS_DIR: path.join(dir, 'models'), MAFT_ADAPTER_ROOT: path.join(dir, 'adapters') },
       encoding: 'utf8',
     });
+    expect(run.stderr).not.toMatch(/serve-vllm.sh: (?!warning)/);
     expect(run.status).toBe(0);
-    const [loraUpdating, ...args] = run.stdout.trim().split('\n');
+    const [cwd, lora, ...args] = run.stdout.trim().split('\n');
     const flag = (name: string) => args[args.indexOf(name) + 1];
-    const model = vllm.environment!.MAFT_BASE_MODEL;
-    expect(loraUpdating).toBe('VLLM_ALLOW_RUNTIME_LORA_UPDATING=True');
-    expect(args.slice(0, 2)).toEqual(['serve', `/models/${model}`]);
+    expect(vllm.environment!.MAFT_MODELS_DIR).toBe('/models');
+    expect(cwd).toBe(path.join(dir, 'models'));
+    expect(lora).toBe(`True lora_filesystem_resolver ${path.join(dir, 'adapters')}`);
+    expect(args.slice(0, 4)).toEqual(['-m', 'vllm.entrypoints.openai.api_server', '--model', model]);
     expect(flag('--served-model-name')).toBe(model);
     expect(args).toContain('--enable-lora');
     expect(Number(flag('--max-loras'))).toBe(2 * Number(envExample.get('MAFT_AGENTS')));
     expect(flag('--max-lora-rank')).toBe(envExample.get('MAFT_LORA_RANK'));
     expect(flag('--max-num-seqs')).toBe(services.worker.environment!.MAFT_INFERENCE_CONCURRENCY);
     expect(flag('--port')).toBe(url(services.worker.environment!.MAFT_INFERENCE_URL).port);
+    expect(flag('--gpu-memory-utilization')).toBe('0.90');
+    expect(args).not.toContain('--no-enable-chunked-prefill'); // a CPU-build workaround only
   });
 
   it('builds the worker image from every folder tsconfig.build.json compiles, all let through by its .dockerignore', () => {

