@@ -1,10 +1,11 @@
 /**
- * The behavioural model of a simulated agent (see docs/simulator.md). A model has a skill per topic:
- * the probability that it answers a question of that topic correctly.
- *  - generation turn (no earlier assistant turn): correct with probability skill(topic), else a
+ * The behavioural model of a simulated agent (see docs/simulator.md). A model has, per role, a skill
+ * per topic (skills.ts), which gives the probability p(role, topic) that it answers a question of that
+ * topic correctly in that role.
+ *  - generation turn (no earlier assistant turn): correct with probability p(generation, topic), else a
  *    plausible wrong answer;
  *  - critic turn (an earlier assistant turn, then a user message with other agents' answers or a
- *    summary of them): with probability skill(topic) it re-derives the correct answer, otherwise it
+ *    summary of them): with probability p(critic, topic) it re-derives the correct answer, otherwise it
  *    follows the most common of the other agents' answers (its own earlier answer breaks ties);
  *  - summary request ("Here are a list of opinions from different agents ..."): states each listed
  *    agent's final answer, one sentence each.
@@ -14,6 +15,7 @@
 import { createRng, hashString, randomInt, seedFrom } from '../core/random';
 import { parseArithmeticAnswer, solveArithmeticPrompt } from '../core/tasks/arithmetic';
 import type { SimModel } from './models';
+import { correctProbability } from './skills';
 import { correctWorking, followText, recheckText, solutionText, STYLE_COUNT, summaryText, unknownQuestionText, wrongWorking } from './texts';
 import { findExpression, topicOf, type ArithmeticExpression, type Topic } from './topics';
 
@@ -121,7 +123,7 @@ function styleFor(model: SimModel, rng: () => number): number {
 function generate(req: AgentRequest, rng: () => number): string {
   const question = findQuestion(req.messages);
   if (!question) return unknownQuestionText(randomInt(rng, 0, 100));
-  const correct = rng() < req.model.skills[question.topic];
+  const correct = rng() < correctProbability(req.model.skills.generation, req.model.baseAccuracy, question.topic);
   const working = correct ? correctWorking(question.expression) : wrongWorking(question.expression, rng);
   return solutionText(question.expression, working, styleFor(req.model, rng));
 }
@@ -132,7 +134,7 @@ function critique(req: AgentRequest, rng: () => number): string {
   const own = lastAssistant ? parseArithmeticAnswer(lastAssistant.content) : undefined;
   const others = otherAnswers(messages[messages.length - 1].content);
   const question = findQuestion(messages);
-  if (question && rng() < req.model.skills[question.topic]) {
+  if (question && rng() < correctProbability(req.model.skills.critic, req.model.baseAccuracy, question.topic)) {
     const solution = solutionText(question.expression, correctWorking(question.expression), styleFor(req.model, rng));
     return recheckText(solution, own, question.truth);
   }

@@ -8,7 +8,7 @@ export const USAGE = `usage: node dist/simulator/main.js [flags]
   --seed N                     seed of every simulated draw (default 0)
   --base-model NAME            a base model to serve (repeatable; default sim-base)
   --base-skill P               base models' probability of a correct answer (default 0.6)
-  --training-rate R            per-example skill update rate (default 0.01)
+  --skill-spread R             seeded relative differences of base models' skill shares (default 0)
   --training-ms-per-example N  simulated training time per example per epoch (default 2)
   --min-training-ms N          shortest simulated training run (default 5)
   --training-slots N           jobs that run at once (default 64)
@@ -36,7 +36,7 @@ const NUMERIC: Record<string, keyof SimulatorOptions> = {
   '--port': 'port',
   '--seed': 'seed',
   '--base-skill': 'baseSkill',
-  '--training-rate': 'trainingRate',
+  '--skill-spread': 'skillSpread',
   '--training-ms-per-example': 'trainingMsPerExample',
   '--min-training-ms': 'minTrainingMs',
   '--training-slots': 'trainingSlots',

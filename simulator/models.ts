@@ -2,6 +2,7 @@
  * The simulator's models: base models (servable from the start) and fine-tuned models (registered
  * when their job succeeds, servable only once published with POST /v1/load_lora_adapter).
  */
+import { baseShares, ROLES, type RoleSkills, type TrainingData } from './skills';
 import type { Topic } from './topics';
 
 export interface SimModel {
@@ -10,8 +11,10 @@ export interface SimModel {
   parent: string | null;
   /** The base model at the root of the chain. */
   root: string;
-  /** Probability of a correct answer per topic. */
-  skills: Record<Topic, number>;
+  /** Per role, the share of capacity per topic (skills.ts, Appendix G). */
+  skills: RoleSkills;
+  /** The base model's probability of a correct answer per topic at the uniform start (baseSkill). */
+  baseAccuracy: Record<Topic, number>;
   /** Whether chat requests may use it (base models; fine-tuned models once loaded). */
   servable: boolean;
   createdAt: number;
@@ -19,8 +22,8 @@ export interface SimModel {
   jobId: string | null;
   /** The adapter path given when it was loaded. */
   loraPath: string | null;
-  /** What its training data looked like, per topic: examples and the fraction truly correct. */
-  trainedOn: Partial<Record<Topic, { examples: number; accuracy: number }>> | null;
+  /** What its training data looked like, per role: examples and truly correct ones per topic. */
+  trainedOn: TrainingData | null;
   /** The words of every assistant turn it and its ancestors were trained on (scoring.ts); empty for a base model. */
   vocabulary: ReadonlySet<string>;
 }
@@ -28,13 +31,15 @@ export interface SimModel {
 export class ModelRegistry {
   private readonly models = new Map<string, SimModel>();
 
-  constructor(baseModels: string[], baseSkill: Record<Topic, number>) {
+  /** Base models start at shares 1/3 each, or with seeded differences of relative size `skillSpread` (skills.ts baseShares). */
+  constructor(baseModels: string[], baseSkill: Record<Topic, number>, seed = 0, skillSpread = 0) {
     for (const name of baseModels) {
       this.models.set(name, {
         name,
         parent: null,
         root: name,
-        skills: { ...baseSkill },
+        skills: Object.fromEntries(ROLES.map((role) => [role, baseShares(seed, name, role, skillSpread)])) as RoleSkills,
+        baseAccuracy: { ...baseSkill },
         servable: true,
         createdAt: Math.floor(Date.now() / 1000),
         jobId: null,

@@ -52,13 +52,13 @@ export interface SimulatorOptions extends Partial<FaultSettings> {
   seed?: number;
   /** Names of the base models served from the start; default ['sim-base']. */
   baseModels?: string[];
-  /** Base models' skill: one probability for every topic, or one per topic (missing topics get 0.6). */
-  baseSkill?: number | Partial<Record<Topic, number>>;
   /**
-   * How far one training example (one epoch, learning_rate_multiplier 1) moves a topic's skill toward
-   * the accuracy of the training data: skill' = skill + (1 - (1 - rate)^(n * epochs * lrm)) * (q - skill).
+   * Base models' probability of a correct answer at the uniform start of the skill shares (Appendix G:
+   * 1/3 per topic), in both roles: one probability for every topic, or one per topic (missing topics get 0.6).
    */
-  trainingRate?: number;
+  baseSkill?: number | Partial<Record<Topic, number>>;
+  /** Seeded relative differences of base models' skill shares, 1/3 * (1 + spread * u) renormalized, u in [-1, 1]; default 0. */
+  skillSpread?: number;
   /** Simulated training time per example per epoch, in ms; default 2. */
   trainingMsPerExample?: number;
   /** Shortest simulated training run, in ms; default 5. */
@@ -83,7 +83,7 @@ export interface ResolvedOptions {
   seed: number;
   baseModels: string[];
   baseSkill: Record<Topic, number>;
-  trainingRate: number;
+  skillSpread: number;
   trainingMsPerExample: number;
   minTrainingMs: number;
   trainingSlots: number;
@@ -220,7 +220,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (options.promptLogprobs !== undefined && typeof options.promptLogprobs !== 'boolean') {
     throw new SettingError('promptLogprobs', 'promptLogprobs must be a boolean');
   }
-  const { host, port, seed, log, trainingRate, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, promptLogprobs, apiKey, ...faultPatch } = options;
+  const { host, port, seed, log, skillSpread, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, promptLogprobs, apiKey, ...faultPatch } = options;
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) throw new SettingError('apiKey', 'apiKey must be a non-empty string');
   delete (faultPatch as Record<string, unknown>).baseModels;
   delete (faultPatch as Record<string, unknown>).baseSkill;
@@ -231,7 +231,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     seed: checkNumber('seed', seed, 0, -Infinity),
     baseModels: [...baseModels],
     baseSkill,
-    trainingRate: checkNumber('trainingRate', trainingRate, 0.01, 0, 1),
+    skillSpread: checkNumber('skillSpread', skillSpread, 0, 0, 1),
     trainingMsPerExample: checkNumber('trainingMsPerExample', trainingMsPerExample, 2, 0),
     minTrainingMs: checkNumber('minTrainingMs', minTrainingMs, 5, 0),
     trainingSlots: Math.max(1, Math.floor(checkNumber('trainingSlots', trainingSlots, 64, 1))),

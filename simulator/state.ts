@@ -1,8 +1,10 @@
 /** Everything a running simulator holds, and the /admin/state snapshot of it. */
 import { CapacityGate, FaultInjector } from './faults';
 import { FileStore } from './files';
-import { ModelRegistry } from './models';
+import { ModelRegistry, type SimModel } from './models';
 import type { ResolvedOptions } from './options';
+import { correctProbability, ROLES } from './skills';
+import { TOPICS } from './topics';
 import { TrainingService } from './training';
 
 export interface ChatCounters {
@@ -39,6 +41,11 @@ export interface CallRecord {
   finishedMs: number;
 }
 
+/** A model's probability of a correct answer per role and topic (skills.ts correctProbability). */
+function accuracyOf(m: SimModel) {
+  return Object.fromEntries(ROLES.map((role) => [role, Object.fromEntries(TOPICS.map((t) => [t, correctProbability(m.skills[role], m.baseAccuracy, t)]))]));
+}
+
 export class SimulatorState {
   readonly models: ModelRegistry;
   readonly files: FileStore;
@@ -52,7 +59,7 @@ export class SimulatorState {
   readonly calls: CallRecord[] = [];
 
   constructor(readonly options: ResolvedOptions) {
-    this.models = new ModelRegistry(options.baseModels, options.baseSkill);
+    this.models = new ModelRegistry(options.baseModels, options.baseSkill, options.seed, options.skillSpread);
     this.files = new FileStore(options.seed);
     this.faults = new FaultInjector(options.seed, options.faults);
     this.gate = new CapacityGate(options.faults.capacity);
@@ -78,6 +85,7 @@ export class SimulatorState {
         root: m.root,
         servable: m.servable,
         skills: m.skills,
+        accuracy: accuracyOf(m),
         jobId: m.jobId,
         loraPath: m.loraPath,
         trainedOn: m.trainedOn,

@@ -1,13 +1,11 @@
 /**
- * Topics of the simulated agents' skill. An arithmetic question a+b*c+d-e*f falls into one of three
- * difficulty classes by how many of its two products are large (>= 150): easy (none, about 22% of
- * questions), medium (one, about 50%) and hard (both, about 28%).
+ * Topics of the simulated agents' skill: Appendix G's three topics A, B and C. An arithmetic
+ * question a+b*c+d-e*f belongs to topic TOPICS[(a+b+c+d+e+f) mod 3], so the three are about equally
+ * frequent (Appendix G's premise: a model's share of correct answers on a topic is its share of skill).
+ * The topic is a label, not a difficulty: every topic's questions are alike.
  */
-export const TOPICS = ['arithmetic-easy', 'arithmetic-medium', 'arithmetic-hard'] as const;
+export const TOPICS = ['A', 'B', 'C'] as const;
 export type Topic = (typeof TOPICS)[number];
-
-/** A product at least this large makes a question harder. */
-export const LARGE_PRODUCT = 150;
 
 /** The operands of an arithmetic question, as written in the authors' prompt. */
 export interface ArithmeticExpression {
@@ -30,6 +28,5 @@ export function findExpression(text: string): ArithmeticExpression | undefined {
 }
 
 export function topicOf(x: ArithmeticExpression): Topic {
-  const large = Number(x.b * x.c >= LARGE_PRODUCT) + Number(x.e * x.f >= LARGE_PRODUCT);
-  return TOPICS[large];
+  return TOPICS[(x.a + x.b + x.c + x.d + x.e + x.f) % TOPICS.length];
 }

@@ -1,7 +1,7 @@
 /**
  * Fine-tuning jobs (OpenAI fine-tuning API subset), run in the background with simulated durations.
  * A job validates its file, emits step/loss events, and on success registers a new model whose
- * skills moved toward the accuracy of its training data (skills.ts). The new model is not servable
+ * skills specialized on what its training data got right (skills.ts, Appendix G). The new model is not servable
  * until it is published with POST /v1/load_lora_adapter.
  */
 import { createRng, seedFrom } from '../core/random';
@@ -10,8 +10,7 @@ import { parseTrainingFile, type FileStore } from './files';
 import { badRequest, HttpError } from './http';
 import type { ModelRegistry } from './models';
 import { assistantWords } from './scoring';
-import { skillsAfterTraining, topicStats } from './skills';
-import { TOPICS } from './topics';
+import { dataAccuracy, skillsAfterTraining, trainingData, type TrainingData } from './skills';
 
 export interface Hyperparameters {
   n_epochs: number;
@@ -64,7 +63,6 @@ interface JobRecord {
 
 export interface TrainingSettings {
   seed: number;
-  trainingRate: number;
   trainingMsPerExample: number;
   minTrainingMs: number;
   trainingSlots: number;
@@ -280,12 +278,10 @@ export class TrainingService {
     const { n_epochs: epochs, batch_size: batch } = job.hyperparameters;
     const totalSteps = Math.ceil(examples.length / batch) * epochs;
     const duration = Math.max(this.settings.minTrainingMs, this.settings.trainingMsPerExample * examples.length * epochs);
-    const stats = topicStats(examples);
-    const known = TOPICS.map((t) => stats[t]).filter((s) => s !== undefined);
-    const dataAccuracy = known.length ? known.reduce((sum, s) => sum + s.accuracy * s.examples, 0) / known.reduce((n, s) => n + s.examples, 0) : 0.5;
+    const data = trainingData(examples);
     const rng = createRng(seedFrom(this.settings.seed, 'loss', job.id));
     const startLoss = 1.2 + 0.3 * rng();
-    const floor = 0.15 + 0.5 * (1 - dataAccuracy);
+    const floor = 0.15 + 0.5 * (1 - dataAccuracy(data));
     const ticks = Math.min(totalSteps, 10);
     for (let k = 1; k <= ticks; k++) {
       const step = Math.round((totalSteps * k) / ticks);
@@ -300,7 +296,7 @@ export class TrainingService {
       }, (duration * k) / (ticks + 1));
       record.timers.push(timer);
     }
-    record.timers.push(setTimeout(() => this.complete(record, examples, stats), duration));
+    record.timers.push(setTimeout(() => this.complete(record, examples, data), duration));
   }
 
   private fail(record: JobRecord, code: string, message: string, param: string | null): void {
@@ -312,7 +308,7 @@ export class TrainingService {
     this.schedulePump();
   }
 
-  private complete(record: JobRecord, examples: { role: string; content: string }[][], stats: ReturnType<typeof topicStats>): void {
+  private complete(record: JobRecord, examples: { role: string; content: string }[][], data: TrainingData): void {
     const { job } = record;
     const faultKey = job.metadata?.maft_job_key ?? job.user_provided_suffix ?? job.id;
     if (this.faults.failTraining(faultKey)) {
@@ -320,21 +316,18 @@ export class TrainingService {
       return;
     }
     const parent = this.models.get(job.model)!;
-    const skills = skillsAfterTraining(parent.skills, stats, {
-      rate: this.settings.trainingRate,
-      epochs: job.hyperparameters.n_epochs,
-      learningRateMultiplier: job.hyperparameters.learning_rate_multiplier,
-    });
+    const skills = skillsAfterTraining(parent.skills, data);
     this.models.register({
       name: record.targetName,
       parent: parent.name,
       root: parent.root,
       skills,
+      baseAccuracy: parent.baseAccuracy,
       servable: false,
       createdAt: now(),
       jobId: job.id,
       loraPath: null,
-      trainedOn: stats,
+      trainedOn: data,
       vocabulary: new Set([...parent.vocabulary, ...assistantWords(examples)]),
     });
     const chars = examples.reduce((sum, ex) => sum + ex.reduce((n, m) => n + m.content.length, 0), 0);

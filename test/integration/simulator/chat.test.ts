@@ -161,7 +161,8 @@ describe('simulator chat completions', () => {
     });
     const state = await getJson(`${sim.url}/admin/state`);
     expect(state.models[0]).toMatchObject({ name: 'sim-base', parent: null, servable: true });
-    expect(state.models[0].skills['arithmetic-medium']).toBeCloseTo(0.6);
+    expect(state.models[0].skills.generation.B).toBeCloseTo(1 / 3);
+    expect(state.models[0].accuracy.critic.B).toBeCloseTo(0.6);
     expect(state.chat.completed).toBeGreaterThan(0);
   });
 });

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { arithmeticQuestion } from '../../../core/tasks/arithmetic';
+import { findExpression, topicOf, type Topic } from '../../../simulator/topics';
 import { example, getJson, jsonl, loadAdapter, postJson, upload, waitForJob, withSimulator, type Json } from './helpers';
 
 const correct = (n: number, seed = 0) => Array.from({ length: n }, (_, i) => example(i, (t) => t, seed));
@@ -10,7 +11,13 @@ async function skillsOf(url: string, name: string): Promise<Json> {
   return state.models.find((m: Json) => m.name === name);
 }
 
-const mean = (skills: Record<string, number>) => Object.values(skills).reduce((a, b) => a + b, 0) / Object.values(skills).length;
+const close = (x: number) => expect.closeTo(x, 9);
+/** The indices of the first n arithmetic questions (seed 0) of a topic. */
+function ofTopic(topic: Topic, n: number): number[] {
+  const found: number[] = [];
+  for (let i = 0; found.length < n; i++) if (topicOf(findExpression(arithmeticQuestion(0, i).prompt)!) === topic) found.push(i);
+  return found;
+}
 
 describe('simulator files and fine-tuning jobs', () => {
   test('upload, idempotent create, list by metadata, run to success, events', async () => {
@@ -147,34 +154,48 @@ describe('simulator files and fine-tuning jobs', () => {
     });
   });
 
-  test('training on correct data raises skill, on wrong data lowers it; warm starts chain parents', async () => {
+  test('training specializes the generation shares on the topics its data got right (Appendix G); warm starts chain parents', async () => {
     await withSimulator({ baseSkill: 0.5 }, async (sim, client) => {
-      const good = await upload(client, jsonl(correct(60)));
+      // 30 examples, all correct, all of topic A: g = (1, 0, 0), so S = (1/3)(2, 1, 1) / (4/3) = (0.5, 0.25, 0.25).
+      const good = await upload(client, jsonl(ofTopic('A', 30).map((i) => example(i, (t) => t))));
       const first = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: good, suffix: 'it1' })).id);
       const it1 = await skillsOf(sim.url, first.fine_tuned_model!);
       expect(it1.parent).toBe('sim-base');
-      expect(mean(it1.skills)).toBeGreaterThan(0.5);
-      for (const s of Object.values(it1.skills) as number[]) expect(s).toBeGreaterThan(0.5);
+      expect(it1.skills.generation).toEqual({ A: close(0.5), B: close(0.25), C: close(0.25) });
+      expect(it1.skills.critic).toEqual({ A: close(1 / 3), B: close(1 / 3), C: close(1 / 3) });
+      // Probability of a correct answer: min(1, 0.5 * 3 * S).
+      expect(it1.accuracy.generation).toEqual({ A: close(0.75), B: close(0.375), C: close(0.375) });
+      expect(it1.trainedOn).toEqual({ generation: { examples: 30, correct: { A: 30 } }, critic: { examples: 0, correct: {} } });
 
-      const more = await upload(client, jsonl(correct(60, 1)));
-      const second = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'it1', training_file: more, suffix: 'it2' })).id);
+      // Again from it1: (0.5 * 2, 0.25, 0.25) / 1.5.
+      const second = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'it1', training_file: good, suffix: 'it2' })).id);
       const it2 = await skillsOf(sim.url, second.fine_tuned_model!);
       expect(it2).toMatchObject({ parent: 'it1', root: 'sim-base' });
-      expect(mean(it2.skills)).toBeGreaterThan(mean(it1.skills));
+      expect(it2.skills.generation).toEqual({ A: close(2 / 3), B: close(1 / 6), C: close(1 / 6) });
+      expect(it2.accuracy.generation.A).toBe(1);
 
+      // Data that is all wrong grows no topic.
       const bad = await upload(client, jsonl(wrong(60)));
       const third = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: bad, suffix: 'worse' })).id);
-      expect(mean((await skillsOf(sim.url, third.fine_tuned_model!)).skills)).toBeLessThan(0.5);
+      expect((await skillsOf(sim.url, third.fine_tuned_model!)).skills.generation).toEqual({ A: close(1 / 3), B: close(1 / 3), C: close(1 / 3) });
     });
   });
 
-  test('more examples move skill further', async () => {
-    await withSimulator({ baseSkill: 0.5 }, async (sim, client) => {
-      const small = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: await upload(client, jsonl(correct(10))) })).id);
-      const large = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: await upload(client, jsonl(correct(100))) })).id);
-      const s = await skillsOf(sim.url, small.fine_tuned_model!);
-      const l = await skillsOf(sim.url, large.fine_tuned_model!);
-      expect(mean(l.skills)).toBeGreaterThan(mean(s.skills));
+  test('critic conversations train the critic shares, and a share, not a count, sets the growth', async () => {
+    await withSimulator({}, async (sim, client) => {
+      const critic = (i: number) => {
+        const q = arithmeticQuestion(0, i);
+        return { messages: [{ role: 'user', content: q.prompt }, { role: 'assistant', content: 'The answer is 1.' }, { role: 'user', content: 'others' }, { role: 'assistant', content: `The answer is ${q.reference}.` }] };
+      };
+      // Topic C correct in 10 of 20 critic examples (the rest wrong): g = (0, 0, 0.5), S = (1, 1, 1.5) / 3.5.
+      const lines = [...ofTopic('C', 10).map(critic), ...ofTopic('B', 10).map((i) => ({ messages: critic(i).messages.map((m, k) => (k === 3 ? { ...m, content: 'The answer is 0.5.' } : m)) }))];
+      const small = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: await upload(client, jsonl(lines)) })).id);
+      const large = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: await upload(client, jsonl([...lines, ...lines, ...lines])) })).id);
+      for (const job of [small, large]) {
+        const m = await skillsOf(sim.url, job.fine_tuned_model!);
+        expect(m.skills.critic).toEqual({ A: close(1 / 3.5), B: close(1 / 3.5), C: close(1.5 / 3.5) });
+        expect(m.skills.generation).toEqual({ A: close(1 / 3), B: close(1 / 3), C: close(1 / 3) });
+      }
     });
   });
 });

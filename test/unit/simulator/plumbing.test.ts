@@ -27,11 +27,13 @@ test('CLI flags map onto options', () => {
 });
 
 test('options: defaults, validation naming the field', () => {
-  const resolved = resolveOptions({ latencyMs: 3, baseSkill: { 'arithmetic-hard': 0.2 } });
+  const resolved = resolveOptions({ latencyMs: 3, baseSkill: { C: 0.2 } });
   expect(resolved).toMatchObject({ host: '127.0.0.1', port: 0, seed: 0, baseModels: ['sim-base'], trainingSlots: 64 });
-  expect(resolved.baseSkill).toEqual({ 'arithmetic-easy': 0.6, 'arithmetic-medium': 0.6, 'arithmetic-hard': 0.2 });
+  expect(resolved.baseSkill).toEqual({ A: 0.6, B: 0.6, C: 0.2 });
+  expect(resolved.skillSpread).toBe(0);
   expect(resolved.faults.latencyMs).toBe(3);
   expect(() => resolveOptions({ baseSkill: 2 })).toThrow(SettingError);
+  expect(() => resolveOptions({ skillSpread: 1.5 })).toThrow('skillSpread');
   expect(() => mergeFaults(DEFAULT_FAULTS, { timeoutRate: -1 })).toThrow('timeoutRate');
 });
 
