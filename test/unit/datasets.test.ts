@@ -69,8 +69,22 @@ describe('the w-mix D^C_n (line 26)', () => {
     [0.5, 3, 5, 3, 3],
     [1, 3, 5, 3, 0],
     [0, 3, 5, 0, 5],
+    [0.25, 1, 2, 1, 1], // T = floor(min(1/0.25, 2/0.75)) = 2: round(0.5) = 1 from D^C-, the other 1 from D^C+
+    [0.4, 2, 1, 0, 1], // T = floor(min(5, 1.67)) = 1
   ])('w=%d, |D^C-|=%d, |D^C+|=%d takes %d and %d', (w, a, b, fromMinus, fromPlus) => {
     expect(criticMixCounts(w, a, b)).toEqual({ fromMinus, fromPlus });
+  });
+
+  it('never takes more than T, |D^C-| or |D^C+| allow', () => {
+    for (const w of [0.1, 0.25, 1 / 3, 0.4, 0.5, 0.6, 2 / 3, 0.75, 0.9]) {
+      for (let a = 0; a <= 12; a++) {
+        for (let b = 0; b <= 12; b++) {
+          const { fromMinus, fromPlus } = criticMixCounts(w, a, b);
+          const total = Math.floor(Math.min(a / w, b / (1 - w)) + 1e-9);
+          expect([fromMinus <= a, fromPlus <= b, fromMinus + fromPlus]).toEqual([true, true, total]);
+        }
+      }
+    }
   });
 
   const minus = Array.from({ length: 4 }, (_, i): Conversation => [{ role: 'user', content: `m${i}` }]);
