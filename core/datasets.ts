@@ -56,16 +56,15 @@ const TOLERANCE = 1e-9;
 
 /**
  * How many examples of each kind the w-mix takes: the largest T with w*T <= a and (1-w)*T <= b,
- * then round(w*T) from D^C- and round((1-w)*T) from D^C+.
+ * then round(w*T) from D^C- and the rest of T from D^C+. Exactly T in all: round(w*T) <= a since a
+ * is a whole number >= w*T, and T - round(w*T) <= (1-w)*T + 1/2 <= b + 1/2, hence <= b.
  */
 export function criticMixCounts(w: number, a: number, b: number): { fromMinus: number; fromPlus: number } {
   if (w >= 1) return { fromMinus: a, fromPlus: 0 };
   if (w <= 0) return { fromMinus: 0, fromPlus: b };
   const total = Math.floor(Math.min(a / w, b / (1 - w)) + TOLERANCE);
-  return {
-    fromMinus: Math.min(a, Math.round(w * total)),
-    fromPlus: Math.min(b, Math.round((1 - w) * total)),
-  };
+  const fromMinus = Math.min(a, Math.round(w * total));
+  return { fromMinus, fromPlus: Math.min(b, total - fromMinus) };
 }
 
 /** D^C_n: a seeded sample of the w-mix, D^C- examples first, each part in question order. */
