@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import type { RunConfigInput } from '../../core/config';
 import { hintedQuestion } from '../../core/star';
 import type { ChatMessage, DebateTranscript } from '../../core/transcript';
-import { cooperativeTurn } from '../../core/prompts';
+import { cooperativeTurn, withAgentId } from '../../core/prompts';
 import { multiagentFinetuning } from '../../workflows';
 import type { RunResult } from '../../workflows/run-types';
 import { startStack, type Stack } from '../helpers/stack';
@@ -148,9 +148,9 @@ describe('finetuning methods', () => {
     const r = await run('m-coop', { cooperative: true, agentIds: true, summarize: false });
     for (const t of r.transcripts(1, 'train')) {
       t.conversations.forEach((c, n) => {
-        expect(c[0].content.startsWith(`You are agent ${n + 1}.`)).toBe(true);
+        expect(c[0].content.startsWith(`Agent ID: GEN${n + 1} (This is a generation agent ${n + 1} tasked with creating a solution.)\n\n`)).toBe(true);
         const others = t.conversations.filter((_, i) => i !== n).map((o) => o[1].content);
-        expect(c[2].content).toBe(cooperativeTurn({ answers: others }, 'arithmetic').content);
+        expect(c[2].content).toBe(withAgentId(cooperativeTurn({ answers: others }, 'arithmetic').content, 'critic', n));
       });
     }
   });
