@@ -26,7 +26,7 @@ export interface DebateResult {
 
 export function createDebateActivity(ask: Ask, artifacts: RunArtifacts) {
   const { loadQuestion, recordDebate } = createDebateRecordActivities(artifacts);
-  const rationalize = createRationalizer(async (call) => (await ask(call)).content, artifacts);
+  const rationalize = createRationalizer(ask, artifacts);
 
   return {
     /** Algorithm 1, lines 6-14 (or Algorithm 2's debate) for one question. */
@@ -49,6 +49,7 @@ export function createDebateActivity(ask: Ask, artifacts: RunArtifacts) {
             index,
             model: agents.generation[0],
             answer: conversations[0][1].content,
+            truncated: truncated[0][0],
             sampling: { ...settings.sampling, temperature: settings.temperatures[0] },
             seed: debateSeed(input, 'rationalize'),
             requestId: debateRequestId(input, 'rationalize'),

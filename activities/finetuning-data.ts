@@ -5,7 +5,7 @@
  * Single-agent FT), or STaR's ground-truth examples.
  */
 import { artifactPaths } from '../core/artifact-paths';
-import { mixCriticData, partitionDebates, toFinetuningRecord, type DatasetSizes } from '../core/datasets';
+import { emptyCriticNote, mixCriticData, partitionDebates, releasedCriticMix, toFinetuningRecord, type DatasetSizes } from '../core/datasets';
 import type { MethodPlan } from '../core/methods';
 import { seedFrom } from '../core/random';
 import { starExamples } from '../core/star';
@@ -21,6 +21,8 @@ export interface BuildDatasetsInput {
   plan: Pick<MethodPlan, 'finetune' | 'data' | 'critics'>;
   /** w per agent (a heterogeneous society may give each agent its own). */
   criticMix: number[];
+  /** 'exact': the seeded w-mix; 'released': the authors' rule (config criticMixRule). */
+  criticMixRule: 'exact' | 'released';
   criticTurns: 'all' | 'final';
   seed: number;
 }
@@ -58,17 +60,24 @@ export function createFinetuningDataActivities({ store, readSplit, readTranscrip
 
     // Lines 20-26: D^G_n, D^C-_n, D^C+_n and the w-mix D^C_n of every agent n.
     const data = partitionDebates(transcripts, input.agents);
-    const critic = data.map((agent, n) =>
-      input.plan.critics || input.plan.finetune === 'shared'
-        ? mixCriticData(agent.criticMinus, agent.criticPlus, input.criticMix[n], seedFrom(input.seed, runId, iteration, 'critic-mix', n))
-        : [],
-    );
+    const mixes = input.plan.critics || input.plan.finetune === 'shared';
+    const critic = data.map((agent, n) => {
+      if (!mixes) return [];
+      const seed = seedFrom(input.seed, runId, iteration, 'critic-mix', n);
+      return input.criticMixRule === 'released'
+        ? releasedCriticMix(agent.criticMinus, agent.criticPlus, seed)
+        : mixCriticData(agent.criticMinus, agent.criticPlus, input.criticMix[n], seed);
+    });
+    const notes: string[] = [];
     for (const [n, agent] of data.entries()) {
       sizes.generation.push(agent.generation.length);
       sizes.criticMinus.push(agent.criticMinus.length);
       sizes.criticPlus.push(agent.criticPlus.length);
       sizes.critic.push(critic[n].length);
+      const note = mixes && input.criticMixRule === 'exact' ? emptyCriticNote(n + 1, input.criticMix[n], agent.criticMinus.length, agent.criticPlus.length) : null;
+      if (note) notes.push(note);
     }
+    if (notes.length) sizes.notes = notes;
     if (input.plan.finetune === 'shared') {
       // One model learns every agent's slice: the single-agent baselines.
       const records = [

@@ -30,6 +30,7 @@ export interface FinetuneInput {
   epochs: number;
   batchSize: number;
   learningRate: number;
+  weightDecay: number;
   method: 'lora' | 'full';
   lora: { rank: number; alpha: number; dropout: number };
 }
@@ -89,6 +90,7 @@ export function createTrainingActivities(client: OpenAI, store: ArtifactStore, o
       // maft's trainer reads these; see docs/architecture.md (training contract).
       maft_training: {
         learning_rate: input.learningRate,
+        weight_decay: input.weightDecay,
         method: input.method,
         lora_rank: input.lora.rank,
         lora_alpha: input.lora.alpha,

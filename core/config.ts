@@ -80,16 +80,20 @@ export const SamplingConfig = z
     /** The released code samples at temperature 1 with top_p 0.9 for open models. */
     temperature: z.number().min(0).max(2).default(1),
     topP: z.number().gt(0).max(1).default(0.9),
-    maxTokens: positiveInt.default(1024),
+    /** The authors generate at most 2048 new tokens per reply. */
+    maxTokens: positiveInt.default(2048),
   })
   .strict();
 
 const loraRank = z.union([z.literal(8), z.literal(16), z.literal(32), z.literal(64), z.literal(128), z.literal(256)]);
 
-const RoleTraining = (learningRate: number, epochs: number) =>
+const RoleTraining = (learningRate: number, laterLearningRate: number, epochs: number) =>
   z
     .object({
+      /** Iteration 1. */
       learningRate: z.number().positive().default(learningRate),
+      /** Iterations 2..L (Appendix B.3 lowers the rate after the first iteration). */
+      laterLearningRate: z.number().positive().default(laterLearningRate),
       epochs: positiveInt.default(epochs),
     })
     .strict()
@@ -100,11 +104,14 @@ export const TrainingConfig = z
     /** LoRA by default; the paper's open models were fully finetuned. */
     method: z.enum(['lora', 'full']).default('lora'),
     /**
-     * Phi-3 in the paper: lr 5e-6 (generation) and 5e-7 (critics), 2 and 1 epochs, batch 1, full
-     * finetuning. LoRA wants about 10x higher rates, hence 5e-5 and 5e-6.
+     * Phi-3 in the paper (Appendix B.3): lr 5e-6 (generation) and 5e-7 (critics), 2 and 1 epochs,
+     * batch 1, full finetuning; in later iterations 5e-7 for both. LoRA wants about 10x higher
+     * rates, hence 5e-5 and 5e-6, then 5e-6 for both.
      */
-    generation: RoleTraining(5e-5, 2),
-    critic: RoleTraining(5e-6, 1),
+    generation: RoleTraining(5e-5, 5e-6, 2),
+    critic: RoleTraining(5e-6, 5e-6, 1),
+    /** Phi-3's weight decay (Appendix B.3), every iteration, both roles; not scaled for LoRA. */
+    weightDecay: z.number().min(0).default(1e-3),
     batchSize: positiveInt.default(1),
     lora: z
       .object({
@@ -135,8 +142,8 @@ export const AgentRecipeConfig = z
     temperature: z.number().min(0).max(2).optional(),
     /** Agent n's own w. */
     criticMix: z.number().min(0).max(1).optional(),
-    generation: z.object({ learningRate: z.number().positive(), epochs: positiveInt }).partial().strict().optional(),
-    critic: z.object({ learningRate: z.number().positive(), epochs: positiveInt }).partial().strict().optional(),
+    generation: z.object({ learningRate: z.number().positive(), laterLearningRate: z.number().positive(), epochs: positiveInt }).partial().strict().optional(),
+    critic: z.object({ learningRate: z.number().positive(), laterLearningRate: z.number().positive(), epochs: positiveInt }).partial().strict().optional(),
     loraRank: loraRank.optional(),
   })
   .strict();
@@ -164,7 +171,7 @@ export const RunConfig = z
     critics: z.boolean().default(true),
     /** Appendix D: later rounds ask the agents to cooperate on one answer instead of debating. */
     cooperative: z.boolean().default(false),
-    /** Appendix E.2: each agent's prompts name it ("You are agent n."). */
+    /** Appendix E.2: each prompt an agent receives begins with its ID ("Agent ID: GEN1 (...)", "Agent ID: CRIT1 (...)"). */
     agentIds: z.boolean().default(false),
     /** N: the paper's society has 3 agents (Section 4). */
     agents: positiveInt.default(3),
@@ -176,6 +183,11 @@ export const RunConfig = z
     summarize: z.boolean().default(true),
     /** w: the fraction of D^C_n drawn from D^C-_n. The released code pairs every D^C- example with about one D^C+ example: 2/3. */
     criticMix: z.number().min(0).max(1).default(2 / 3),
+    /**
+     * How D^C_n is drawn: 'exact', a seeded sample of exactly the w-mix (docs/architecture.md);
+     * 'released', the authors' code: every D^C- example and each D^C+ example on a fair coin (w unused).
+     */
+    criticMixRule: z.enum(['exact', 'released']).default('exact'),
     sampling: SamplingConfig.default({}),
     training: TrainingConfig.default({}),
     /** Diversity metrics of every evaluation (docs/diversity.md), on the first `questions` test questions (default all). */

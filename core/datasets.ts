@@ -50,22 +50,23 @@ export interface DatasetSizes {
   shared?: number;
   /** STaR: examples that come from a hint rationalization. */
   rationalized?: number;
+  /** Why a critic's D^C_n came out empty although D^C-_n or D^C+_n had examples (emptyCriticNote). */
+  notes?: string[];
 }
 
 const TOLERANCE = 1e-9;
 
 /**
  * How many examples of each kind the w-mix takes: the largest T with w*T <= a and (1-w)*T <= b,
- * then round(w*T) from D^C- and round((1-w)*T) from D^C+.
+ * then round(w*T) from D^C- and the rest of T from D^C+. Exactly T in all: round(w*T) <= a since a
+ * is a whole number >= w*T, and T - round(w*T) <= (1-w)*T + 1/2 <= b + 1/2, hence <= b.
  */
 export function criticMixCounts(w: number, a: number, b: number): { fromMinus: number; fromPlus: number } {
   if (w >= 1) return { fromMinus: a, fromPlus: 0 };
   if (w <= 0) return { fromMinus: 0, fromPlus: b };
   const total = Math.floor(Math.min(a / w, b / (1 - w)) + TOLERANCE);
-  return {
-    fromMinus: Math.min(a, Math.round(w * total)),
-    fromPlus: Math.min(b, Math.round((1 - w) * total)),
-  };
+  const fromMinus = Math.min(a, Math.round(w * total));
+  return { fromMinus, fromPlus: Math.min(b, total - fromMinus) };
 }
 
 /** D^C_n: a seeded sample of the w-mix, D^C- examples first, each part in question order. */
@@ -78,6 +79,26 @@ export function mixCriticData(
   const { fromMinus, fromPlus } = criticMixCounts(w, criticMinus.length, criticPlus.length);
   const rng = createRng(seed);
   return [...sampleWithoutReplacement(rng, criticMinus, fromMinus), ...sampleWithoutReplacement(rng, criticPlus, fromPlus)];
+}
+
+/**
+ * D^C_n by the authors' released code (criticMixRule 'released'): every D^C- example, then each
+ * D^C+ example kept on a fair coin, seeded; each part in question order. w does not apply.
+ */
+export function releasedCriticMix(criticMinus: readonly Conversation[], criticPlus: readonly Conversation[], seed: number): Conversation[] {
+  const rng = createRng(seed);
+  return [...criticMinus, ...criticPlus.filter(() => rng() < 0.5)];
+}
+
+/**
+ * Why critic n (1-based) gets no data from the w-mix although it had examples: with one of D^C- and
+ * D^C+ empty, the largest T with w*T <= a and (1-w)*T <= b is 0 for any 0 < w < 1. Null otherwise.
+ */
+export function emptyCriticNote(n: number, w: number, a: number, b: number): string | null {
+  const { fromMinus, fromPlus } = criticMixCounts(w, a, b);
+  if (fromMinus + fromPlus > 0 || a + b === 0) return null;
+  const [empty, full, count, fix] = b === 0 ? ['D^C+', 'D^C-', a, 1] : ['D^C-', 'D^C+', b, 0];
+  return `critic ${n}: ${empty} is empty, so the w-mix (w = ${Number(w.toFixed(3))}) takes nothing, leaving its ${count} ${full} examples unused; criticMix ${fix} or criticMixRule "released" would train on them`;
 }
 
 /** One finetuning example in the chat JSONL format; optionally trains on the final assistant turn only

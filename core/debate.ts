@@ -82,6 +82,8 @@ export interface DebateRoundInput {
   summarize: boolean;
   /** Appendix D: critics are asked to cooperate on one answer instead of debating. */
   cooperative: boolean;
+  /** Appendix E.2: each critic turn begins with the agent's CRIT id. */
+  agentIds: boolean;
   /** The task's critic prompts and the question they restate. */
   critic: CriticContext;
   /** The run's sampling (summaries use it); each agent samples at its own temperature. */
@@ -124,7 +126,8 @@ export async function debateRound(ask: Ask, input: DebateRoundInput): Promise<De
     conversations.map(async (conversation, n) => {
       const others = othersThan(previous, n);
       const summary = input.summarize ? (await call(input.baseModel, prompts.summaryRequest(others), input.summarySeeds[n], `summary${n + 1}`)).content : '';
-      const feedback = feedbackTurn(input, prompts, summary, others);
+      const turn = feedbackTurn(input, prompts, summary, others);
+      const feedback = input.agentIds ? { ...turn, content: withAgentId(turn.content, 'critic', n) } : turn;
       const reply = await answer(n, [...conversation, feedback]);
       return { feedback, summary, reply };
     }),
@@ -156,7 +159,7 @@ export interface DebateState {
 /** The question x as each agent first sees it: no round finished yet. */
 export function openingState(input: DebateInput, prompt: string): DebateState {
   return {
-    conversations: input.agents.generation.map((_, n) => [{ role: 'user', content: input.settings.agentIds ? withAgentId(prompt, n) : prompt }]),
+    conversations: input.agents.generation.map((_, n) => [{ role: 'user', content: input.settings.agentIds ? withAgentId(prompt, 'generation', n) : prompt }]),
     summaries: [],
     truncated: [],
   };
@@ -184,6 +187,7 @@ export async function debateRounds(
       baseModel: settings.baseModel,
       summarize: settings.summarize,
       cooperative: settings.cooperative,
+      agentIds: settings.agentIds,
       critic,
       sampling: settings.sampling,
       temperatures: settings.temperatures,

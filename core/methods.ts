@@ -9,7 +9,8 @@
  *   majority-ft     N samples voted; the round-1 answers that match ŷ train one model ("Majority FT")
  *   single-agent-ft the debates' D^G and D^C of every agent, pooled, train one model that plays every
  *                   agent (Table 2, "Single-agent FT")
- *   single-agent-ft-no-debate  as single-agent-ft, but the training data comes from round 1 alone
+ *   single-agent-ft-no-debate  as single-agent-ft, but the training data comes from round 1 alone, and
+ *                   the finetuned model answers directly at evaluation (no debate; Table 2)
  *   multiagent-ft   Algorithm 1: each agent trains on its own slice (Table 1, "Multiagent FT (Ours)")
  */
 import type { RunConfig } from './config';
@@ -20,6 +21,8 @@ export interface MethodPlan {
   agents: number;
   /** Rounds of the debates on the training split (the data) and on the test split (Algorithm 2). */
   trainingRounds: number;
+  /** Agents in each evaluation debate: `agents`, or 1 where the model answers alone. */
+  evaluationAgents: number;
   evaluationRounds: number;
   /** 'society': each agent its own model (2N, or N without critics); 'shared': one model for all. */
   finetune: 'none' | 'society' | 'shared';
@@ -32,14 +35,14 @@ export interface MethodPlan {
 export function methodPlan(config: Pick<RunConfig, 'method' | 'agents' | 'rounds' | 'critics'>): MethodPlan {
   const { agents: n, rounds: m } = config;
   const plans: Record<MethodName, MethodPlan> = {
-    base: { agents: 1, trainingRounds: 1, evaluationRounds: 1, finetune: 'none', data: 'debate', critics: false },
-    majority: { agents: n, trainingRounds: 1, evaluationRounds: 1, finetune: 'none', data: 'debate', critics: false },
-    debate: { agents: n, trainingRounds: m, evaluationRounds: m, finetune: 'none', data: 'debate', critics: false },
-    star: { agents: 1, trainingRounds: 1, evaluationRounds: 1, finetune: 'shared', data: 'star', critics: false },
-    'majority-ft': { agents: n, trainingRounds: 1, evaluationRounds: 1, finetune: 'shared', data: 'debate', critics: false },
-    'single-agent-ft': { agents: n, trainingRounds: m, evaluationRounds: m, finetune: 'shared', data: 'debate', critics: false },
-    'single-agent-ft-no-debate': { agents: n, trainingRounds: 1, evaluationRounds: m, finetune: 'shared', data: 'debate', critics: false },
-    'multiagent-ft': { agents: n, trainingRounds: m, evaluationRounds: m, finetune: 'society', data: 'debate', critics: config.critics && m >= 2 },
+    base: { agents: 1, trainingRounds: 1, evaluationAgents: 1, evaluationRounds: 1, finetune: 'none', data: 'debate', critics: false },
+    majority: { agents: n, trainingRounds: 1, evaluationAgents: n, evaluationRounds: 1, finetune: 'none', data: 'debate', critics: false },
+    debate: { agents: n, trainingRounds: m, evaluationAgents: n, evaluationRounds: m, finetune: 'none', data: 'debate', critics: false },
+    star: { agents: 1, trainingRounds: 1, evaluationAgents: 1, evaluationRounds: 1, finetune: 'shared', data: 'star', critics: false },
+    'majority-ft': { agents: n, trainingRounds: 1, evaluationAgents: n, evaluationRounds: 1, finetune: 'shared', data: 'debate', critics: false },
+    'single-agent-ft': { agents: n, trainingRounds: m, evaluationAgents: n, evaluationRounds: m, finetune: 'shared', data: 'debate', critics: false },
+    'single-agent-ft-no-debate': { agents: n, trainingRounds: 1, evaluationAgents: 1, evaluationRounds: 1, finetune: 'shared', data: 'debate', critics: false },
+    'multiagent-ft': { agents: n, trainingRounds: m, evaluationAgents: n, evaluationRounds: m, finetune: 'society', data: 'debate', critics: config.critics && m >= 2 },
   };
   return plans[config.method];
 }
@@ -58,7 +61,7 @@ const labels: Record<MethodName, string> = {
 /** The row of the paper's tables a run belongs to, with its ablations, e.g. "Multiagent FT (w/o summary)". */
 export function methodLabel(config: Pick<RunConfig, 'method' | 'summarize' | 'critics' | 'cooperative' | 'agentIds' | 'sampling' | 'society'>): string {
   const ablations: string[] = [];
-  const debates = !['base', 'majority', 'star', 'majority-ft'].includes(config.method);
+  const debates = !['base', 'majority', 'star', 'majority-ft', 'single-agent-ft-no-debate'].includes(config.method);
   if (debates && !config.summarize) ablations.push('w/o summary');
   if (config.method === 'multiagent-ft' && !config.critics) ablations.push('w/o critic');
   if (debates && config.cooperative) ablations.push('cooperative');

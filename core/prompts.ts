@@ -7,6 +7,7 @@
  * has no summarized variant for a task, the summary takes the place of the answers in that task's
  * critic turn (docs/tasks.md lists each prompt's origin).
  */
+import type { Role } from './agents';
 import type { ChatMessage } from './transcript';
 
 /** The prompt families: one per task of the paper; a user's JSONL task borrows one by its checker. */
@@ -127,15 +128,14 @@ export function othersThan<T>(items: readonly T[], n: number): T[] {
 }
 
 /**
- * Appendix D, cooperative mode: later rounds ask the agents to work as a team on one answer instead
- * of weighing the others' answers as advice. `others` is the summary or the answers verbatim.
+ * Appendix D, cooperative mode: in later rounds each agent is asked to merge rather than critique,
+ * with the paper's question, after the others' solutions (their summary or the answers verbatim,
+ * introduced as in the GSM8K and MMLU critic turns) and before the task's answer format, so the
+ * reply still states its answer where the checker reads it.
  */
 export function cooperativeTurn(others: { summary: string } | { answers: readonly string[] }, style: PromptStyle): ChatMessage {
-  const shared = 'summary' in others ? `Here is a summary of your teammates' solutions: ${others.summary}` : `These are your teammates' solutions: ${opinionBlocks(others.answers, 'response')}`;
-  return user(
-    `You are solving this problem together with your teammates. ${shared}` +
-      `\n\n Combine the best of your teammates' reasoning and yours into one solution the team agrees on. ${ANSWER_FORMAT[style]}`,
-  );
+  const shared = 'summary' in others ? summaryHeader(others.summary) : 'These are the solutions to the problem from other agents: ' + opinionBlocks(others.answers, 'solution');
+  return user(`${shared}\n\n Can you derive a new solution by combining your solution with the solutions of other agents? ${ANSWER_FORMAT[style]}`);
 }
 
 /** How each task's prompts ask for the final answer (the cooperative turn keeps the task's format). */
@@ -146,7 +146,18 @@ const ANSWER_FORMAT: Record<PromptStyle, string> = {
   mmlu: 'Put your answer in the form (X) at the end of your response.',
 };
 
-/** Appendix E.2: agent n's first prompt names it, so agents know they are distinct. */
-export function withAgentId(question: string, n: number): string {
-  return `You are agent ${n + 1}.\n\n${question}`;
+/**
+ * Appendix E.2: the line that begins each prompt an agent receives, naming it and its role: GEN n in
+ * round 1, CRIT n in rounds 2..M (the critic's turn, whichever model plays it). The paper gives the
+ * generation agents' wording; the critics' follows it with the paper's description of their task.
+ */
+export function agentIdLine(role: Role, n: number): string {
+  return role === 'generation'
+    ? `Agent ID: GEN${n + 1} (This is a generation agent ${n + 1} tasked with creating a solution.)`
+    : `Agent ID: CRIT${n + 1} (This is a critic agent ${n + 1} tasked with evaluating and improving responses.)`;
+}
+
+/** A prompt with agent n's ID line before it. */
+export function withAgentId(prompt: string, role: Role, n: number): string {
+  return `${agentIdLine(role, n)}\n\n${prompt}`;
 }

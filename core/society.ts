@@ -8,12 +8,14 @@ import type { AgentTable } from './agents';
 import type { RunConfig } from './config';
 import type { MethodPlan } from './methods';
 
+export type RoleRecipe = RunConfig['training']['generation'];
+
 export interface AgentRecipe {
   baseModel: string;
   sampling: RunConfig['sampling'];
   criticMix: number;
-  generation: { learningRate: number; epochs: number };
-  critic: { learningRate: number; epochs: number };
+  generation: RoleRecipe;
+  critic: RoleRecipe;
   lora: RunConfig['training']['lora'];
 }
 
@@ -36,6 +38,11 @@ export function agentRecipes(config: RunConfig, agents: number): AgentRecipe[] {
 export function initialSociety(config: RunConfig, plan: MethodPlan): AgentTable {
   const models = agentRecipes(config, plan.agents).map((r) => r.baseModel);
   return { generation: [...models], critic: [...models] };
+}
+
+/** The first k agents of a table: the evaluation's society when the method evaluates fewer agents than it debates with. */
+export function firstAgents(agents: AgentTable, k: number): AgentTable {
+  return { generation: agents.generation.slice(0, k), critic: agents.critic.slice(0, k) };
 }
 
 /** The models answering round m: generation agents in round 1; critic agents after, or the

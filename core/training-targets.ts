@@ -9,7 +9,12 @@ import { artifactPaths } from './artifact-paths';
 import type { RunConfig } from './config';
 import type { DatasetSizes } from './datasets';
 import type { MethodPlan } from './methods';
-import { agentRecipes } from './society';
+import { agentRecipes, type RoleRecipe } from './society';
+
+/** A role's epochs and learning rate in iteration l, and the run's weight decay. */
+function recipeAt(role: RoleRecipe, l: number, config: RunConfig) {
+  return { epochs: role.epochs, learningRate: l === 1 ? role.learningRate : role.laterLearningRate, weightDecay: config.training.weightDecay };
+}
 
 export interface TrainingTarget {
   /** e.g. "generation 2", "critic 1" or "shared". */
@@ -20,7 +25,9 @@ export interface TrainingTarget {
   trainingFile: string;
   suffix: string;
   epochs: number;
+  /** The role's rate of iteration 1, or its later rate (Appendix B.3). */
   learningRate: number;
+  weightDecay: number;
   lora: RunConfig['training']['lora'];
   /** The agent-table slots the finetuned model fills. */
   slots: Array<{ role: Role; n: number }>;
@@ -46,7 +53,7 @@ export function trainingTargets(
           model: current.generation[0],
           trainingFile: artifactPaths.sharedDataset(config.runId, l),
           suffix: sharedAdapterName(config.runId, l),
-          ...recipes[0].generation,
+          ...recipeAt(recipes[0].generation, l, config),
           lora: recipes[0].lora,
           slots: everyAgent,
         },
@@ -70,7 +77,7 @@ export function trainingTargets(
         model: current[role][n],
         trainingFile: artifactPaths.dataset(config.runId, l, role, n),
         suffix: adapterName(config.runId, l, role, n),
-        ...recipes[n][role],
+        ...recipeAt(recipes[n][role], l, config),
         lora: recipes[n].lora,
         slots: [{ role, n }],
       });

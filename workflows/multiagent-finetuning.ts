@@ -10,7 +10,7 @@ import { ConfigError, parseRunConfig, type RunConfig } from '../core/config';
 import { methodLabel, methodPlan, type MethodPlan } from '../core/methods';
 import { evaluationRecord } from '../core/run-records';
 import { debateFanOut } from '../core/sizing';
-import { agentRecipes, initialSociety } from '../core/society';
+import { agentRecipes, firstAgents, initialSociety } from '../core/society';
 import { trainingTargets } from '../core/training-targets';
 import { lightActivities, inferenceActivities, trainingActivities, trainingOptions } from './activity-proxies';
 import type { DebateSettings } from './debate';
@@ -79,7 +79,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
     const outcome = await executeChild(evaluate, {
       workflowId: progress.evaluationWorkflowId,
       staticSummary: `Algorithm 2 on ${iteration === 0 ? 'the base society' : `the society after iteration ${iteration}`}: ${splits.test.length} test questions`,
-      args: [{ settings, iteration, agents, rounds: plan.evaluationRounds, questionIds: splits.test, maxConcurrentDebates: fanOut, diversity: { ...config.diversity, singleModel: plan.finetune === 'shared' } }],
+      args: [{ settings, iteration, agents: firstAgents(agents, plan.evaluationAgents), rounds: plan.evaluationRounds, questionIds: splits.test, maxConcurrentDebates: fanOut, diversity: { ...config.diversity, singleModel: plan.finetune === 'shared' } }],
     });
     progress.latestAccuracy = outcome.accuracy;
     await light.recordEvaluation(evaluationRecord(config, iteration, outcome.accuracy, outcome.diversity));
@@ -116,6 +116,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
     agents: plan.agents,
     plan,
     criticMix: agentRecipes(config, plan.agents).map((r) => r.criticMix),
+    criticMixRule: config.criticMixRule,
     criticTurns: config.training.criticTurns,
     seed: config.seed,
   });
@@ -129,11 +130,11 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   progress.trainingTotal = targets.length;
   await Promise.all(
     targets.map(async (t) => {
-      const { jobKey, model, trainingFile, suffix, epochs, learningRate, lora } = t;
+      const { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora } = t;
       const { batchSize, method } = config.training;
       const summary = `lines 27-28: finetune ${t.label} from ${model} on ${trainingFile}`;
       const result = await finetune.executeWithOptions(trainingOptions(config.queues, summary), [
-        { jobKey, model, trainingFile, suffix, epochs, learningRate, lora, batchSize, method },
+        { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora, batchSize, method },
       ]);
       await publishAdapter({ name: result.fineTunedModel });
       for (const { role, n } of t.slots) agents[role][n] = result.fineTunedModel;

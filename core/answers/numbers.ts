@@ -4,10 +4,11 @@
  * values are compared exactly as decimal strings, never as floats.
  */
 
-// A minus sign counts only where it cannot be a subtraction: not right after a word or ")".
+// A minus sign counts only where it cannot be a subtraction: not right after a word or ")", nor
+// after a number or ")" and spaces ("12 - 5" is a subtraction, "is -5" a negative number).
 // Thousands groups need exactly three digits, so "1,2" is two numbers and "1,234" one.
 // "-$5" and "-\$5" keep their sign.
-const SIGN = String.raw`(?:(?<![\w)])[-−]\s?(?:\\?\$)?)?`;
+const SIGN = String.raw`(?:(?<![\w)])(?<![\d)]\s+)[-−]\s?(?:\\?\$)?)?`;
 const NUMBER = new RegExp(String.raw`${SIGN}(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?|${SIGN}(?<!\d)\.\d+`, 'g');
 
 /** The last number written in a text, as written (e.g. "-1,234.50"), or null if there is none. */

@@ -2,6 +2,8 @@
  * The arithmetic task of the paper (and of Du et al.'s debate code): evaluate a+b*c+d-e*f with
  * each value drawn from 0..30, asked with the authors' prompt.
  */
+import { answerChecker } from '../answers';
+import { canonicalDecimal } from '../answers/numbers';
 import { createRng, randomInt, seedFrom } from '../random';
 import type { Question } from './question';
 
@@ -36,14 +38,14 @@ export function solveArithmeticPrompt(text: string): number | undefined {
 }
 
 /**
- * The final answer stated in a response: the last number in it, sign included.
- * The authors' parser takes the last space-separated token that parses as a float, so it loses
- * minus signs written as "-12" after punctuation and fails on "12."; this one reads signs and strips
- * punctuation and thousands separators (a documented deviation).
+ * The final answer of a response as a number, read by the task's own checker (core/answers, the
+ * `number` checker: the last \boxed{} if any, else the last number, sign included), so the
+ * simulator and tests read a reply exactly as the debate's majority vote does. The authors' parser
+ * takes the last space-separated token that parses as a float (a documented deviation,
+ * docs/deviations.md).
  */
 export function parseArithmeticAnswer(response: string): number | undefined {
-  const numbers = response.replace(/(\d),(?=\d{3}\b)/g, '$1').match(/(?:(?<![\w)])[-−])?\d+(?:\.\d+)?/g);
-  if (!numbers) return undefined;
-  const value = Number(numbers[numbers.length - 1].replace('−', '-'));
-  return Number.isFinite(value) ? value : undefined;
+  const written = answerChecker('number').extract(response);
+  const value = written === null ? null : canonicalDecimal(written);
+  return value === null ? undefined : Number(value);
 }

@@ -9,6 +9,7 @@ export const finetuneInput = (jobKey: string, trainingFile: string): FinetuneInp
   epochs: 1,
   batchSize: 1,
   learningRate: 5e-5,
+  weightDecay: 1e-3,
   method: 'lora',
   lora: { rank: 16, alpha: 32, dropout: 0.05 },
 });

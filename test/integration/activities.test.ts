@@ -135,7 +135,7 @@ describe('finetune and publishAdapter', () => {
 });
 
 describe('debateRound (core/debate.ts) through the chat activity code', () => {
-  type RoundInput = Omit<DebateRoundInput, 'baseModel' | 'sampling' | 'requestIdPrefix' | 'cooperative' | 'temperatures' | 'critic'> &
+  type RoundInput = Omit<DebateRoundInput, 'baseModel' | 'sampling' | 'requestIdPrefix' | 'cooperative' | 'agentIds' | 'temperatures' | 'critic'> &
     Partial<Pick<DebateRoundInput, 'cooperative' | 'temperatures'>>;
   const round = (input: RoundInput) =>
     debateRound(createChatTurn(client, 8), {
@@ -143,6 +143,7 @@ describe('debateRound (core/debate.ts) through the chat activity code', () => {
       sampling: { temperature: 1, topP: 0.9, maxTokens: 256 },
       requestIdPrefix: 'test/q1',
       cooperative: false,
+      agentIds: false,
       temperatures: input.conversations.map(() => 1),
       critic: { style: 'arithmetic' as const, question: '12+3*4+5-6*7' },
       ...input,
@@ -174,7 +175,7 @@ describe('debateRound (core/debate.ts) through the chat activity code', () => {
     expect(result.summaries).toEqual(['', '']);
   });
 
-  it('cooperative mode (appendix D) asks each critic to build one answer with its teammates', async () => {
+  it("cooperative mode (appendix D) asks each critic to combine its solution with the others'", async () => {
     const conversations = ['The answer is 1.', 'The answer is 2.'].map((y) => [x, { role: 'assistant' as const, content: y }]);
     const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base'], summarize: false, cooperative: true, replySeeds: [4, 5], summarySeeds: [7, 8] });
     expect(result.feedback!.map((f) => f.content)).toEqual([

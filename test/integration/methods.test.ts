@@ -9,7 +9,7 @@ import OpenAI from 'openai';
 import type { RunConfigInput } from '../../core/config';
 import { hintedQuestion } from '../../core/star';
 import type { ChatMessage, DebateTranscript } from '../../core/transcript';
-import { cooperativeTurn } from '../../core/prompts';
+import { cooperativeTurn, withAgentId } from '../../core/prompts';
 import { multiagentFinetuning } from '../../workflows';
 import type { RunResult } from '../../workflows/run-types';
 import { startStack, type Stack } from '../helpers/stack';
@@ -127,11 +127,24 @@ describe('finetuning methods', () => {
     expect(r.transcripts(2, 'test').every((t) => t.agents.generation.every((m) => m === jobs[1].fineTunedModel))).toBe(true);
   });
 
-  it('Single-agent FT w/o debate takes its data from round 1 alone and is evaluated by debate', async () => {
+  it('Single-agent FT w/o debate takes its data from round 1 alone, and the finetuned model answers alone at evaluation', async () => {
     const r = await run('m-single-nd', { method: 'single-agent-ft-no-debate' });
     expect(r.transcripts(1, 'train').map(shape)).toEqual(Array(6).fill({ agents: 3, rounds: 1 }));
-    expect(r.transcripts(1, 'test').map(shape)).toEqual(Array(4).fill({ agents: 3, rounds: 2 }));
+    expect(r.transcripts(0, 'test').map(shape)).toEqual(Array(4).fill({ agents: 1, rounds: 1 }));
+    expect(r.transcripts(1, 'test').map(shape)).toEqual(Array(4).fill({ agents: 1, rounds: 1 }));
+    const [job] = await r.jobs();
+    expect(r.transcripts(1, 'test').every((t) => t.agents.generation[0] === job.fineTunedModel)).toBe(true);
     expect(r.dataset(1, 'shared').every((e) => e.messages.length === 2)).toBe(true);
+  });
+
+  it("criticMixRule 'released' trains each critic on all of its D^C- and part of its D^C+", async () => {
+    const r = await run('m-released-mix', { criticMixRule: 'released', task: { trainSize: 12, testSize: 2 } });
+    const { criticMinus, criticPlus, critic } = r.result.history[0].datasets;
+    critic.forEach((size, n) => {
+      expect(size).toBeGreaterThanOrEqual(criticMinus[n]);
+      expect(size).toBeLessThanOrEqual(criticMinus[n] + criticPlus[n]);
+    });
+    expect(r.result.history[0].datasets.notes).toBeUndefined();
   });
 
   it('w/o critic trains the N generation agents only, and they answer every round', async () => {
@@ -148,9 +161,9 @@ describe('finetuning methods', () => {
     const r = await run('m-coop', { cooperative: true, agentIds: true, summarize: false });
     for (const t of r.transcripts(1, 'train')) {
       t.conversations.forEach((c, n) => {
-        expect(c[0].content.startsWith(`You are agent ${n + 1}.`)).toBe(true);
+        expect(c[0].content.startsWith(`Agent ID: GEN${n + 1} (This is a generation agent ${n + 1} tasked with creating a solution.)\n\n`)).toBe(true);
         const others = t.conversations.filter((_, i) => i !== n).map((o) => o[1].content);
-        expect(c[2].content).toBe(cooperativeTurn({ answers: others }, 'arithmetic').content);
+        expect(c[2].content).toBe(withAgentId(cooperativeTurn({ answers: others }, 'arithmetic').content, 'critic', n));
       });
     }
   });

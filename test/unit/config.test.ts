@@ -7,10 +7,13 @@ describe('run config', () => {
     expect(config.rounds).toBe(2); // M
     expect(config.summarize).toBe(true);
     expect(config.criticMix).toBeCloseTo(2 / 3, 12); // w
-    expect(config.sampling).toEqual({ temperature: 1, topP: 0.9, maxTokens: 1024 });
+    expect(config.criticMixRule).toBe('exact');
+    expect(config.sampling).toEqual({ temperature: 1, topP: 0.9, maxTokens: 2048 }); // the authors' 2048 new tokens
     expect(config.task).toEqual({ name: 'arithmetic', trainSize: 500, testSize: 500 });
-    expect(config.training.generation).toEqual({ learningRate: 5e-5, epochs: 2 });
-    expect(config.training.critic).toEqual({ learningRate: 5e-6, epochs: 1 });
+    // Phi-3 (Appendix B.3) at LoRA's 10x: 5e-6 / 5e-7 in iteration 1, 5e-7 for both roles later.
+    expect(config.training.generation).toEqual({ learningRate: 5e-5, laterLearningRate: 5e-6, epochs: 2 });
+    expect(config.training.critic).toEqual({ learningRate: 5e-6, laterLearningRate: 5e-6, epochs: 1 });
+    expect(config.training.weightDecay).toBe(1e-3);
     expect(config.training.batchSize).toBe(1);
     expect(config.queues).toEqual({ workflow: 'maft', inference: 'maft-inference', training: 'maft-training' });
     // C.2 and C.3's fixed scoring model: the base model unless given (the paper's Gemma-2 2B is not available here)

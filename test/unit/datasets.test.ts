@@ -1,4 +1,4 @@
-import { criticMixCounts, mixCriticData, partitionDebates, toFinetuningRecord } from '../../core/datasets';
+import { criticMixCounts, emptyCriticNote, mixCriticData, partitionDebates, releasedCriticMix, toFinetuningRecord } from '../../core/datasets';
 import type { Conversation, DebateTranscript } from '../../core/transcript';
 
 /** A 2-round debate over question `q`: agent n says round1[n] then round2[n]. */
@@ -69,8 +69,22 @@ describe('the w-mix D^C_n (line 26)', () => {
     [0.5, 3, 5, 3, 3],
     [1, 3, 5, 3, 0],
     [0, 3, 5, 0, 5],
+    [0.25, 1, 2, 1, 1], // T = floor(min(1/0.25, 2/0.75)) = 2: round(0.5) = 1 from D^C-, the other 1 from D^C+
+    [0.4, 2, 1, 0, 1], // T = floor(min(5, 1.67)) = 1
   ])('w=%d, |D^C-|=%d, |D^C+|=%d takes %d and %d', (w, a, b, fromMinus, fromPlus) => {
     expect(criticMixCounts(w, a, b)).toEqual({ fromMinus, fromPlus });
+  });
+
+  it('never takes more than T, |D^C-| or |D^C+| allow', () => {
+    for (const w of [0.1, 0.25, 1 / 3, 0.4, 0.5, 0.6, 2 / 3, 0.75, 0.9]) {
+      for (let a = 0; a <= 12; a++) {
+        for (let b = 0; b <= 12; b++) {
+          const { fromMinus, fromPlus } = criticMixCounts(w, a, b);
+          const total = Math.floor(Math.min(a / w, b / (1 - w)) + 1e-9);
+          expect([fromMinus <= a, fromPlus <= b, fromMinus + fromPlus]).toEqual([true, true, total]);
+        }
+      }
+    }
   });
 
   const minus = Array.from({ length: 4 }, (_, i): Conversation => [{ role: 'user', content: `m${i}` }]);
@@ -83,6 +97,42 @@ describe('the w-mix D^C_n (line 26)', () => {
     expect(a.filter((q) => q.startsWith('p'))).toHaveLength(2);
     const sets = new Set(Array.from({ length: 20 }, (_, seed) => questions(mixCriticData(minus, plus, 2 / 3, seed)).join()));
     expect(sets.size).toBeGreaterThan(1);
+  });
+});
+
+describe("the released code's mix (criticMixRule: 'released')", () => {
+  const minus = Array.from({ length: 3 }, (_, i): Conversation => [{ role: 'user', content: `m${i}` }]);
+  const plus = Array.from({ length: 40 }, (_, i): Conversation => [{ role: 'user', content: `p${i}` }]);
+
+  it('keeps every D^C- example and each D^C+ example on a fair coin, seeded, in question order', () => {
+    const mix = questions(releasedCriticMix(minus, plus, 5));
+    expect(mix).toEqual(questions(releasedCriticMix(minus, plus, 5)));
+    expect(mix.slice(0, 3)).toEqual(['m0', 'm1', 'm2']);
+    const kept = mix.slice(3);
+    expect(kept).toEqual(plus.map((c) => c[0].content).filter((q) => kept.includes(q)));
+    // Over 50 seeds the 40 D^C+ examples are kept about half the time: 1000 of 2000 expected, SE ~ 22.
+    const total = Array.from({ length: 50 }, (_, seed) => releasedCriticMix(minus, plus, seed).length - 3).reduce((x, y) => x + y, 0);
+    expect(Math.abs(total - 1000)).toBeLessThan(100);
+  });
+
+  it('keeps D^C- whole when D^C+ is empty', () => {
+    expect(questions(releasedCriticMix(minus, [], 1))).toEqual(['m0', 'm1', 'm2']);
+  });
+});
+
+describe('why a critic gets nothing', () => {
+  it('says so when the w-mix takes nothing although D^C- or D^C+ has examples', () => {
+    expect(emptyCriticNote(2, 2 / 3, 4, 0)).toBe(
+      'critic 2: D^C+ is empty, so the w-mix (w = 0.667) takes nothing, leaving its 4 D^C- examples unused; criticMix 1 or criticMixRule "released" would train on them',
+    );
+    expect(emptyCriticNote(1, 0.5, 0, 3)).toBe(
+      'critic 1: D^C- is empty, so the w-mix (w = 0.5) takes nothing, leaving its 3 D^C+ examples unused; criticMix 0 or criticMixRule "released" would train on them',
+    );
+  });
+  it('is silent when the mix is not empty, or there was nothing to draw from', () => {
+    expect(emptyCriticNote(1, 2 / 3, 4, 2)).toBeNull();
+    expect(emptyCriticNote(1, 2 / 3, 0, 0)).toBeNull();
+    expect(emptyCriticNote(1, 1, 4, 0)).toBeNull();
   });
 });
 

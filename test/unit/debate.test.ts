@@ -116,12 +116,29 @@ describe('debate variants', () => {
     expect(state.conversations[0][2].content).toContain('r/l2/train/q4/round1/agent2');
   });
 
-  it('without critics, the generation agents answer every round; with agent ids, each agent is named in x', async () => {
+  it('without critics, the generation agents answer every round; with agent ids, every prompt begins with the agent\'s id (Appendix E.2)', async () => {
     const settings = { critics: false, agentIds: true };
     const r = recorder();
     const state = await debateRounds(r.ask, input(settings, 2), critic, openingState(input(settings, 2), 'x'));
     expect(r.calls.filter((c) => c.requestId!.includes('/agent')).map((c) => c.model).sort()).toEqual(['g1', 'g1', 'g2', 'g2', 'g3', 'g3']);
-    expect(state.conversations.map((c) => c[0].content)).toEqual([1, 2, 3].map((n) => `You are agent ${n}.\n\nx`));
+    expect(state.conversations.map((c) => c[0].content)).toEqual(
+      [1, 2, 3].map((n) => `Agent ID: GEN${n} (This is a generation agent ${n} tasked with creating a solution.)\n\nx`),
+    );
+    const withoutIds = await debateRounds(recorder().ask, input({ critics: false }, 2), critic, openingState(input({ critics: false }, 2), 'x'));
+    expect(state.conversations.map((c) => c[2].content)).toEqual(
+      withoutIds.conversations.map((c, n) => `Agent ID: CRIT${n + 1} (This is a critic agent ${n + 1} tasked with evaluating and improving responses.)\n\n${c[2].content}`),
+    );
+  });
+
+  it("cooperative critics are asked Appendix D's question over the others' solutions, in the task's answer format", async () => {
+    const settings = { cooperative: true, summarize: false };
+    const state = await debateRounds(recorder().ask, input(settings, 2), critic, openingState(input(settings, 2), 'x'));
+    expect(state.conversations[0][2].content).toBe(
+      'These are the solutions to the problem from other agents: ' +
+        '\n\n One agent solution: ```r/l2/train/q4/round1/agent2 says ' + seedFrom(7, 'r', 2, 'train', 4, 'agent', 1, 'round', 1) + '```' +
+        '\n\n One agent solution: ```r/l2/train/q4/round1/agent3 says ' + seedFrom(7, 'r', 2, 'train', 4, 'agent', 2, 'round', 1) + '```' +
+        '\n\n Can you derive a new solution by combining your solution with the solutions of other agents? Make sure to state your answer at the end of the response.',
+    );
   });
 
   it('a debate whose M rounds are all finished asks nothing', async () => {

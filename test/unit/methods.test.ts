@@ -18,18 +18,18 @@ const sizes = (generation: number[], critic: number[], shared?: number): Dataset
 
 describe('methodPlan', () => {
   it('the paper\'s method is the default: N agents, M rounds, each agent its own model, critics', () => {
-    expect(methodPlan(config())).toEqual({ agents: 3, trainingRounds: 2, evaluationRounds: 2, finetune: 'society', data: 'debate', critics: true });
+    expect(methodPlan(config())).toEqual({ agents: 3, trainingRounds: 2, evaluationAgents: 3, evaluationRounds: 2, finetune: 'society', data: 'debate', critics: true });
   });
   it.each([
-    ['base', 1, 1, 1, 'none'],
-    ['majority', 5, 1, 1, 'none'],
-    ['debate', 5, 3, 3, 'none'],
-    ['star', 1, 1, 1, 'shared'],
-    ['majority-ft', 5, 1, 1, 'shared'],
-    ['single-agent-ft', 5, 3, 3, 'shared'],
-    ['single-agent-ft-no-debate', 5, 1, 3, 'shared'],
-  ])('%s with N=5, M=3: %i agents, rounds %i/%i, finetunes %s', (method, agents, trainingRounds, evaluationRounds, finetune) => {
-    expect(methodPlan(config({ method, agents: 5, rounds: 3 }))).toMatchObject({ agents, trainingRounds, evaluationRounds, finetune });
+    ['base', 1, 1, 1, 1, 'none'],
+    ['majority', 5, 1, 5, 1, 'none'],
+    ['debate', 5, 3, 5, 3, 'none'],
+    ['star', 1, 1, 1, 1, 'shared'],
+    ['majority-ft', 5, 1, 5, 1, 'shared'],
+    ['single-agent-ft', 5, 3, 5, 3, 'shared'],
+    ['single-agent-ft-no-debate', 5, 1, 1, 1, 'shared'], // the finetuned model answers directly (Table 2)
+  ])('%s with N=5, M=3: %i agents for %i rounds in training, %i agents for %i rounds in evaluation, finetunes %s', (method, agents, trainingRounds, evaluationAgents, evaluationRounds, finetune) => {
+    expect(methodPlan(config({ method, agents: 5, rounds: 3 }))).toMatchObject({ agents, trainingRounds, evaluationAgents, evaluationRounds, finetune });
   });
   it('has no critics without critic rounds or with critics: false', () => {
     expect(methodPlan(config({ rounds: 1 })).critics).toBe(false);
@@ -55,9 +55,9 @@ describe('a heterogeneous society', () => {
   const c = config({ society: [{}, { baseModel: 'other', temperature: 0.5, criticMix: 1, generation: { epochs: 4 }, loraRank: 64 }, {}] });
   it('gives agent n its own entries over the run\'s settings', () => {
     const [first, second] = agentRecipes(c, 3);
-    expect(first).toMatchObject({ baseModel: 'base', criticMix: 2 / 3, generation: { learningRate: 5e-5, epochs: 2 } });
-    expect(second).toMatchObject({ baseModel: 'other', criticMix: 1, generation: { learningRate: 5e-5, epochs: 4 }, critic: { learningRate: 5e-6, epochs: 1 } });
-    expect(second.sampling).toEqual({ temperature: 0.5, topP: 0.9, maxTokens: 1024 });
+    expect(first).toMatchObject({ baseModel: 'base', criticMix: 2 / 3, generation: { learningRate: 5e-5, laterLearningRate: 5e-6, epochs: 2 } });
+    expect(second).toMatchObject({ baseModel: 'other', criticMix: 1, generation: { learningRate: 5e-5, laterLearningRate: 5e-6, epochs: 4 }, critic: { learningRate: 5e-6, epochs: 1 } });
+    expect(second.sampling).toEqual({ temperature: 0.5, topP: 0.9, maxTokens: 2048 });
     expect(second.lora).toEqual({ rank: 64, alpha: 32, dropout: 0.05 });
     expect(initialSociety(c, methodPlan(c))).toEqual({ generation: ['base', 'other', 'base'], critic: ['base', 'other', 'base'] });
   });
@@ -79,14 +79,24 @@ describe('trainingTargets', () => {
   const current = { generation: ['g1', 'g2', 'g3'], critic: ['c1', 'c2', 'c3'] };
   it('Multiagent FT: one job per non-empty dataset, each from the agent\'s own model (2N at most)', () => {
     const c = config();
-    const { targets, skipped } = trainingTargets(c, methodPlan(c), 2, current, sizes([4, 0, 2], [1, 3, 0]));
-    expect(targets.map((t) => [t.label, t.jobKey, t.model, t.trainingFile, t.suffix, t.learningRate, t.epochs])).toEqual([
-      ['generation 1', 'r/l2/generation/1', 'g1', 'runs/r/iteration-2/datasets/generation-1.jsonl', 'r-l2-gen1', 5e-5, 2],
-      ['generation 3', 'r/l2/generation/3', 'g3', 'runs/r/iteration-2/datasets/generation-3.jsonl', 'r-l2-gen3', 5e-5, 2],
-      ['critic 1', 'r/l2/critic/1', 'c1', 'runs/r/iteration-2/datasets/critic-1.jsonl', 'r-l2-critic1', 5e-6, 1],
-      ['critic 2', 'r/l2/critic/2', 'c2', 'runs/r/iteration-2/datasets/critic-2.jsonl', 'r-l2-critic2', 5e-6, 1],
+    const { targets, skipped } = trainingTargets(c, methodPlan(c), 1, current, sizes([4, 0, 2], [1, 3, 0]));
+    expect(targets.map((t) => [t.label, t.jobKey, t.model, t.trainingFile, t.suffix, t.learningRate, t.epochs, t.weightDecay])).toEqual([
+      ['generation 1', 'r/l1/generation/1', 'g1', 'runs/r/iteration-1/datasets/generation-1.jsonl', 'r-l1-gen1', 5e-5, 2, 1e-3],
+      ['generation 3', 'r/l1/generation/3', 'g3', 'runs/r/iteration-1/datasets/generation-3.jsonl', 'r-l1-gen3', 5e-5, 2, 1e-3],
+      ['critic 1', 'r/l1/critic/1', 'c1', 'runs/r/iteration-1/datasets/critic-1.jsonl', 'r-l1-critic1', 5e-6, 1, 1e-3],
+      ['critic 2', 'r/l1/critic/2', 'c2', 'runs/r/iteration-1/datasets/critic-2.jsonl', 'r-l1-critic2', 5e-6, 1, 1e-3],
     ]);
     expect(skipped).toEqual(['generation 2', 'critic 3']);
+  });
+  it('iterations after the first train both roles at the later learning rate (Appendix B.3)', () => {
+    const c = config({ training: { weightDecay: 0.01, critic: { laterLearningRate: 2e-6 } } });
+    const { targets } = trainingTargets(c, methodPlan(c), 2, current, sizes([1, 0, 0], [1, 0, 0]));
+    expect(targets.map((t) => [t.jobKey, t.learningRate, t.epochs, t.weightDecay])).toEqual([
+      ['r/l2/generation/1', 5e-6, 2, 0.01],
+      ['r/l2/critic/1', 2e-6, 1, 0.01],
+    ]);
+    const shared = config({ method: 'single-agent-ft' });
+    expect(trainingTargets(shared, methodPlan(shared), 3, current, sizes([1, 1, 1], [1, 1, 1], 6)).targets[0].learningRate).toBe(5e-6);
   });
   it('w/o critic trains the generation agents only', () => {
     const c = config({ critics: false });

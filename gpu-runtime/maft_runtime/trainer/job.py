@@ -238,7 +238,7 @@ def train(spec: TrainingSpec, job_id: str, job_dir: Path, checkpoint_every: int,
         learning_rate=spec.learning_rate,
         lr_scheduler_type="linear",
         warmup_steps=0,
-        weight_decay=0.0,
+        weight_decay=spec.weight_decay,
         logging_strategy="steps",
         logging_steps=max(1, math.ceil(total_steps / 100)),  # at most about 100 metrics events
         logging_first_step=True,

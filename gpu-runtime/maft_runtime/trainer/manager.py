@@ -276,6 +276,7 @@ class JobManager:
             "maft_training": {
                 "method": spec.method,
                 "learning_rate": spec.learning_rate,
+                "weight_decay": spec.weight_decay,
                 "lora_rank": spec.lora_rank,
                 "lora_alpha": spec.lora_alpha,
                 "lora_dropout": spec.lora_dropout,

@@ -18,7 +18,7 @@ FORBIDDEN_TARGETS = ("embed_tokens", "lm_head", "wte", "wpe", "embed_out", "embe
 DEFAULT_LEARNING_RATE = {"lora": 1e-4, "full": 1e-5}
 MAFT_TRAINING_KEYS = {
     "learning_rate", "method", "lora_rank", "lora_alpha", "lora_dropout", "target_modules",
-    "assistant_turns", "max_seq_length", "gradient_checkpointing",
+    "assistant_turns", "max_seq_length", "gradient_checkpointing", "weight_decay",
 }
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$")
 
@@ -69,6 +69,7 @@ class TrainingSpec:
     assistant_turns: str
     max_seq_length: int
     gradient_checkpointing: bool = False
+    weight_decay: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -161,6 +162,9 @@ def build_spec(body: dict[str, Any], *, training_file: dict[str, Any], training_
         raise bad("maft_training.method", f"maft_training.method must be 'lora' or 'full', not {json.dumps(method)}")
     learning_rate = _positive("maft_training.learning_rate", extension.get("learning_rate"), DEFAULT_LEARNING_RATE[method], False)
     learning_rate *= hyper["learning_rate_multiplier"]
+    weight_decay = extension.get("weight_decay", 0.0)
+    if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) or not weight_decay >= 0:
+        raise bad("maft_training.weight_decay", f"maft_training.weight_decay must be a number >= 0, not {json.dumps(weight_decay)}")
 
     rank = extension.get("lora_rank", 16)
     if isinstance(rank, bool) or rank not in VLLM_LORA_RANKS:
@@ -244,5 +248,6 @@ def build_spec(body: dict[str, Any], *, training_file: dict[str, Any], training_
         assistant_turns=turns,
         max_seq_length=max_len,
         gradient_checkpointing=checkpointing,
+        weight_decay=float(weight_decay),
     )
     return spec, hyper

@@ -11,6 +11,9 @@ describe('choice checker', () => {
     ['So the answer is \\boxed{D}.', 'D'],
     ['(B) looked right, but finally $\\boxed{\\text{(A)}}$', 'A'],
     ['\\boxed{C} was my guess; on reflection (D)', 'D'],
+    ['The correct option is (d).', 'D'],
+    ['(a) is tempting, but (b)', 'B'],
+    ['The answer is (c), since the others fail.', 'C'],
   ])('%j -> %s', (response, expected) => {
     expect(choice.extract(response)).toBe(expected);
   });

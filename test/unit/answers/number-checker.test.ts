@@ -8,6 +8,10 @@ describe('number checker: extraction', () => {
     ['The total is \\boxed{\\$1,234}. That is 5 more than before.', '1,234'],
     ['3+4*5 = 23, then 23-100 = -77', '-77'],
     ['value 12-5', '5'],
+    ['value 12 - 5', '5'], // a minus after a space that follows a number is a subtraction
+    ['(3+4) - 2', '2'],
+    ['The answer is -5', '-5'],
+    ['so x = - 5', '- 5'],
     ['She pays -$5 in the end.', '-$5'],
     ['It costs 5.00 dollars.', '5.00'],
     ['about .5 kg', '.5'],

@@ -48,6 +48,8 @@ describe('arithmetic task', () => {
     ['Total: 1,234', 1234],
     ['26-56 gives the final 7', 7],
     ['value 12-5', 5],
+    ['value 12 - 5', 5],
+    ['The answer is \\boxed{14}, not 15', 14],
     ['I get 3.5 in the end', 3.5],
   ])('reads the final answer of %j', (text, expected) => {
     expect(parseArithmeticAnswer(text)).toBe(expected);
