@@ -11,6 +11,10 @@ import { createDebateActivity } from './debate';
 import { toActivityFailure } from './model-errors';
 import type { RunArtifacts } from './run-artifacts';
 
+/** vLLM's 500 when its worker rejects the adapter itself (vllm/entrypoints/openai/models/serving.py wraps
+ * every add_lora failure but "not found" so): retrying cannot help. */
+const ADAPTER_NOT_LOADABLE = /Call to add_lora method failed|greater than max_lora_rank/i;
+
 export interface ChatInput {
   model: string;
   messages: ChatMessage[];
@@ -81,18 +85,22 @@ export function createInferenceActivities(client: OpenAI, options: InferenceOpti
     ...createDebateActivity(turn, artifacts),
 
     /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. Any other refusal
-     * (4xx) fails for good, naming the adapter and its path; 5xx and connection errors are retried. */
+     * fails for good, naming the adapter and its path: a 4xx, or vLLM's 500 for an adapter its worker
+     * could not load (a rank above --max-lora-rank, wrong shapes); other 5xx and connection errors are
+     * retried. */
     async publishAdapter(input: PublishAdapterInput): Promise<void> {
       const loraPath = `${options.adapterRoot.replace(/\/$/, '')}/${input.name}`;
+      const refused = (message: string) => ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (lora_path ${loraPath}): ${message}`, 'AdapterRefused');
       try {
         await client.post('/load_lora_adapter', { body: { lora_name: input.name, lora_path: loraPath } });
       } catch (error) {
         if (error instanceof APIError && error.status === 400 && /already been loaded/i.test(error.message)) return;
+        if (error instanceof APIError && error.status === 500 && ADAPTER_NOT_LOADABLE.test(error.message)) throw refused(`HTTP 500: ${error.message}`);
         try {
           toActivityFailure(error, `publish adapter ${input.name}`);
         } catch (failure) {
           if (!(failure instanceof ApplicationFailure) || !failure.nonRetryable) throw failure;
-          throw ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (lora_path ${loraPath}): ${failure.message}`, 'AdapterRefused');
+          throw refused(failure.message);
         }
       }
     },

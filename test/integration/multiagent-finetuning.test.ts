@@ -95,8 +95,12 @@ describe('multiagentFinetuning on the dev server', () => {
       // The base model knows no word, so under it every token has probability 1/16 and no two replies differ.
       expect(d.klPairwise).toBe(0);
       expect(d.klFromBase).toEqual({ generation: 0, critic: 0 });
-      expect(d.embeddingDissimilarity).toBeNull(); // no MAFT_EMBEDDINGS_MODEL in this stack
-      expect(Object.keys(d.unavailable)).toEqual(['embeddingDissimilarity']);
+      // The local stack points the workers at the simulator's encoder, sim-embed (its hand-computed values are
+      // checked in simulator/diversity.test.ts): every metric is measured.
+      expect(stack.settings.embeddings).toEqual({ url: stack.backendUrls.inference, model: 'sim-embed', apiKey: 'EMPTY' });
+      expect(d.unavailable).toEqual({});
+      expect(d.embeddingDissimilarity).toBeGreaterThanOrEqual(0);
+      expect(d.embeddingDissimilarity).toBeLessThanOrEqual(1);
       // C.1 from the stored transcripts: over the questions with ŷ, the mean fraction of final answers equal to ŷ.
       const voted = transcriptsOf(h.iteration, 'test').filter((t) => t.majority !== null);
       const expected = voted.reduce((sum, t) => sum + t.answers.at(-1)!.filter((a) => a === t.majority).length / N, 0) / voted.length;
