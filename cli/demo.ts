@@ -1,5 +1,5 @@
 /**
- * The main job: a local stack (dev server + SmolLM2 trainer and CPU server, or the simulator +
+ * The main job: a local stack (dev server + the SmolLM2 trainer and vLLM, or the simulator +
  * workers), Algorithm 1 for L=2 on arithmetic with live progress, then the final table, the
  * artifacts folder and the Temporal UI address.
  */
@@ -16,21 +16,24 @@ import { watchRun } from './watch';
 
 /**
  * The demo's departures from the schema's defaults (the paper's): two iterations, and a task small
- * enough for 2 CPU cores. With SmolLM2-135M: 4 + 4 questions, replies capped at 96 tokens, and
- * greedy decoding with w = 0. At the paper's temperature 1 this small model's copies almost never
- * agree on an answer to this arithmetic, so D^G_n and D^C+_n come out empty and no agent would be
- * finetuned; greedy copies agree, so every agent gets data (D^C-_n stays empty, hence w = 0) and
- * the demo shows the whole loop: 2N training jobs per iteration, warm starts, published adapters.
- * With the simulator: 100 + 100 questions and the paper's sampling.
+ * enough for 2 CPU cores. With SmolLM2-135M on vLLM: 12 + 12 questions, replies capped at 96 tokens,
+ * temperature 0.2, and the released code's critic mix. At the paper's temperature 1 (and already at
+ * 0.5) this small model's three copies rarely agree on an answer to this arithmetic (a majority on
+ * 1-3 of 24 questions), so D^G_n would come out empty; greedy copies agree almost always and so get
+ * nearly the same data. At 0.2 they agree on about half the questions but not always with the same
+ * agents, so each agent gets its own D^G_n and D^C-_n is no longer empty (README, "What the main job
+ * shows"). The released code's critic mix (every D^C-_n example, each D^C+_n one on a coin) trains a
+ * critic whenever it has either kind; the exact w-mix needs both. With the simulator: 100 + 100
+ * questions and the paper's sampling.
  */
 export function demoConfig(runId: string, seed: number, backend: Backend): RunConfigInput {
   const common = { runId, seed, baseModel: BACKEND_BASE_MODEL[backend], iterations: 2 };
   if (backend === 'simulator') return { ...common, task: { name: 'arithmetic', trainSize: 100, testSize: 100 } };
   return {
     ...common,
-    task: { name: 'arithmetic', trainSize: 4, testSize: 4 },
-    sampling: { temperature: 0, maxTokens: 96 },
-    criticMix: 0,
+    task: { name: 'arithmetic', trainSize: 12, testSize: 12 },
+    sampling: { temperature: 0.2, maxTokens: 96 },
+    criticMixRule: 'released',
     inferenceCapacity: CPU_ENGINE_SEQS,
   };
 }

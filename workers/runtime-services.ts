@@ -5,7 +5,7 @@
  * docker-compose.yml and GPU hosts use too. All share the models folder and the adapter root.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, openSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ownChildProcess } from './child-processes';
 import { freePort, PROJECT_ROOT } from './dev-server';
@@ -65,6 +65,12 @@ function python(): string {
   return binary;
 }
 
+/** The end of a service's log: why it stopped, as the service said it. */
+function lastLines(logFile: string, count = 5): string {
+  const lines = readFileSync(logFile, 'utf8').trimEnd().split('\n');
+  return lines.slice(-count).join('\n');
+}
+
 async function startService(spec: ServiceSpec): Promise<RuntimeService> {
   mkdirSync(spec.logDir, { recursive: true });
   const logFile = path.join(spec.logDir, `${spec.name}.log`);
@@ -80,7 +86,7 @@ async function startService(spec: ServiceSpec): Promise<RuntimeService> {
   const url = `http://127.0.0.1:${spec.port}`;
   const deadline = Date.now() + spec.readyTimeoutMs;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`${spec.name} exited with code ${child.exitCode}; see ${logFile}`);
+    if (child.exitCode !== null) throw new Error(`${spec.name} exited with code ${child.exitCode}: ${lastLines(logFile)}\n(the whole log: ${logFile})`);
     const ok = await fetch(`${url}${spec.readyPath}`).then(
       (r) => r.ok,
       () => false,
