@@ -26,15 +26,12 @@ export interface MeasuredParts {
 
 const mean = (values: readonly number[]) => values.reduce((s, v) => s + v, 0) / values.length;
 
-export function diversityMetrics(parts: MeasuredParts): DiversityMetrics {
-  const { finals } = parts;
-  if (finals.length === 0) throw new Error('diversity needs at least one debate');
-  const agents = finals[0].answers.length;
-  const unavailable: Partial<Record<DiversityMetricName, string>> = {};
-  const result: DiversityMetrics = {
-    questions: finals.length,
-    round: parts.round,
-    scoringModel: parts.scoringModel,
+/** Metrics of `questions` debates read at `round`, none measured yet. */
+export function unmeasured(questions: number, round: number, scoringModel: string | null): DiversityMetrics {
+  return {
+    questions,
+    round,
+    scoringModel,
     consensus: null,
     nll: null,
     klPairwise: null,
@@ -42,8 +39,16 @@ export function diversityMetrics(parts: MeasuredParts): DiversityMetrics {
     embeddingDissimilarity: null,
     agentKl: null,
     pairwise: null,
-    unavailable,
+    unavailable: {},
   };
+}
+
+export function diversityMetrics(parts: MeasuredParts): DiversityMetrics {
+  const { finals } = parts;
+  if (finals.length === 0) throw new Error('diversity needs at least one debate');
+  const agents = finals[0].answers.length;
+  const unavailable: Partial<Record<DiversityMetricName, string>> = {};
+  const result: DiversityMetrics = { ...unmeasured(finals.length, parts.round, parts.scoringModel), unavailable };
   const perQuestion = finals.flatMap((q) => {
     const c = questionConsensus(q.answers, q.reference);
     return c === null ? [] : [c];

@@ -99,9 +99,11 @@ def test_a_trained_adapter_is_served_by_name_also_after_a_restart(services):
             "model": model, "prompt": prompt, "echo": True, "logprobs": 1, "max_tokens": 1, "temperature": 0}),
             [SMOLLM2, "smol-secret"] * 4))
     assert [r.status_code for r in replies] == [200] * len(replies), [r.text for r in replies if r.status_code != 200]
-    base_lp, adapter_lp = (sum(x for x in r.json()["choices"][0]["logprobs"]["token_logprobs"] if x is not None)
+    # The answer and its <|im_end|> (before the final newline): near certain under the adapter trained on them.
+    answer_tokens = len(template(ANSWER, add_special_tokens=False)["input_ids"])
+    base_lp, adapter_lp = (sum(r.json()["choices"][0]["logprobs"]["token_logprobs"][-answer_tokens - 2:-1])
                            for r in replies[:2])
-    assert adapter_lp > base_lp + 5  # the adapter was trained on this very conversation
+    assert adapter_lp > -1.0 > base_lp
 
     # A crash: the restarted engine has forgotten the adapter and serves it again by name.
     port = vllm.port

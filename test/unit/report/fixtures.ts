@@ -1,6 +1,7 @@
 /** Evaluation records and markdown parsing for the report tests. */
 import type { DiversityMetrics } from '../../../core/diversity/types';
 import type { EvaluationRecord } from '../../../core/report/records';
+import { unmeasured } from '../../../core/diversity/metrics';
 
 /** A record with `total` test questions and the binomial SE of its accuracy, unless overridden. */
 export function record(fields: Partial<EvaluationRecord> & Pick<EvaluationRecord, 'runId' | 'method'>): EvaluationRecord {
@@ -22,20 +23,7 @@ export function record(fields: Partial<EvaluationRecord> & Pick<EvaluationRecord
 }
 
 export function diversity(fields: Partial<DiversityMetrics>): DiversityMetrics {
-  return {
-    questions: 10,
-    round: 2,
-    scoringModel: 'model-a',
-    consensus: null,
-    nll: null,
-    klPairwise: null,
-    klFromBase: { generation: null, critic: null },
-    embeddingDissimilarity: null,
-    agentKl: null,
-    pairwise: null,
-    unavailable: {},
-    ...fields,
-  };
+  return { ...unmeasured(10, 2, 'model-a'), ...fields };
 }
 
 /** The rows of the first markdown table in `text` (header first, the rule line dropped). */
