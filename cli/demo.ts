@@ -16,8 +16,9 @@ import { watchRun } from './watch';
 
 /**
  * The demo's departures from the schema's defaults (the paper's): two iterations, and a task small
- * enough for 2 CPU cores. With SmolLM2-135M on vLLM: 12 + 12 questions, replies capped at 96 tokens,
- * temperature 0.2, and the released code's critic mix. At the paper's temperature 1 (and already at
+ * enough for 2 CPU cores. With SmolLM2-135M on vLLM: 8 + 8 questions, replies capped at 96 tokens,
+ * temperature 0.2, the released code's critic mix, and diversity measured on the first 4 test
+ * questions (scoring every reply under every agent's adapter is the slowest part on a CPU). At the paper's temperature 1 (and already at
  * 0.5) this small model's three copies rarely agree on an answer to this arithmetic (a majority on
  * 1-3 of 24 questions), so D^G_n would come out empty; greedy copies agree almost always and so get
  * nearly the same data. At 0.2 they agree on about half the questions but not always with the same
@@ -31,9 +32,10 @@ export function demoConfig(runId: string, seed: number, backend: Backend): RunCo
   if (backend === 'simulator') return { ...common, task: { name: 'arithmetic', trainSize: 100, testSize: 100 } };
   return {
     ...common,
-    task: { name: 'arithmetic', trainSize: 12, testSize: 12 },
+    task: { name: 'arithmetic', trainSize: 8, testSize: 8 },
     sampling: { temperature: 0.2, maxTokens: 96 },
     criticMixRule: 'released',
+    diversity: { questions: 4 },
     inferenceCapacity: CPU_ENGINE_SEQS,
   };
 }
