@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.maft/**', '.venv/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.maft/**', '.venv/**', '.venv-vllm/**', 'gpu-runtime/vllm-cpu-plugin/build/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

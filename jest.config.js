@@ -4,6 +4,8 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Not crawled: the Python venvs (vLLM's alone holds thousands of .js and package.json files) and state.
+  modulePathIgnorePatterns: ['<rootDir>/.venv/', '<rootDir>/.venv-vllm/', '<rootDir>/.maft/', '<rootDir>/dist/'],
 };
 module.exports = {
   projects: [
