@@ -1,2 +1,2 @@
-"""maft's gpu-runtime: a trainer (OpenAI fine-tuning API subset) and a CPU inference server
-(OpenAI chat completions + vLLM's runtime LoRA contract) for transformers models with PEFT adapters."""
+"""maft's gpu-runtime: a trainer (OpenAI fine-tuning API subset) for transformers models with PEFT
+adapters that vLLM serves, and model preparation. Serving is vLLM's (scripts/serve-vllm.sh)."""
