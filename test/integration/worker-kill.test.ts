@@ -39,6 +39,7 @@ async function startWorkerProcess(server: DevServer, simulator: Simulator, artif
       TEMPORAL_ADDRESS: server.address,
       MAFT_INFERENCE_URL: `${simulator.url}/v1`,
       MAFT_TRAINING_URL: `${simulator.url}/v1`,
+      MAFT_EMBEDDINGS_MODEL: 'sim-embed', // as the reference run's local stack configures it
       MAFT_ARTIFACTS: artifactRoot,
       MAFT_TRAINING_POLL_MS: '50',
       MAFT_LOG_LEVEL: 'ERROR',

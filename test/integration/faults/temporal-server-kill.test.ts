@@ -50,6 +50,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: server.address,
     MAFT_INFERENCE_URL: `${simulator.url}/v1`,
     MAFT_TRAINING_URL: `${simulator.url}/v1`,
+    MAFT_EMBEDDINGS_MODEL: 'sim-embed', // as the reference run's local stack configures it
     MAFT_ARTIFACTS: artifactRoot,
     MAFT_TRAINING_POLL_MS: '50',
   });
