@@ -212,6 +212,18 @@ export const RunConfig = z
     inferenceCapacity: positiveInt.default(64),
     /** Bounded fan-out: at most this many question debates at once; default ceil(2C/N). */
     maxConcurrentDebates: positiveInt.optional(),
+    /**
+     * Evaluation(l) runs beside iteration l+1's debates and finetuning, and the base evaluation beside
+     * iteration 1 (docs/architecture.md): same results, shorter makespan. false runs the phases one
+     * after another.
+     */
+    pipelining: z.boolean().default(true),
+    /**
+     * The inference engine and the trainer share one GPU: the engine sleeps (vLLM sleep mode, level 1)
+     * while the agents finetune and wakes after, so evaluation cannot overlap finetuning
+     * (docs/operating.md). The engine must be started with sleep mode enabled.
+     */
+    colocated: z.boolean().default(false),
     queues: QueuesConfig.default({}),
     /** Keep the custom search attributes (core/search-attributes.ts) current; false on a server where they are not registered. */
     searchAttributes: z.boolean().default(true),
