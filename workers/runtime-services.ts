@@ -24,6 +24,8 @@ export interface RuntimeServicesOptions {
   adapterRoot: string;
   baseModel: string;
   trainerPort?: number;
+  /** The trainer's --jobs-per-device (default 1); see TrainerOptions. */
+  trainerJobsPerDevice?: number;
   enginePort?: number;
   encoderPort?: number;
 }
@@ -124,6 +126,10 @@ async function startService(spec: ServiceSpec): Promise<RuntimeService> {
 
 export interface TrainerOptions extends Pick<RuntimeServicesOptions, 'stateDir' | 'modelsDir' | 'adapterRoot'> {
   port?: number;
+  /** K, the trainer's --jobs-per-device: jobs that train at once per device, here on the CPU (its
+   * slots; each gets an equal share of the cores). Omitted: the trainer's default, 1. The training
+   * worker's MAFT_TRAINING_SLOTS should match, or the extra slots stay idle. */
+  jobsPerDevice?: number;
   /** More flags, e.g. ['--checkpoint-every-steps', '1']. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
@@ -132,10 +138,12 @@ export interface TrainerOptions extends Pick<RuntimeServicesOptions, 'stateDir' 
 /** The trainer alone, on <stateDir>/trainer: started again on the same state dir and port, it resumes its jobs. */
 export async function startTrainer(options: TrainerOptions): Promise<RuntimeService> {
   const port = options.port ?? (await freePort());
+  const flags = ['--host', '127.0.0.1', '--port', String(port), '--state-dir', path.join(options.stateDir, 'trainer')];
+  if (options.jobsPerDevice !== undefined) flags.push('--jobs-per-device', String(options.jobsPerDevice));
   return startService({
     name: 'trainer',
     command: python(),
-    args: ['-m', 'maft_runtime.trainer', '--host', '127.0.0.1', '--port', String(port), '--state-dir', path.join(options.stateDir, 'trainer'), ...(options.args ?? [])],
+    args: ['-m', 'maft_runtime.trainer', ...flags, ...(options.args ?? [])],
     cwd: path.join(PROJECT_ROOT, 'gpu-runtime'),
     env: { MAFT_MODELS_DIR: options.modelsDir, MAFT_ADAPTER_ROOT: options.adapterRoot, ...options.env },
     readyPath: '/v1/fine_tuning/jobs?limit=1',
@@ -196,7 +204,7 @@ export async function startRuntimeServices(options: RuntimeServicesOptions): Pro
     port: options.enginePort ?? (await freePort()),
   };
   const started = await Promise.allSettled([
-    startTrainer({ ...options, port: options.trainerPort }),
+    startTrainer({ ...options, port: options.trainerPort, jobsPerDevice: options.trainerJobsPerDevice }),
     startVllm(engineOptions),
     startVllm({ role: 'embeddings', stateDir: options.stateDir, model: MINILM, port: options.encoderPort }),
   ]);

@@ -201,6 +201,11 @@ describe('docker-compose.yml', () => {
       expect([name, device.driver, device.capabilities, device.device_ids.length]).toEqual([name, 'nvidia', ['gpu'], 1]);
     }
     expect(services.trainer.command).toEqual(expect.arrayContaining(['--devices', '0']));
+    // K jobs at once on the trainer's one GPU, and as many training activities at once in the worker.
+    const trainerArgs = services.trainer.command!;
+    const jobsPerDevice = Number(trainerArgs[trainerArgs.indexOf('--jobs-per-device') + 1]);
+    expect(jobsPerDevice).toBeGreaterThanOrEqual(1);
+    expect(Number(services.worker.environment!.MAFT_TRAINING_SLOTS)).toBe(jobsPerDevice);
   });
 
   it('starts vLLM through serve-vllm.sh with runtime LoRA loading, the filesystem resolver, --max-loras 2N, the LoRA rank and C', () => {

@@ -1,4 +1,4 @@
-"""python -m maft_runtime.trainer --host 127.0.0.1 --port 8200 --state-dir .maft/trainer [--slots 1]"""
+"""python -m maft_runtime.trainer --host 127.0.0.1 --port 8200 --state-dir .maft/trainer [--devices 0,1 --jobs-per-device 2]"""
 from __future__ import annotations
 
 import argparse
@@ -9,6 +9,7 @@ from pathlib import Path
 import uvicorn
 
 from .manager import JobManager, ServiceLocked
+from .placement import resolve_slots
 from .service import create_app
 
 
@@ -17,22 +18,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8200)
     parser.add_argument("--state-dir", type=Path, default=Path(".maft/trainer"), help="files, job records, events and checkpoints")
-    parser.add_argument("--slots", type=int, default=None, help="jobs that train at once (default: one per --devices entry, else 1)")
+    parser.add_argument("--slots", type=int, default=None,
+                        help="jobs that train at once (default: --jobs-per-device per --devices entry, else --jobs-per-device)")
     parser.add_argument("--devices", default=None,
                         help="comma-separated CUDA device ids; each running job gets one as CUDA_VISIBLE_DEVICES (e.g. 0,1,2,3)")
+    parser.add_argument("--jobs-per-device", type=int, default=1,
+                        help="K: jobs that train at once on one device (on the CPU without --devices); a new job goes to the device running fewest")
     parser.add_argument("--checkpoint-every-steps", type=int, default=20, help="optimizer steps between checkpoints")
     parser.add_argument("--models-dir", type=Path, default=None, help="base models (default: $MAFT_MODELS_DIR)")
     parser.add_argument("--adapter-root", type=Path, default=None, help="finetuned models (default: $MAFT_ADAPTER_ROOT)")
-    parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads in job processes")
+    parser.add_argument("--torch-threads", type=int, default=None,
+                        help="torch.set_num_threads in each job process (default: torch's, or on the CPU with several slots an equal share of the cores)")
     parser.add_argument("--log-level", default="info")
     args = parser.parse_args(argv)
     args.devices = [d.strip() for d in args.devices.split(",") if d.strip()] if args.devices else []
-    if args.slots is None:
-        args.slots = len(args.devices) or 1
-    if args.slots < 1:
-        parser.error("--slots must be >= 1")
-    if args.devices and args.slots > len(args.devices):
-        parser.error("--slots may not exceed the number of --devices (one job per device)")
+    try:
+        args.slots = resolve_slots(args.slots, args.devices, args.jobs_per_device)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.torch_threads is not None and args.torch_threads < 1:
+        parser.error(f"--torch-threads must be >= 1 (got {args.torch_threads})")
     if args.checkpoint_every_steps < 1:
         parser.error("--checkpoint-every-steps must be >= 1")
     return args
@@ -49,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         adapter_root=args.adapter_root,
         torch_threads=args.torch_threads,
         devices=args.devices,
+        jobs_per_device=args.jobs_per_device,
     )
     try:
         manager.take_service_lock()

@@ -269,10 +269,14 @@ def train(spec: TrainingSpec, job_id: str, job_dir: Path, checkpoint_every: int,
     else:
         store.append_event(job_dir, job_id, f"Training started: {len(rows)} examples, {total_steps} steps, {trained_tokens} tokens.",
                            data={"total_steps": total_steps})
+    train_started_at = time.time()
     output = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
 
+    # The training loop's wall-clock span and (on a GPU) peak memory: what bench/jobs_per_device.py reads.
     result = {"trained_tokens": trained_tokens, "total_steps": trainer.state.global_step,
-              "train_loss": float(output.training_loss), "fine_tuned_model": spec.output_name}
+              "train_loss": float(output.training_loss), "fine_tuned_model": spec.output_name,
+              "train_started_at": train_started_at, "train_finished_at": time.time(),
+              "peak_gpu_memory_bytes": torch.cuda.max_memory_allocated() if cuda else None}
     save_output(trainer.model, tokenizer, spec, job_id, job_dir, result)
     shutil.rmtree(job_dir / store.CHECKPOINTS, ignore_errors=True)
 

@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import models
 from . import store
+from .placement import cpu_threads_per_job, pick_device, resolve_slots
 from .spec import ApiError, bad, build_spec, parse_metadata
 
 log = logging.getLogger("maft.trainer")
@@ -64,20 +65,26 @@ def kill_group(pgid: int) -> None:
 
 
 class JobManager:
-    def __init__(self, state_dir: Path, *, slots: int = 1, checkpoint_every_steps: int = 20,
+    def __init__(self, state_dir: Path, *, slots: int | None = None, checkpoint_every_steps: int = 20,
                  models_dir: Path | None = None, adapter_root: Path | None = None,
-                 torch_threads: int | None = None, devices: list[str] | None = None, poll_interval: float = 0.5):
+                 torch_threads: int | None = None, devices: list[str] | None = None, jobs_per_device: int = 1,
+                 poll_interval: float = 0.5):
         self.state_dir = Path(state_dir)
         self.files_dir = self.state_dir / "files"
         self.jobs_dir = self.state_dir / "jobs"
-        self.slots = slots
+        # With devices, each running job gets one of them as CUDA_VISIBLE_DEVICES, at most
+        # jobs_per_device jobs per device (placement.py); slots default to one per such place.
+        self.devices = list(devices or [])
+        self.jobs_per_device = jobs_per_device
+        self.slots = resolve_slots(slots, self.devices, jobs_per_device)
+        self.job_devices: dict[str, str] = {}
         self.checkpoint_every_steps = checkpoint_every_steps
         self.models_dir = Path(models_dir) if models_dir else models.models_dir()
         self.adapter_root = Path(adapter_root) if adapter_root else models.adapter_root()
+        # Concurrent jobs on the CPU share its cores rather than each taking all of them.
+        if torch_threads is None and not self.devices and self.slots > 1:
+            torch_threads = cpu_threads_per_job(self.slots)
         self.torch_threads = torch_threads
-        # With devices, each running job gets one of them as CUDA_VISIBLE_DEVICES (one job per device).
-        self.devices = list(devices or [])
-        self.job_devices: dict[str, str] = {}
         self.poll_interval = poll_interval
         self.files: dict[str, dict[str, Any]] = {}
         self.records: dict[str, dict[str, Any]] = {}  # id -> {"job", "spec", "seq", "pid", "pgid"}
@@ -341,8 +348,11 @@ class JobManager:
 
     # ---- scheduling ------------------------------------------------------------------------
 
+    def _next_device(self) -> str | None:
+        return pick_device(self.devices, self.job_devices.values(), self.jobs_per_device)
+
     def pump(self) -> None:
-        while self.queue and len(self.procs) < self.slots and (not self.devices or len(self.job_devices) < len(self.devices)):
+        while self.queue and len(self.procs) < self.slots and (not self.devices or self._next_device() is not None):
             job_id = self.queue.popleft()
             record = self.records[job_id]
             if record["job"]["status"] in TERMINAL:
@@ -360,7 +370,7 @@ class JobManager:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PACKAGE_PARENT), env.get("PYTHONPATH")) if p)
         device = None
         if self.devices:
-            device = next(d for d in self.devices if d not in self.job_devices.values())
+            device = self._next_device()
             env["CUDA_VISIBLE_DEVICES"] = device
         command = [sys.executable, "-m", "maft_runtime.trainer.job", "--job-dir", str(job_dir),
                    "--checkpoint-every-steps", str(self.checkpoint_every_steps), "--parent-pid", str(os.getpid())]

@@ -22,7 +22,9 @@ TERMINAL = ("succeeded", "failed", "cancelled")
 class TrainerService(ServiceProcess):
     """`python -m maft_runtime.trainer`: start, stop, SIGKILL, restart (start again)."""
 
-    def __init__(self, state_dir: Path, *, slots: int = 1, checkpoint_every: int = 20, step_delay: float = 0.0):
+    def __init__(self, state_dir: Path, *, slots: int | None = 1, jobs_per_device: int = 1, checkpoint_every: int = 20,
+                 step_delay: float = 0.0):
+        """slots None: the trainer's default (jobs_per_device on the CPU). Every job trains on one torch thread."""
         self.state_dir = state_dir
         state_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ)
@@ -30,7 +32,8 @@ class TrainerService(ServiceProcess):
             env["MAFT_TRAINER_TEST_STEP_DELAY"] = str(step_delay)
         super().__init__(
             "maft_runtime.trainer",
-            ["--state-dir", str(state_dir), "--slots", str(slots), "--checkpoint-every-steps", str(checkpoint_every),
+            ["--state-dir", str(state_dir), *(["--slots", str(slots)] if slots is not None else []),
+             "--jobs-per-device", str(jobs_per_device), "--checkpoint-every-steps", str(checkpoint_every),
              "--torch-threads", "1", "--log-level", "warning"],
             state_dir / "service.log",
             env=env,
