@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import type { ArtifactStore } from './artifact-store';
 import { createDebateRecordActivities } from './debate-records';
 import { createDiversityActivities, type EmbeddingsBackend } from './diversity';
+import { createEngineSleepActivities } from './engine-sleep';
 import { createFinetuningDataActivities } from './finetuning-data';
 import { createInferenceActivities, type InferenceOptions } from './inference';
 import { createReportingActivities } from './reporting';
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDependencies) {
     ...createFinetuningDataActivities(artifacts),
     ...createReportingActivities(deps.store),
     ...createInferenceActivities(deps.inference, deps.inferenceOptions, artifacts),
+    ...createEngineSleepActivities(deps.inference),
     ...createTrainingActivities(deps.training, deps.store, deps.trainingOptions),
     ...createDiversityActivities({
       store: deps.store,

@@ -63,6 +63,11 @@ export function createChatTurn(client: OpenAI, maxConcurrentCalls: number): (inp
           seed: input.seed,
         }, input.requestId ? { headers: { 'X-Request-Id': input.requestId } } : undefined);
         const choice = completion.choices[0];
+        // vLLM answers a call it aborted (its engine put to sleep, or the request cancelled, while it ran)
+        // with 200 and the text so far: not a reply to keep.
+        if ((choice?.finish_reason as string | undefined) === 'abort') {
+          throw ApplicationFailure.retryable(`chat with ${input.model}: the engine aborted the call before it finished (finish_reason "abort": put to sleep while it ran?)`, 'EngineAborted');
+        }
         const content = choice?.message?.content;
         if (typeof content !== 'string') throw new Error(`chat with ${input.model}: the server returned no message content`);
         return { content, truncated: choice.finish_reason === 'length', completionTokens: completion.usage?.completion_tokens };

@@ -79,11 +79,16 @@ export function contextLengthError(req: ChatRequest, limitChars: number): string
 let completionCounter = 0;
 
 /** The ChatCompletion object; content longer than max_tokens is cut with finish_reason 'length'. */
-export function chatCompletion(req: ChatRequest, text: string) {
+/** With `aborted`, the reply vLLM gives a request in flight when the engine is put to sleep: HTTP 200,
+ * the text generated so far (here: half), finish_reason "abort". */
+export function chatCompletion(req: ChatRequest, text: string, aborted = false) {
   completionCounter += 1;
   let content = text;
-  let finish: 'stop' | 'length' = 'stop';
-  if (req.max_tokens !== undefined && tokens(text.length) > req.max_tokens) {
+  let finish: 'stop' | 'length' | 'abort' = 'stop';
+  if (aborted) {
+    content = text.slice(0, Math.floor(text.length / 2));
+    finish = 'abort';
+  } else if (req.max_tokens !== undefined && tokens(text.length) > req.max_tokens) {
     content = text.slice(0, req.max_tokens * 4);
     finish = 'length';
   }

@@ -9,6 +9,7 @@ const ERROR_TYPES: Record<number, string> = {
   413: 'RequestTooLargeError',
   429: 'RateLimitError',
   500: 'InternalServerError',
+  503: 'ServiceUnavailableError',
 };
 
 /** An error answered as {"error": {message, type, param, code}}. */

@@ -89,6 +89,7 @@ export const chatCompletions: Handler = async (ctx, req, res) => {
     default:
       break;
   }
+  const epoch = state.engine.epoch;
   const release = await state.gate.acquire();
   const startedMs = nowMs();
   try {
@@ -96,6 +97,7 @@ export const chatCompletions: Handler = async (ctx, req, res) => {
     if (ctx.closing()) return;
     const model = state.models.servable(chat.model);
     if (!model) throw notFoundModel(chat.model);
+    const aborted = state.engine.abortedSince(epoch); // put to sleep while this call ran: vLLM aborts it
     const content = state.faults.unparseable(key)
       ? UNPARSEABLE_TEXT
       : respond({
@@ -106,6 +108,11 @@ export const chatCompletions: Handler = async (ctx, req, res) => {
           top_p: chat.top_p,
           requestSeed: chat.seed,
         });
+    if (aborted) {
+      state.engine.recordAborted('/v1/chat/completions');
+      sendJson(res, 200, chatCompletion(chat, content, true));
+      return;
+    }
     counters.completed += 1;
     counters.turns[turnKind(chat.messages)] += 1;
     counters.byModel[model.name] = (counters.byModel[model.name] ?? 0) + 1;

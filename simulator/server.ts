@@ -12,6 +12,7 @@ import { errorBody, HttpError, sendError, sendJson } from './http';
 import { resolveOptions, SettingError, type SimulatorOptions } from './options';
 import * as routes from './routes';
 import * as scoringRoutes from './scoring-routes';
+import * as sleepRoutes from './sleep-routes';
 import { SimulatorState } from './state';
 
 export type { SimulatorOptions } from './options';
@@ -29,13 +30,14 @@ type Route = [method: string, pattern: RegExp, handler: routes.Handler];
 
 const ID = '([^/]+)';
 const ROUTES: Route[] = [
-  ['POST', /^\/v1\/chat\/completions$/, routes.chatCompletions],
-  ['POST', /^\/v1\/completions$/, scoringRoutes.completions],
-  ['POST', /^\/v1\/embeddings$/, scoringRoutes.embeddings],
+  // The model routes answer 503 "engine is asleep" between POST /sleep and POST /wake_up.
+  ['POST', /^\/v1\/chat\/completions$/, sleepRoutes.whenAwake('/v1/chat/completions', routes.chatCompletions)],
+  ['POST', /^\/v1\/completions$/, sleepRoutes.whenAwake('/v1/completions', scoringRoutes.completions)],
+  ['POST', /^\/v1\/embeddings$/, sleepRoutes.whenAwake('/v1/embeddings', scoringRoutes.embeddings)],
   ['GET', /^\/v1\/models$/, routes.listModels],
   ['GET', new RegExp(`^/v1/models/${ID}$`), routes.getModel],
-  ['POST', /^\/v1\/load_lora_adapter$/, routes.loadAdapter],
-  ['POST', /^\/v1\/unload_lora_adapter$/, routes.unloadAdapter],
+  ['POST', /^\/v1\/load_lora_adapter$/, sleepRoutes.whenAwake('/v1/load_lora_adapter', routes.loadAdapter)],
+  ['POST', /^\/v1\/unload_lora_adapter$/, sleepRoutes.whenAwake('/v1/unload_lora_adapter', routes.unloadAdapter)],
   ['POST', /^\/v1\/files$/, routes.uploadFile],
   ['GET', /^\/v1\/files$/, routes.listFiles],
   ['GET', new RegExp(`^/v1/files/${ID}$`), routes.getFile],
@@ -45,7 +47,11 @@ const ROUTES: Route[] = [
   ['GET', new RegExp(`^/v1/fine_tuning/jobs/${ID}$`), routes.getJob],
   ['POST', new RegExp(`^/v1/fine_tuning/jobs/${ID}/cancel$`), routes.cancelJob],
   ['GET', new RegExp(`^/v1/fine_tuning/jobs/${ID}/events$`), routes.jobEvents],
+  ['POST', /^\/sleep$/, sleepRoutes.sleep],
+  ['POST', /^\/wake_up$/, sleepRoutes.wakeUp],
+  ['GET', /^\/is_sleeping$/, sleepRoutes.isSleeping],
   ['GET', /^\/admin\/state$/, routes.adminState],
+  ['GET', /^\/admin\/sleep-log$/, sleepRoutes.sleepLog],
   ['GET', /^\/admin\/faults$/, routes.getFaults],
   ['POST', /^\/admin\/faults$/, routes.setFaults],
   ['POST', /^\/admin\/reset-counters$/, routes.resetCounters],

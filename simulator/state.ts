@@ -1,4 +1,5 @@
 /** Everything a running simulator holds, and the /admin/state snapshot of it. */
+import { EngineSleep } from './engine-sleep';
 import { CapacityGate, FaultInjector } from './faults';
 import { FileStore } from './files';
 import { ModelRegistry, type SimModel } from './models';
@@ -52,6 +53,8 @@ export class SimulatorState {
   readonly faults: FaultInjector;
   readonly gate: CapacityGate;
   readonly training: TrainingService;
+  /** vLLM's sleep mode: asleep, the model routes answer 503 (engine-sleep.ts). */
+  readonly engine: EngineSleep;
   counters: ChatCounters = emptyCounters();
   /** Answered POST /v1/completions (scoring) and POST /v1/embeddings calls. */
   scoringCounters = { completions: 0, embeddings: 0 };
@@ -64,6 +67,7 @@ export class SimulatorState {
     this.faults = new FaultInjector(options.seed, options.faults);
     this.gate = new CapacityGate(options.faults.capacity);
     this.training = new TrainingService(options, this.files, this.models, this.faults, options.log);
+    this.engine = new EngineSleep(() => this.training.counts());
   }
 
   resetCounters(): void {
@@ -103,6 +107,7 @@ export class SimulatorState {
       },
       scoring: { ...this.scoringCounters, embeddingModels: this.options.embeddingModels, promptLogprobs: this.options.promptLogprobs },
       faults: this.faults.current,
+      engine: { sleeping: this.engine.sleeping, level: this.engine.level, refused: this.engine.count('refused'), aborted: this.engine.count('aborted') },
     };
   }
 }

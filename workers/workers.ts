@@ -17,7 +17,7 @@ export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
 
 const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
   workflow: ['prepareTask', 'buildFinetuningData', 'scoreEvaluation', 'recordEvaluation', 'recordRunResult', 'finishedRun', 'reportRuns'],
-  inference: ['debateQuestion', 'publishAdapter', 'measureDiversity'],
+  inference: ['debateQuestion', 'publishAdapter', 'measureDiversity', 'sleepEngine', 'wakeEngine'],
   training: ['finetune'],
 };
 

@@ -32,6 +32,11 @@
 #   MAFT_GPU_MEMORY_UTILIZATION  fraction of GPU memory vLLM may take [0.90] (GPU only)
 #   MAFT_CPU_KVCACHE_GIB  KV-cache size in GiB, VLLM_CPU_KVCACHE_SPACE [2] (CPU only)
 #   MAFT_VLLM_HOST, MAFT_VLLM_PORT  where to listen [0.0.0.0, 8000]
+#   MAFT_VLLM_SLEEP_MODE  1: vLLM's sleep mode, for a GPU the engine shares with the trainer (maft config
+#                         `colocated: true`): adds --enable-sleep-mode and sets VLLM_SERVER_DEV_MODE=1, which
+#                         serves POST /sleep?level=1|2, POST /wake_up and GET /is_sleeping (outside /v1, so
+#                         not behind the API key: keep the port private). Refused before vLLM starts where
+#                         vLLM's platform has no sleep mode (its CPU build) [0]
 #
 # Sizing notes:
 #   --max-loras bounds how many *different* adapters one batch can mix (slots, each sized for
@@ -161,6 +166,24 @@ if [ "$DEVICE" = cpu ]; then
 else
   ARGS+=(--gpu-memory-utilization "${MAFT_GPU_MEMORY_UTILIZATION:-0.90}")
 fi
+# Sleep mode: the engine gives its GPU memory back while the agents train on the same GPU (docs/serving.md).
+# vLLM itself says whether its platform has it (CUDA, ROCm and XPU do; its CPU build does not, and refuses
+# --enable-sleep-mode with "Sleep mode is not supported on current platform."), so ask it before starting.
+SLEEP_MODE="${MAFT_VLLM_SLEEP_MODE:-0}"
+case "$SLEEP_MODE" in 0 | 1) ;; *) die "MAFT_VLLM_SLEEP_MODE must be 0 or 1, got '$SLEEP_MODE'" ;; esac
+if [ "$SLEEP_MODE" = 1 ]; then
+  SLEEP_CHECK="$("$PYTHON" -W ignore -c 'from vllm.platforms import current_platform as p
+print("maft-sleep-mode", p.is_sleep_mode_available(), type(p).__name__)' 2>/dev/null | grep '^maft-sleep-mode ' || true)"
+  case "$SLEEP_CHECK" in
+    "maft-sleep-mode True "*) ;;
+    "maft-sleep-mode False "*)
+      die "MAFT_VLLM_SLEEP_MODE=1, but vLLM has no sleep mode on this platform (${SLEEP_CHECK##* }, $DISTRIBUTION): it refuses --enable-sleep-mode with \"Sleep mode is not supported on current platform.\" Start it with MAFT_VLLM_SLEEP_MODE=0 and run with colocated: false (the engine and the trainer on separate devices)" ;;
+    *) die "MAFT_VLLM_SLEEP_MODE=1, but $PYTHON could not say whether vLLM's platform has sleep mode (from vllm.platforms import current_platform failed)" ;;
+  esac
+  export VLLM_SERVER_DEV_MODE=1 # serves /sleep, /wake_up, /is_sleeping (and vLLM's other development endpoints)
+  ARGS+=(--enable-sleep-mode)
+fi
+
 # Models come from a folder or the PyPI packages above, never a hub at run time on machines without one.
 [ -e "$MODEL_PATH" ] && export HF_HUB_OFFLINE="${HF_HUB_OFFLINE:-1}"
 
