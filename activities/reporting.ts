@@ -40,6 +40,12 @@ export function createReportingActivities(store: ArtifactStore) {
       await store.writeJson(artifactPaths.evaluationRecord(record.runId, record.iteration), record);
     },
 
+    /** The stored record of a run's evaluation at an iteration, or null: a resumed run does not evaluate a society twice. */
+    async recordedEvaluation(input: { runId: string; iteration: number }): Promise<EvaluationRecord | null> {
+      const path = artifactPaths.evaluationRecord(input.runId, input.iteration);
+      return (await store.exists(path)) ? store.readJson<EvaluationRecord>(path) : null;
+    },
+
     /** Keeps a finished run's result, so an experiment that resumes does not run it again. */
     async recordRunResult(result: RunResult): Promise<void> {
       await store.writeJson(artifactPaths.runResult(result.runId), result);

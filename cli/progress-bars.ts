@@ -38,8 +38,10 @@ export function formatProgressBlock(live: LiveProgress): string[] {
       }
     }
   }
-  if (p.phase === 'evaluate' && live.evaluation) {
-    lines.push(row('test questions', live.evaluation.questionsDone, live.evaluation.questionsTotal));
+  if (p.evaluation) {
+    // Alone, or beside the iteration's phase (pipelined): the society after iteration k on the test split.
+    const label = p.phase === 'evaluate' ? 'test questions' : `test (after ${p.evaluation.iteration})`;
+    lines.push(row(label, p.evaluation.questionsDone, p.evaluation.questionsTotal));
   }
   return lines;
 }

@@ -3,7 +3,6 @@
  * per change in a log. Returns the run's result, or 'detached' when told to stop following first.
  */
 import type { Client } from '@temporalio/client';
-import { evaluationProgressQuery } from '../workflows/evaluate';
 import { multiagentFinetuning, progressQuery } from '../workflows/multiagent-finetuning';
 import type { RunResult } from '../workflows/run-types';
 import { formatProgressBlock } from './progress-bars';
@@ -14,12 +13,8 @@ const POLL_MS = 500;
 
 export async function readLiveProgress(client: Client, workflowId: string): Promise<LiveProgress> {
   const progress = await client.workflow.getHandle<typeof multiagentFinetuning>(workflowId).query(progressQuery);
-  const evaluation =
-    progress.phase === 'evaluate' && progress.evaluationWorkflowId
-      ? await client.workflow.getHandle(progress.evaluationWorkflowId).query(evaluationProgressQuery).catch(() => undefined)
-      : undefined;
   const training = progress.phase === 'finetune' ? await trainingJobsInFlight(client, workflowId).catch(() => []) : [];
-  return { progress, evaluation, training };
+  return { progress, training };
 }
 
 type ProgressWriter = (live: LiveProgress) => void;

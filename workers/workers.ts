@@ -16,7 +16,7 @@ export type WorkerKind = 'workflow' | 'inference' | 'training';
 export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
 
 const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
-  workflow: ['prepareTask', 'buildFinetuningData', 'scoreEvaluation', 'recordEvaluation', 'recordRunResult', 'finishedRun', 'reportRuns'],
+  workflow: ['prepareTask', 'buildFinetuningData', 'scoreEvaluation', 'recordedEvaluation', 'recordEvaluation', 'recordRunResult', 'finishedRun', 'reportRuns'],
   inference: ['debateQuestion', 'publishAdapter', 'measureDiversity', 'sleepEngine', 'wakeEngine'],
   training: ['finetune'],
 };

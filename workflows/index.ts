@@ -1,6 +1,5 @@
 /** The workflows a maft worker registers. */
 export { multiagentFinetuning, progressQuery } from './multiagent-finetuning';
 export { debate } from './debate';
-export { evaluate } from './evaluate';
 export { experiment, experimentProgressQuery } from './experiment';
 export { report } from './report';

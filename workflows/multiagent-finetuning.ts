@@ -2,25 +2,31 @@
  * Multiagent Finetuning, Algorithm 1 of arXiv 2501.05707, and the paper's baselines as plans of the
  * same blocks (core/methods.ts). Each workflow run performs one iteration l and continues as new for
  * the next, so histories stay small however long the run; a resumed run starts from the input of its
- * last execution and reuses the debates, datasets and training jobs that execution finished.
+ * last execution and reuses the debates, datasets, training jobs and evaluations that execution
+ * finished.
+ *
+ * Pipelined iterations (config `pipelining`, docs/architecture.md): Algorithm 2 on the society of
+ * iteration l-1 (the base society before iteration 1) runs beside iteration l, whose debates start
+ * from that same society and never wait for its accuracy. Both splits' debates share one bounded
+ * fan-out, the training split's first; the last run evaluates the final society after it.
  */
-import { ApplicationFailure, continueAsNew, defineQuery, executeChild, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, continueAsNew } from '@temporalio/workflow';
 import type { AgentTable } from '../core/agents';
 import { ConfigError, parseRunConfig, type RunConfig } from '../core/config';
-import { methodLabel, methodPlan, type MethodPlan } from '../core/methods';
-import { evaluationRecord } from '../core/run-records';
+import { methodPlan, type MethodPlan } from '../core/methods';
+import { Semaphore } from '../core/semaphore';
 import { debateFanOut } from '../core/sizing';
-import { agentRecipes, firstAgents, initialSociety } from '../core/society';
+import { agentRecipes, initialSociety } from '../core/society';
 import { trainingTargets } from '../core/training-targets';
-import { lightActivities, inferenceActivities, trainingActivities, trainingOptions } from './activity-proxies';
+import { inferenceActivities, lightActivities } from './activity-proxies';
 import type { DebateSettings } from './debate';
 import { debateSplit } from './debate-split';
-import { evaluate } from './evaluate';
-import { workflowIds } from './ids';
-import type { MultiagentFinetuningInput, Phase, Progress, RunResult, RunState } from './run-types';
-import { markRun } from './search-attributes';
+import { evaluation, type EvaluationOutcome } from './evaluation';
+import { finetuneAgents } from './finetune-agents';
+import type { MultiagentFinetuningInput, RunResult, RunState } from './run-types';
+import { runStatus, societyAfter, type RunStatus } from './run-status';
 
-export const progressQuery = defineQuery<Progress>('progress');
+export { progressQuery } from './run-status';
 
 function validConfig(input: MultiagentFinetuningInput): RunConfig {
   try {
@@ -36,66 +42,41 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   const plan = methodPlan(config);
   const settings = debateSettings(config, plan);
   // Lines 1-2: every agent starts as a copy of the base model (its own, in a heterogeneous society).
-  const state: RunState = input.state ?? { iteration: 1, agents: initialSociety(config, plan), baseEvaluation: null, history: [] };
+  const state: RunState = input.state ?? { iteration: 1, agents: initialSociety(config, plan), baseEvaluation: null, history: [], trained: null };
   const l = state.iteration;
   const finetunes = plan.finetune !== 'none';
-  const progress: Progress = {
-    runId: config.runId,
-    iteration: l,
-    iterations: finetunes ? config.iterations : 0,
-    phase: 'starting',
-    questionsDone: 0,
-    questionsTotal: 0,
-    trainingDone: 0,
-    trainingTotal: 0,
-    latestAccuracy: state.history.at(-1)?.evaluation ?? state.baseEvaluation,
-    evaluationWorkflowId: null,
-    history: state.history,
-    baseEvaluation: state.baseEvaluation,
-  };
-  setHandler(progressQuery, () => progress);
-  const of = finetunes ? `iteration ${l} of ${config.iterations}` : methodLabel(config);
-  /** Moves the run to a phase: the progress query, the MaftPhase search attribute, the UI's current details. */
-  const enter = (phase: Phase, details: string) => {
-    progress.phase = phase;
-    markRun(config.searchAttributes, { phase }, `${of}: ${details}`);
-  };
-  markRun(config.searchAttributes, {
-    runId: config.runId,
-    method: methodLabel(config),
-    task: config.task.name,
-    experiment: config.experiment,
-    iteration: l,
-    phase: 'starting',
-  });
+  const status = runStatus(config, state, finetunes);
 
   const light = lightActivities(config.queues);
-  const fanOut = config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, plan.agents);
+  const lanes = new Semaphore(config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, plan.agents));
   const splits = await light.prepareTask({ runId: config.runId, seed: config.splitSeed ?? config.seed, task: config.task });
+  // Colocated, an earlier execution may have stopped while the engine slept (lines 27-28): wake it.
+  if (config.colocated) await inferenceActivities(config.queues).wakeEngine();
 
-  const runEvaluation = async (iteration: number, agents: AgentTable) => {
-    enter('evaluate', `Algorithm 2 on ${splits.test.length} test questions`);
-    progress.evaluationWorkflowId = workflowIds.evaluation(config.runId, iteration);
-    const outcome = await executeChild(evaluate, {
-      workflowId: progress.evaluationWorkflowId,
-      staticSummary: `Algorithm 2 on ${iteration === 0 ? 'the base society' : `the society after iteration ${iteration}`}: ${splits.test.length} test questions`,
-      args: [{ settings, iteration, agents: firstAgents(agents, plan.evaluationAgents), rounds: plan.evaluationRounds, questionIds: splits.test, maxConcurrentDebates: fanOut, diversity: { ...config.diversity, singleModel: plan.finetune === 'shared' } }],
-    });
-    progress.latestAccuracy = outcome.accuracy;
-    await light.recordEvaluation(evaluationRecord(config, iteration, outcome.accuracy, outcome.diversity));
-    return outcome;
-  };
+  /** Algorithm 2 on the society after `iteration`, through the run's debate lanes. */
+  const evaluate = (iteration: number, agents: AgentTable): Promise<EvaluationOutcome> =>
+    evaluation({ config, plan, settings, iteration, agents, questionIds: splits.test, lanes, onDebated: status.evaluating(iteration, splits.test.length) });
 
-  // Algorithm 2 on the base agents, so every iteration has a reference point (and the whole result
-  // of a method that does not finetune).
-  if (l === 1 && (config.evaluateBase || !finetunes) && state.baseEvaluation === null) {
-    state.baseEvaluation = progress.baseEvaluation = (await runEvaluation(0, state.agents)).accuracy;
+  if (!finetunes) {
+    // A method that does not finetune: its whole result is Algorithm 2 on the base agents.
+    status.enter('evaluate', `Algorithm 2 on ${splits.test.length} test questions`);
+    state.baseEvaluation = (await evaluate(0, state.agents)).accuracy;
+    status.evaluated(state.baseEvaluation);
+    return finish(config, state, status);
   }
-  if (!finetunes) return finish(config, state, progress, light);
+
+  // Algorithm 2 on the society iteration l starts from, beside iteration l (before it, pipelining off).
+  const awaiting = awaitingEvaluation(config, state);
+  const evaluatedBeside = awaiting === null ? null : evaluateInto(state, status, awaiting, evaluate);
+  evaluatedBeside?.catch(() => undefined); // observed when awaited below; a failure must not go unhandled meanwhile
+  if (awaiting !== null && !config.pipelining) {
+    status.enter('evaluate', `Algorithm 2 on ${societyAfter(awaiting)}: ${splits.test.length} test questions`);
+    await evaluatedBeside;
+  }
 
   // Line 4: for l = 1..L (this run is iteration l). Lines 6-16: debate every training question x.
-  enter('debate', `lines 6-16, debating ${splits.train.length} training questions`);
-  progress.questionsTotal = splits.train.length;
+  status.enter('debate', `lines 6-16, debating ${splits.train.length} training questions`);
+  status.progress.questionsTotal = splits.train.length;
   await debateSplit({
     settings,
     iteration: l,
@@ -103,12 +84,12 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
     questionIds: splits.train,
     rounds: plan.trainingRounds,
     agents: state.agents,
-    fanOut,
-    onDebated: () => progress.questionsDone++,
+    lanes,
+    onDebated: () => status.progress.questionsDone++,
   });
 
   // Lines 18-26: D^G_n, D^C-_n, D^C+_n and the w-mix D^C_n, built from the stored transcripts.
-  enter('datasets', 'lines 18-26, building the finetuning datasets');
+  status.enter('datasets', 'lines 18-26, building the finetuning datasets');
   const datasets = await light.buildFinetuningData({
     runId: config.runId,
     iteration: l,
@@ -122,43 +103,52 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   });
 
   // Lines 27-28: finetune the agents in parallel, each from its iteration l-1 model (warm start).
+  // Colocated, the engine sleeps meanwhile, so the evaluation beside must finish first.
   const { targets, skipped } = trainingTargets(config, plan, l, state.agents, datasets);
-  enter('finetune', `lines 27-28, finetuning ${targets.map((t) => t.label).join(', ') || 'no agent (every dataset is empty)'}`);
-  const agents: AgentTable = { generation: [...state.agents.generation], critic: [...state.agents.critic] };
-  const { finetune } = trainingActivities(config.queues);
-  const { publishAdapter } = inferenceActivities(config.queues);
-  progress.trainingTotal = targets.length;
-  await Promise.all(
-    targets.map(async (t) => {
-      const { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora } = t;
-      const { batchSize, method } = config.training;
-      const summary = `lines 27-28: finetune ${t.label} from ${model} on ${trainingFile}`;
-      const result = await finetune.executeWithOptions(trainingOptions(config.queues, summary), [
-        { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora, batchSize, method },
-      ]);
-      await publishAdapter({ name: result.fineTunedModel });
-      for (const { role, n } of t.slots) agents[role][n] = result.fineTunedModel;
-      progress.trainingDone++;
-    }),
-  );
+  if (config.colocated) await evaluatedBeside;
+  status.enter('finetune', `lines 27-28, finetuning ${targets.map((t) => t.label).join(', ') || 'no agent (every dataset is empty)'}`);
+  status.progress.trainingTotal = targets.length;
+  const agents = await finetuneAgents(config, targets, state.agents, () => status.progress.trainingDone++);
+  await evaluatedBeside;
 
-  // Lines 30-31: the finetuned agents are the society of the next iteration; evaluate them.
-  const { accuracy: evaluation, diversity } = await runEvaluation(l, agents);
-  state.history = [...state.history, { iteration: l, datasets, agents, skipped, evaluation, diversity }];
+  // Line 30: the finetuned agents are the society of the next iteration.
   state.agents = agents;
-
+  state.trained = { iteration: l, datasets, agents, skipped };
   if (l < config.iterations) {
     await continueAsNew<typeof multiagentFinetuning>({ config, state: { ...state, iteration: l + 1 } });
   }
-  return finish(config, state, progress, light);
+  // Line 31 after the last iteration: Algorithm 2 on the final society.
+  status.enter('evaluate', `Algorithm 2 on ${societyAfter(l)}: ${splits.test.length} test questions`);
+  await evaluateInto(state, status, l, evaluate);
+  return finish(config, state, status);
 }
 
-async function finish(config: RunConfig, state: RunState, progress: Progress, light: ReturnType<typeof lightActivities>): Promise<RunResult> {
+/**
+ * The iteration whose society this run starts from and Algorithm 2 has not yet evaluated: l-1, or
+ * 0 (the base society) before iteration 1 with evaluateBase, so every iteration has a reference point.
+ */
+function awaitingEvaluation(config: RunConfig, state: RunState): number | null {
+  if (state.trained) return state.trained.iteration;
+  return state.iteration === 1 && config.evaluateBase && state.baseEvaluation === null ? 0 : null;
+}
+
+/** Algorithm 2 on the society after `iteration` (state.trained's, or the base agents for 0), its outcome kept in the run's state. */
+async function evaluateInto(state: RunState, status: RunStatus, iteration: number, evaluate: (iteration: number, agents: AgentTable) => Promise<EvaluationOutcome>): Promise<void> {
+  const trained = iteration === 0 ? null : state.trained!;
+  const { accuracy, diversity } = await evaluate(iteration, trained ? trained.agents : state.agents);
+  if (trained) {
+    state.history = [...state.history, { ...trained, evaluation: accuracy, diversity }];
+    state.trained = null;
+  } else {
+    state.baseEvaluation = accuracy;
+  }
+  status.evaluated(accuracy);
+}
+
+async function finish(config: RunConfig, state: RunState, status: RunStatus): Promise<RunResult> {
   const result: RunResult = { runId: config.runId, config, agents: state.agents, baseEvaluation: state.baseEvaluation, history: state.history };
-  await light.recordRunResult(result);
-  progress.phase = 'done';
-  markRun(config.searchAttributes, { phase: 'done' }, 'done');
-  progress.history = state.history;
+  await lightActivities(config.queues).recordRunResult(result);
+  status.done();
   return result;
 }
 

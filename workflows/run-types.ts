@@ -19,12 +19,18 @@ export interface IterationRecord {
   diversity: DiversityMetrics | null;
 }
 
+/** What iteration l did, before Algorithm 2 has evaluated its society. */
+export type TrainedIteration = Omit<IterationRecord, 'evaluation' | 'diversity'>;
+
 export interface RunState {
   /** The iteration this workflow run performs (1-based). */
   iteration: number;
   agents: AgentTable;
   baseEvaluation: Accuracy | null;
+  /** Iterations whose evaluation has finished. */
   history: IterationRecord[];
+  /** Iteration l-1, finetuned but not yet evaluated: this run evaluates it beside iteration l. */
+  trained?: TrainedIteration | null;
 }
 
 export interface MultiagentFinetuningInput {
@@ -43,6 +49,13 @@ export interface RunResult {
 
 export type Phase = 'starting' | 'debate' | 'datasets' | 'finetune' | 'evaluate' | 'done';
 
+/** An evaluation in progress: the society after `iteration` (0: the base agents) on the test split. */
+export interface EvaluationProgress {
+  iteration: number;
+  questionsDone: number;
+  questionsTotal: number;
+}
+
 /** What the `progress` query answers. */
 export interface Progress {
   runId: string;
@@ -55,8 +68,8 @@ export interface Progress {
   trainingDone: number;
   trainingTotal: number;
   latestAccuracy: Accuracy | null;
-  /** The evaluation child workflow, whose own `progress` query counts its questions. */
-  evaluationWorkflowId: string | null;
+  /** Algorithm 2 in progress, beside the iteration's other phases when pipelined; null when none runs. */
+  evaluation: EvaluationProgress | null;
   history: IterationRecord[];
   baseEvaluation: Accuracy | null;
 }

@@ -78,10 +78,9 @@ describe('a run with its API keys set to a marker', () => {
   it('fetched every execution: the continue-as-new chain and every child', () => {
     const ids = executions.map((e) => e.workflowId);
     expect(ids.filter((id) => id === 'maft-secrets')).toHaveLength(2); // iteration 1, then iteration 2
-    expect(ids.filter((id) => /-evaluate$/.test(id)).sort()).toEqual(['maft-secrets-l0-evaluate', 'maft-secrets-l1-evaluate', 'maft-secrets-l2-evaluate']);
     expect(ids.filter((id) => /-test-arithmetic-\d+$/.test(id))).toHaveLength(3 * 2);
     expect(ids.filter((id) => /-train-arithmetic-\d+$/.test(id))).toHaveLength(2 * 4);
-    expect(executions).toHaveLength(2 + 3 + 6 + 8);
+    expect(executions).toHaveLength(2 + 6 + 8); // the evaluations run inside the run's executions
   });
 
   it('searched bytes that hold the payloads and the failures (the search finds what is there)', () => {

@@ -1,0 +1,51 @@
+/**
+ * Algorithm 1, lines 27-28: finetune the agents in parallel, each from its iteration l-1 model (warm
+ * start), then publish the new adapters to the inference engine. Colocated (engine and trainer on
+ * one GPU), the engine sleeps while the agents train and gives the trainer its memory; it wakes
+ * before the adapters are published, also when the run is cancelled meanwhile (a run that stopped
+ * otherwise wakes it when it resumes: multiagent-finetuning.ts).
+ */
+import { CancellationScope } from '@temporalio/workflow';
+import type { AgentTable } from '../core/agents';
+import type { RunConfig } from '../core/config';
+import type { TrainingTarget } from '../core/training-targets';
+import { inferenceActivities, trainingActivities, trainingOptions } from './activity-proxies';
+
+export async function finetuneAgents(config: RunConfig, targets: TrainingTarget[], current: AgentTable, onTrained: () => void): Promise<AgentTable> {
+  const { finetune } = trainingActivities(config.queues);
+  const engine = inferenceActivities(config.queues);
+  const { batchSize, method } = config.training;
+  const train = () =>
+    Promise.all(
+      targets.map(async (t) => {
+        const { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora } = t;
+        const summary = `lines 27-28: finetune ${t.label} from ${model} on ${trainingFile}`;
+        const result = await finetune.executeWithOptions(trainingOptions(config.queues, summary), [
+          { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora, batchSize, method },
+        ]);
+        onTrained();
+        return result.fineTunedModel;
+      }),
+    );
+
+  let models: string[];
+  if (config.colocated && targets.length > 0) {
+    await engine.sleepEngine();
+    try {
+      models = await train();
+    } finally {
+      await CancellationScope.nonCancellable(() => engine.wakeEngine());
+    }
+  } else {
+    models = await train();
+  }
+
+  const agents: AgentTable = { generation: [...current.generation], critic: [...current.critic] };
+  await Promise.all(
+    targets.map(async (t, i) => {
+      await engine.publishAdapter({ name: models[i] });
+      for (const { role, n } of t.slots) agents[role][n] = models[i];
+    }),
+  );
+  return agents;
+}
