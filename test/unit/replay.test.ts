@@ -14,7 +14,7 @@ it('replays every recorded workflow history without nondeterminism', async () =>
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const dir = path.join(__dirname, '..', 'fixtures', 'histories');
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  expect(files.length).toBeGreaterThanOrEqual(15); // 2 runs of the top workflow, 3 evaluations, 10 debates
+  expect(files.length).toBeGreaterThanOrEqual(36); // 3 runs (pipelined, sequential, colocated): 2 executions of the top workflow and 10 debates each
   const histories = files.map((file) => ({
     workflowId: file.split('.')[0],
     history: temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(path.join(dir, file), 'utf8'))),
