@@ -3,7 +3,6 @@
  * against a stand-in engine for the answers the simulator never gives (vLLM without its development
  * routes, a wake that does not take, a fault). A chat call aborted by a sleep is retried, not kept.
  */
-import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createServer, type Server } from 'node:http';
@@ -13,18 +12,10 @@ import { createEngineSleepActivities, engineRoot } from '../../../activities/eng
 import { createChatTurn } from '../../../activities/inference';
 import type { SleepEvent } from '../../../simulator/engine-sleep';
 import { startSimulator, type Simulator } from '../../../simulator/server';
+import { failureOf } from '../../helpers/failure-of';
 
 const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
 const clientAt = (url: string) => new OpenAI({ baseURL: `${url}/v1`, apiKey: 'EMPTY', maxRetries: 0, timeout: 5_000 });
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ApplicationFailure;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('sleepEngine and wakeEngine on the simulator', () => {
   let sim: Simulator;

@@ -4,13 +4,13 @@
  * here; gpu-runtime/tests/test_train_publish_serve.py asks the real engine).
  */
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { ApplicationFailure } from '@temporalio/common';
 import { DefaultLogger } from '@temporalio/worker';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { createInferenceActivities } from '../../../activities/inference';
 import type { RunArtifacts } from '../../../activities/run-artifacts';
+import { failureOf } from '../../helpers/failure-of';
 
 let server: Server;
 let answer: { status: number; body: unknown };
@@ -31,15 +31,6 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const publish = () => createInferenceActivities(client, { adapterRoot: '/adapters', maxConcurrentCalls: 1 }, {} as RunArtifacts).publishAdapter;
-
-async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as ApplicationFailure;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('publishAdapter on vLLM', () => {
   it('takes "already been loaded" as success', async () => {
