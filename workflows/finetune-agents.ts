@@ -15,37 +15,33 @@ export async function finetuneAgents(config: RunConfig, targets: TrainingTarget[
   const { finetune } = trainingActivities(config.queues);
   const engine = inferenceActivities(config.queues);
   const { batchSize, method } = config.training;
-  const train = () =>
-    Promise.all(
-      targets.map(async (t) => {
-        const { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora } = t;
-        const summary = `lines 27-28: finetune ${t.label} from ${model} on ${trainingFile}`;
-        const result = await finetune.executeWithOptions(trainingOptions(config.queues, summary), [
-          { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora, batchSize, method },
-        ]);
-        onTrained();
-        return result.fineTunedModel;
-      }),
-    );
-
-  let models: string[];
-  if (config.colocated && targets.length > 0) {
-    await engine.sleepEngine();
-    try {
-      models = await train();
-    } finally {
-      await CancellationScope.nonCancellable(() => engine.wakeEngine());
-    }
-  } else {
-    models = await train();
-  }
-
   const agents: AgentTable = { generation: [...current.generation], critic: [...current.critic] };
-  await Promise.all(
-    targets.map(async (t, i) => {
-      await engine.publishAdapter({ name: models[i] });
-      for (const { role, n } of t.slots) agents[role][n] = models[i];
-    }),
-  );
+  const train = async (t: TrainingTarget): Promise<string> => {
+    const { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora } = t;
+    const summary = `lines 27-28: finetune ${t.label} from ${model} on ${trainingFile}`;
+    const result = await finetune.executeWithOptions(trainingOptions(config.queues, summary), [
+      { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora, batchSize, method },
+    ]);
+    onTrained();
+    return result.fineTunedModel;
+  };
+  const publish = async (t: TrainingTarget, model: string): Promise<void> => {
+    await engine.publishAdapter({ name: model });
+    for (const { role, n } of t.slots) agents[role][n] = model;
+  };
+
+  if (!config.colocated || targets.length === 0) {
+    // Each adapter is published as soon as it is trained: an adapter the engine refuses fails the run early.
+    await Promise.all(targets.map(async (t) => publish(t, await train(t))));
+    return agents;
+  }
+  await engine.sleepEngine();
+  let models: string[];
+  try {
+    models = await Promise.all(targets.map(train));
+  } finally {
+    await CancellationScope.nonCancellable(() => engine.wakeEngine());
+  }
+  await Promise.all(targets.map((t, i) => publish(t, models[i])));
   return agents;
 }
