@@ -1,12 +1,18 @@
 /**
- * What the simulator's call log says about a debate phase: makespan, engine occupancy and the
- * orchestration gaps between dependent model calls. Pure, so it is unit-tested on hand-made logs.
+ * What the simulator's logs say about a run: engine and trainer occupancy (intervals of calls
+ * holding an engine slot, of jobs holding a training slot) and the orchestration gaps between
+ * dependent model calls. Pure, so it is unit-tested on hand-made logs.
  */
-export interface Call {
-  requestId: string | null;
-  arrivedMs: number;
+
+/** Something that held a slot from startedMs to finishedMs (epoch ms). */
+export interface Interval {
   startedMs: number;
   finishedMs: number;
+}
+
+export interface Call extends Interval {
+  requestId: string | null;
+  arrivedMs: number;
 }
 
 /** Percentile by nearest rank (p in [0, 100]). */
@@ -16,11 +22,42 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Time-weighted mean of calls being processed (holding an engine slot) over [fromMs, toMs]. */
-export function meanInFlight(calls: readonly Call[], fromMs: number, toMs: number): number {
+const overlap = (i: Interval, fromMs: number, toMs: number) => Math.max(0, Math.min(i.finishedMs, toMs) - Math.max(i.startedMs, fromMs));
+
+/** Time-weighted mean of intervals in progress (calls holding an engine slot, jobs running) over [fromMs, toMs]. */
+export function meanInFlight(intervals: readonly Interval[], fromMs: number, toMs: number): number {
   if (toMs <= fromMs) return 0;
-  const busy = calls.reduce((sum, c) => sum + Math.max(0, Math.min(c.finishedMs, toMs) - Math.max(c.startedMs, fromMs)), 0);
+  return intervals.reduce((sum, i) => sum + overlap(i, fromMs, toMs), 0) / (toMs - fromMs);
+}
+
+/** The fraction of [fromMs, toMs] during which at least one interval is in progress (their union's length). */
+export function busyFraction(intervals: readonly Interval[], fromMs: number, toMs: number): number {
+  if (toMs <= fromMs) return 0;
+  const clipped = intervals
+    .map((i) => [Math.max(i.startedMs, fromMs), Math.min(i.finishedMs, toMs)])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  let busy = 0;
+  let end = -Infinity;
+  for (const [a, b] of clipped) {
+    if (b <= end) continue;
+    busy += b - Math.max(a, end);
+    end = b;
+  }
   return busy / (toMs - fromMs);
+}
+
+/** meanInFlight over each of `bins` equal slices of [fromMs, toMs]: an occupancy timeline to plot. */
+export function inFlightProfile(intervals: readonly Interval[], fromMs: number, toMs: number, bins: number): number[] {
+  const width = (toMs - fromMs) / bins;
+  const profile: number[] = Array(bins).fill(0);
+  if (!(width > 0)) return profile;
+  for (const i of intervals) {
+    const first = Math.max(0, Math.floor((i.startedMs - fromMs) / width));
+    const last = Math.min(bins - 1, Math.floor((i.finishedMs - fromMs) / width));
+    for (let k = first; k <= last; k++) profile[k] += overlap(i, fromMs + k * width, fromMs + (k + 1) * width) / width;
+  }
+  return profile;
 }
 
 /**
