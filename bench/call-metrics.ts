@@ -30,21 +30,35 @@ export function meanInFlight(intervals: readonly Interval[], fromMs: number, toM
   return intervals.reduce((sum, i) => sum + overlap(i, fromMs, toMs), 0) / (toMs - fromMs);
 }
 
-/** The fraction of [fromMs, toMs] during which at least one interval is in progress (their union's length). */
-export function busyFraction(intervals: readonly Interval[], fromMs: number, toMs: number): number {
-  if (toMs <= fromMs) return 0;
+/** The union of the intervals clipped to [fromMs, toMs]: disjoint [start, end] spans in time order. */
+export function busySpans(intervals: readonly Interval[], fromMs: number, toMs: number): [number, number][] {
   const clipped = intervals
-    .map((i) => [Math.max(i.startedMs, fromMs), Math.min(i.finishedMs, toMs)])
+    .map((i): [number, number] => [Math.max(i.startedMs, fromMs), Math.min(i.finishedMs, toMs)])
     .filter(([a, b]) => b > a)
     .sort((x, y) => x[0] - y[0]);
-  let busy = 0;
-  let end = -Infinity;
+  const spans: [number, number][] = [];
   for (const [a, b] of clipped) {
-    if (b <= end) continue;
-    busy += b - Math.max(a, end);
-    end = b;
+    const last = spans.at(-1);
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else spans.push([a, b]);
   }
-  return busy / (toMs - fromMs);
+  return spans;
+}
+
+const spanLength = (spans: readonly [number, number][]) => spans.reduce((sum, [a, b]) => sum + b - a, 0);
+
+/** The fraction of [fromMs, toMs] during which at least one interval is in progress. */
+export function busyFraction(intervals: readonly Interval[], fromMs: number, toMs: number): number {
+  return toMs > fromMs ? spanLength(busySpans(intervals, fromMs, toMs)) / (toMs - fromMs) : 0;
+}
+
+/** The fraction of [fromMs, toMs] during which both sets have an interval in progress (engine and trainer at once). */
+export function bothBusyFraction(a: readonly Interval[], b: readonly Interval[], fromMs: number, toMs: number): number {
+  if (toMs <= fromMs) return 0;
+  const other = busySpans(b, fromMs, toMs);
+  let both = 0;
+  for (const [s, e] of busySpans(a, fromMs, toMs)) for (const [t, f] of other) both += Math.max(0, Math.min(e, f) - Math.max(s, t));
+  return both / (toMs - fromMs);
 }
 
 /** meanInFlight over each of `bins` equal slices of [fromMs, toMs]: an occupancy timeline to plot. */
