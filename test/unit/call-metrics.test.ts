@@ -1,4 +1,4 @@
-import { busyFraction, dependencyGaps, inFlightProfile, meanInFlight, percentile, type Call, type Interval } from '../../bench/call-metrics';
+import { bothBusyFraction, busyFraction, busySpans, dependencyGaps, inFlightProfile, meanInFlight, percentile, type Call, type Interval } from '../../bench/call-metrics';
 
 const call = (requestId: string, arrivedMs: number, startedMs: number, finishedMs: number): Call => ({ requestId, arrivedMs, startedMs, finishedMs });
 
@@ -32,6 +32,17 @@ describe('benchmark call metrics', () => {
     expect(busyFraction(intervals, 10, 10)).toBe(0);
     // Never above the mean in flight, which counts overlaps: 30 / 50.
     expect(meanInFlight(intervals, 0, 50)).toBe(0.6);
+    expect(busySpans(intervals, 0, 50)).toEqual([[0, 15], [30, 40]]);
+  });
+
+  it('measures the time two sets are busy at once', () => {
+    const span = (startedMs: number, finishedMs: number): Interval => ({ startedMs, finishedMs });
+    const engine = [span(0, 10), span(5, 15), span(30, 40)];
+    // Trainer 12-32 overlaps 12-15 and 30-32: 5 of 50; the same either way round.
+    expect(bothBusyFraction(engine, [span(12, 32)], 0, 50)).toBe(0.1);
+    expect(bothBusyFraction([span(12, 20), span(14, 32)], engine, 0, 50)).toBe(0.1);
+    expect(bothBusyFraction(engine, [span(15, 30)], 0, 50)).toBe(0);
+    expect(bothBusyFraction(engine, engine, 0, 50)).toBe(busyFraction(engine, 0, 50));
   });
 
   it('slices the mean in flight into a timeline whose mean is the whole mean', () => {
