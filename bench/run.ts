@@ -74,6 +74,11 @@ export function formatTable(results: ScenarioResult[]): string {
   return markdownTable([header, ...rows]);
 }
 
+/** Indented JSON with arrays of numbers (the timelines) on one line each. */
+export function benchJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[(\s*-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*\s*)\]/g, (_, inner: string) => `[${inner.trim().split(/,\s*/).join(', ')}]`) + '\n';
+}
+
 function flagValue(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
   if (i < 0) return undefined;
@@ -121,7 +126,7 @@ async function main(): Promise<void> {
   const ratio = makespanRatio(pipeline);
   mkdirSync(path.dirname(out), { recursive: true });
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: os.totalmem() / 2 ** 30, node: process.version };
-  writeFileSync(out, JSON.stringify({ machine, memoryGrowth10x: growth, pipelineMakespanRatio: ratio, results: [...results, ...pipeline] }, null, 2) + '\n');
+  writeFileSync(out, benchJson({ machine, memoryGrowth10x: growth, pipelineMakespanRatio: ratio, results: [...results, ...pipeline] }));
   const report: string[] = [];
   if (results.length > 0) report.push(formatTable(results), '', `peak worker memory at 10x the questions: ${fmt(growth)} x`, '');
   if (pipeline.length > 0) {

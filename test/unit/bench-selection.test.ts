@@ -1,5 +1,5 @@
 import { makespanRatio, pipelineSpec, timelineCharts, type PipelineResult } from '../../bench/pipeline-summary';
-import { selectScenarios } from '../../bench/run';
+import { benchJson, selectScenarios } from '../../bench/run';
 
 describe('bench --only', () => {
   it('runs every scenario without it, and only the named ones with it', () => {
@@ -48,4 +48,12 @@ describe('the pipeline scenario', () => {
       ],
     ]);
   });
+});
+
+test('the JSON keeps arrays of numbers on one line, and reads back the same', () => {
+  const value = { a: [1, 2.5, -3e-7], b: { c: [], d: ['x', 'y'], e: [[1, 2], [3]] }, f: 0.1 };
+  const text = benchJson(value);
+  expect(JSON.parse(text)).toEqual(value);
+  expect(text).toContain('"a": [1, 2.5, -3e-7]');
+  expect(text).toContain('"d": [\n');
 });
