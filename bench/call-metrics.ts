@@ -1,12 +1,18 @@
 /**
- * What the simulator's call log says about a debate phase: makespan, engine occupancy and the
- * orchestration gaps between dependent model calls. Pure, so it is unit-tested on hand-made logs.
+ * What the simulator's logs say about a run: engine and trainer occupancy (intervals of calls
+ * holding an engine slot, of jobs holding a training slot) and the orchestration gaps between
+ * dependent model calls. Pure, so it is unit-tested on hand-made logs.
  */
-export interface Call {
-  requestId: string | null;
-  arrivedMs: number;
+
+/** Something that held a slot from startedMs to finishedMs (epoch ms). */
+export interface Interval {
   startedMs: number;
   finishedMs: number;
+}
+
+export interface Call extends Interval {
+  requestId: string | null;
+  arrivedMs: number;
 }
 
 /** Percentile by nearest rank (p in [0, 100]). */
@@ -16,11 +22,56 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
-/** Time-weighted mean of calls being processed (holding an engine slot) over [fromMs, toMs]. */
-export function meanInFlight(calls: readonly Call[], fromMs: number, toMs: number): number {
+const overlap = (i: Interval, fromMs: number, toMs: number) => Math.max(0, Math.min(i.finishedMs, toMs) - Math.max(i.startedMs, fromMs));
+
+/** Time-weighted mean of intervals in progress (calls holding an engine slot, jobs running) over [fromMs, toMs]. */
+export function meanInFlight(intervals: readonly Interval[], fromMs: number, toMs: number): number {
   if (toMs <= fromMs) return 0;
-  const busy = calls.reduce((sum, c) => sum + Math.max(0, Math.min(c.finishedMs, toMs) - Math.max(c.startedMs, fromMs)), 0);
-  return busy / (toMs - fromMs);
+  return intervals.reduce((sum, i) => sum + overlap(i, fromMs, toMs), 0) / (toMs - fromMs);
+}
+
+/** The union of the intervals clipped to [fromMs, toMs]: disjoint [start, end] spans in time order. */
+export function busySpans(intervals: readonly Interval[], fromMs: number, toMs: number): [number, number][] {
+  const clipped = intervals
+    .map((i): [number, number] => [Math.max(i.startedMs, fromMs), Math.min(i.finishedMs, toMs)])
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
+  const spans: [number, number][] = [];
+  for (const [a, b] of clipped) {
+    const last = spans.at(-1);
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else spans.push([a, b]);
+  }
+  return spans;
+}
+
+const spanLength = (spans: readonly [number, number][]) => spans.reduce((sum, [a, b]) => sum + b - a, 0);
+
+/** The fraction of [fromMs, toMs] during which at least one interval is in progress. */
+export function busyFraction(intervals: readonly Interval[], fromMs: number, toMs: number): number {
+  return toMs > fromMs ? spanLength(busySpans(intervals, fromMs, toMs)) / (toMs - fromMs) : 0;
+}
+
+/** The fraction of [fromMs, toMs] during which both sets have an interval in progress (engine and trainer at once). */
+export function bothBusyFraction(a: readonly Interval[], b: readonly Interval[], fromMs: number, toMs: number): number {
+  if (toMs <= fromMs) return 0;
+  const other = busySpans(b, fromMs, toMs);
+  let both = 0;
+  for (const [s, e] of busySpans(a, fromMs, toMs)) for (const [t, f] of other) both += Math.max(0, Math.min(e, f) - Math.max(s, t));
+  return both / (toMs - fromMs);
+}
+
+/** meanInFlight over each of `bins` equal slices of [fromMs, toMs]: an occupancy timeline to plot. */
+export function inFlightProfile(intervals: readonly Interval[], fromMs: number, toMs: number, bins: number): number[] {
+  const width = (toMs - fromMs) / bins;
+  const profile: number[] = Array(bins).fill(0);
+  if (!(width > 0)) return profile;
+  for (const i of intervals) {
+    const first = Math.max(0, Math.floor((i.startedMs - fromMs) / width));
+    const last = Math.min(bins - 1, Math.floor((i.finishedMs - fromMs) / width));
+    for (let k = first; k <= last; k++) profile[k] += overlap(i, fromMs + k * width, fromMs + (k + 1) * width) / width;
+  }
+  return profile;
 }
 
 /**

@@ -1,17 +1,24 @@
 /**
- * The benchmark: one command, every scenario, one table and one JSON file.
- *   npm run bench                 # 500 questions, C in {16, 64, 256} at 200 ± 50 ms (and C=64 with
- *                                 # the worker allowed 2C calls), zero latency, and memory at 500 and
- *                                 # 5,000 questions (about 6 minutes on 2 cores)
- *   npm run bench -- --tiny       # the same shape at a tiny size (CI runs this to show it works)
- *   npm run bench -- --out FILE   # where the JSON goes (default .maft/bench/results.json)
- * Each scenario runs in its own process (scenario.ts) so CPU and peak memory are its own.
+ * The benchmark: one command, every scenario, one table per kind and one JSON file.
+ *   npm run bench                  # 500 questions, C in {16, 64, 256} at 200 ± 50 ms (and C=64 with
+ *                                  # the worker allowed 2C calls), zero latency, memory at 500 and
+ *                                  # 5,000 questions (about 6 minutes on 2 cores), and the pipeline
+ *                                  # scenario: the whole run with pipelining off and on (about 9 minutes)
+ *   npm run bench -- --tiny        # the same shape at a tiny size (CI runs this to show it works)
+ *   npm run bench -- --only NAME   # only these scenarios (comma-separated names: c64,pipeline)
+ *   npm run bench -- --out FILE    # where the JSON goes (default .maft/bench/results.json); the
+ *                                  # pipeline timeline goes beside it (FILE's stem + .timeline.svg/.png)
+ * Each scenario (each pipeline mode) runs in its own process (scenario.ts, pipeline.ts) so CPU and
+ * peak memory are its own.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { svgToPng } from '../activities/report';
+import { stackedChartsSvg } from '../core/report/svg-chart';
+import { makespanRatio, pipelineSpec, pipelineTable, timelineCharts, type PipelineResult, type PipelineSpec } from './pipeline-summary';
 import type { ScenarioResult, ScenarioSpec } from './scenario';
 
 const run = promisify(execFile);
@@ -30,12 +37,19 @@ export function scenarios(tiny: boolean): ScenarioSpec[] {
   ];
 }
 
-async function runOne(spec: ScenarioSpec): Promise<ScenarioResult> {
-  const { stdout } = await run(process.execPath, [path.join(__dirname, 'scenario.js'), JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 });
-  return JSON.parse(stdout.trim().split('\n').pop()!) as ScenarioResult;
+/** Runs a scenario script (scenario.js, pipeline.js) in a process of its own; its last stdout line is the record. */
+async function runOne<T>(script: string, spec: object): Promise<T> {
+  const { stdout } = await run(process.execPath, [path.join(__dirname, script), JSON.stringify(spec)], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as T;
 }
 
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
+
+function markdownTable([header, ...rows]: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
 
 export function formatTable(results: ScenarioResult[]): string {
   const header = ['scenario', 'C', 'latency', 'questions', 'calls', 'makespan s', 'ideal s', 'x ideal', 'in flight', 'x C', 'overhead p50/p99 ms', 'run history KB', 'debate events', 'CPU s worker/server/sim', 'peak RSS MB', 'speed-up vs 1-at-a-time'];
@@ -57,20 +71,47 @@ export function formatTable(results: ScenarioResult[]): string {
     fmt(r.peakRssMb, 0),
     fmt(r.speedupVsSequential, 1),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+  return markdownTable([header, ...rows]);
+}
+
+/** Indented JSON with arrays of numbers (the timelines) on one line each. */
+export function benchJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[(\s*-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*\s*)\]/g, (_, inner: string) => `[${inner.trim().split(/,\s*/).join(', ')}]`) + '\n';
+}
+
+function flagValue(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  if (args[i + 1] === undefined || args[i + 1].startsWith('--')) throw new Error(`bench: ${name} needs a value`);
+  return args[i + 1];
+}
+
+/** The scenarios --only names, checked against what exists. */
+export function selectScenarios(only: string | undefined, tiny: boolean): { orchestration: ScenarioSpec[]; pipeline: PipelineSpec | null } {
+  const orchestration = scenarios(tiny);
+  const pipeline = pipelineSpec(tiny);
+  const names = [...orchestration.map((s) => s.scenario), pipeline.scenario];
+  const wanted = only === undefined ? names : only.split(',').map((n) => n.trim());
+  const unknown = wanted.filter((n) => !names.includes(n));
+  if (unknown.length > 0) throw new Error(`bench: no scenario ${unknown.join(', ')}; the scenarios${tiny ? ' (--tiny)' : ''}: ${names.join(', ')}`);
+  return { orchestration: orchestration.filter((s) => wanted.includes(s.scenario)), pipeline: wanted.includes(pipeline.scenario) ? pipeline : null };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const tiny = args.includes('--tiny');
-  const outIndex = args.indexOf('--out');
-  const out = path.resolve(outIndex >= 0 ? args[outIndex + 1] : path.join(__dirname, '..', '..', '.maft', 'bench', 'results.json'));
+  const out = path.resolve(flagValue(args, '--out') ?? path.join(__dirname, '..', '..', '.maft', 'bench', 'results.json'));
+  const selected = selectScenarios(flagValue(args, '--only'), tiny);
   const results: ScenarioResult[] = [];
-  for (const spec of scenarios(tiny)) {
+  for (const spec of selected.orchestration) {
     process.stderr.write(`bench: ${spec.scenario} (${spec.questions} questions)...\n`);
-    results.push(await runOne(spec));
+    results.push(await runOne<ScenarioResult>('scenario.js', spec));
+  }
+  const pipeline: PipelineResult[] = [];
+  for (const pipelining of selected.pipeline ? [false, true] : []) {
+    const spec = selected.pipeline!;
+    process.stderr.write(`bench: pipeline, pipelining ${pipelining ? 'on' : 'off'} (L=${spec.iterations}, ${spec.trainSize} + ${spec.testSize} questions)...\n`);
+    pipeline.push(await runOne<PipelineResult>('pipeline.js', { ...spec, pipelining }));
   }
   // One-at-a-time cost is the same whatever C: the first latency scenario measured it for all.
   const reference = results.find((r) => r.sequentialS !== null);
@@ -82,9 +123,20 @@ async function main(): Promise<void> {
   }
   const memory = results.filter((r) => r.scenario.startsWith('zero-latency'));
   const growth = memory.length === 2 ? memory[1].peakRssMb / memory[0].peakRssMb : null;
+  const ratio = makespanRatio(pipeline);
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: os.totalmem() / 2 ** 30, node: process.version }, memoryGrowth10x: growth, results }, null, 2) + '\n');
-  process.stdout.write(`${formatTable(results)}\n\npeak worker memory at 10x the questions: ${fmt(growth)} x\nJSON: ${out}\n`);
+  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: os.totalmem() / 2 ** 30, node: process.version };
+  writeFileSync(out, benchJson({ machine, memoryGrowth10x: growth, pipelineMakespanRatio: ratio, results: [...results, ...pipeline] }));
+  const report: string[] = [];
+  if (results.length > 0) report.push(formatTable(results), '', `peak worker memory at 10x the questions: ${fmt(growth)} x`, '');
+  if (pipeline.length > 0) {
+    const timeline = path.join(path.dirname(out), `${path.basename(out, '.json')}.timeline`);
+    const svg = stackedChartsSvg(timelineCharts(pipeline));
+    writeFileSync(`${timeline}.svg`, svg);
+    writeFileSync(`${timeline}.png`, svgToPng(svg));
+    report.push(markdownTable(pipelineTable(pipeline)), '', `makespan(on) / makespan(off): ${fmt(ratio)}`, `timeline: ${timeline}.svg, .png`, '');
+  }
+  process.stdout.write(`${report.join('\n')}JSON: ${out}\n`);
 }
 
 if (require.main === module) {

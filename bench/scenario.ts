@@ -5,21 +5,15 @@
  * questions. Prints one JSON record on its last line.
  *   node dist/bench/scenario.js '{"scenario":"c64","questions":500,"capacity":64,"latencyMs":200,"jitterMs":50,"sequentialSample":10}'
  */
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createChatTurn } from '../activities/inference';
 import { debateRounds, openingState, type DebateInput } from '../core/debate';
 import { generatedSplits } from '../core/tasks';
-import { startDevServer } from '../workers/dev-server';
-import { workerSettingsFromEnv } from '../workers/settings';
-import { createWorkers, openAiClient } from '../workers/workers';
+import { openAiClient } from '../workers/workers';
 import { multiagentFinetuning } from '../workflows';
 import { dependencyGaps, meanInFlight, percentile, type Call } from './call-metrics';
+import { printRecord, simulatorAdmin, withBenchStack } from './stack';
 
 export interface ScenarioSpec {
   scenario: string;
@@ -74,16 +68,6 @@ function processCpuS(child: ChildProcess): number | null {
 
 const cpuSince = (before: number | null, after: number | null) => (before === null || after === null ? null : after - before);
 
-async function startSimulatorProcess(spec: ScenarioSpec): Promise<{ url: string; process: ChildProcess; stop(): void }> {
-  const args = ['--port', '0', '--quiet', '--record-calls', '--latency-ms', String(spec.latencyMs), '--jitter-ms', String(spec.jitterMs), '--capacity', String(spec.capacity)];
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'simulator', 'main.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
-  });
-  return { url: line.replace('simulator listening on ', '').trim(), process: child, stop: () => child.kill() };
-}
-
 async function sequentialSeconds(spec: ScenarioSpec, simulatorUrl: string): Promise<number | null> {
   if (spec.sequentialSample === 0) return null;
   // The authors' code: every call waits for the one before. A semaphore of 1 makes the same
@@ -104,18 +88,9 @@ async function sequentialSeconds(spec: ScenarioSpec, simulatorUrl: string): Prom
 }
 
 export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const simulator = await startSimulatorProcess(spec);
-  const server = await startDevServer();
   const capacity = spec.capacity || 64;
-  const settings = workerSettingsFromEnv(
-    {},
-    { temporal: server.connection, inferenceUrl: `${simulator.url}/v1`, trainingUrl: `${simulator.url}/v1`, artifactRoot: mkdtempSync(path.join(os.tmpdir(), 'maft-bench-')), inferenceConcurrency: spec.workerConcurrency ?? capacity, trainingPollMs: 50 },
-  );
-  const { workers, connection } = await createWorkers({ settings });
-  const running = workers.map((w) => w.run());
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  try {
+  const flags = ['--latency-ms', String(spec.latencyMs), '--jitter-ms', String(spec.jitterMs), '--capacity', String(spec.capacity)];
+  return withBenchStack(flags, { inferenceConcurrency: spec.workerConcurrency ?? capacity }, async ({ simulator, server, settings, client }) => {
     const cpuBefore = process.cpuUsage();
     const serverCpuBefore = processCpuS(server.process);
     const simulatorCpuBefore = processCpuS(simulator.process);
@@ -128,7 +103,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
     const cpu = process.cpuUsage(cpuBefore);
     const serverCpuS = cpuSince(serverCpuBefore, processCpuS(server.process));
     const simulatorCpuS = cpuSince(simulatorCpuBefore, processCpuS(simulator.process));
-    const calls = ((await (await fetch(`${simulator.url}/admin/calls`)).json()) as { calls: Call[] }).calls.filter((c) => c.requestId?.includes('/train/'));
+    const calls = (await simulatorAdmin<{ calls: Call[] }>(simulator, 'calls')).calls.filter((c) => c.requestId?.includes('/train/'));
     const lastFinish = Math.max(...calls.map((c) => c.finishedMs));
     const firstStart = Math.min(...calls.map((c) => c.startedMs));
     const makespanS = (lastFinish - startedMs) / 1000;
@@ -159,22 +134,7 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
       sequentialS,
       speedupVsSequential: sequentialS === null ? null : sequentialS / makespanS,
     };
-  } finally {
-    workers.forEach((w) => w.shutdown());
-    await Promise.allSettled(running);
-    await connection.close();
-    await client.connection.close();
-    await server.stop();
-    simulator.stop();
-  }
+  });
 }
 
-if (require.main === module) {
-  runScenario(JSON.parse(process.argv[2]) as ScenarioSpec).then(
-    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
-    (error: Error) => {
-      process.stderr.write(`${error.stack}\n`);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) printRecord(runScenario(JSON.parse(process.argv[2]) as ScenarioSpec));

@@ -309,6 +309,11 @@ export const listCalls: Handler = async (ctx, _req, res, _params, url) => {
   sendJson(res, 200, { recording: ctx.state.options.recordCalls, calls });
 };
 
+/** GET /admin/jobs: every fine-tuning job's created, started and finished times. */
+export const listJobTimings: Handler = async (ctx, _req, res) => {
+  sendJson(res, 200, { jobs: ctx.state.training.timings() });
+};
+
 export const resetCounters: Handler = async (ctx, _req, res) => {
   ctx.state.resetCounters();
   sendJson(res, 200, { ok: true });

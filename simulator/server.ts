@@ -56,6 +56,7 @@ const ROUTES: Route[] = [
   ['POST', /^\/admin\/faults$/, routes.setFaults],
   ['POST', /^\/admin\/reset-counters$/, routes.resetCounters],
   ['GET', /^\/admin\/calls$/, routes.listCalls],
+  ['GET', /^\/admin\/jobs$/, routes.listJobTimings],
   ['GET', /^\/health$/, routes.health],
 ];
 

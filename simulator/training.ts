@@ -53,12 +53,16 @@ export interface JobEvent {
   type: 'message' | 'metrics';
 }
 
+/** A job's creation, start (a slot taken) and end, epoch ms (null until then): GET /admin/jobs, for the benchmark. */
+export type JobTiming = { id: string; model: string; status: JobStatus; createdMs: number; startedMs: number | null; finishedMs: number | null };
+
 interface JobRecord {
   job: FineTuningJob;
   events: JobEvent[];
   /** Name the model will get on success. */
   targetName: string;
   timers: NodeJS.Timeout[];
+  times: Pick<JobTiming, 'createdMs' | 'startedMs' | 'finishedMs'>;
 }
 
 export interface TrainingSettings {
@@ -75,6 +79,7 @@ export interface Page<T> {
 }
 
 const now = (): number => Math.floor(Date.now() / 1000);
+const nowMs = (): number => performance.timeOrigin + performance.now();
 
 function positive(field: string, value: unknown, fallback: number, integer: boolean): number {
   if (value === undefined || value === null || value === 'auto') return fallback;
@@ -180,7 +185,8 @@ export class TrainingService {
       method: { type: 'supervised', supervised: { hyperparameters } },
       user_provided_suffix: suffix as string | null,
     };
-    const record: JobRecord = { job, events: [], targetName: (suffix as string | null) ?? `ft:${model}:maft-sim:${id}`, timers: [] };
+    const times = { createdMs: nowMs(), startedMs: null, finishedMs: null };
+    const record: JobRecord = { job, events: [], targetName: (suffix as string | null) ?? `ft:${model}:maft-sim:${id}`, timers: [], times };
     this.jobs.set(id, record);
     this.order.push(id);
     this.queue.push(id);
@@ -221,6 +227,11 @@ export class TrainingService {
     return { ...job };
   }
 
+  /** Every job's timing, in creation order. */
+  timings(): JobTiming[] {
+    return this.order.map((id) => this.jobs.get(id)!).map(({ job, times }) => ({ id: job.id, model: job.model, status: job.status, ...times }));
+  }
+
   counts(): Record<JobStatus | 'total', number> {
     const counts = { total: this.jobs.size, queued: 0, running: 0, succeeded: 0, failed: 0, cancelled: 0 };
     for (const r of this.jobs.values()) counts[r.job.status] += 1;
@@ -250,6 +261,7 @@ export class TrainingService {
     record.timers = [];
     record.job.status = status;
     record.job.finished_at = now();
+    record.times.finishedMs = nowMs();
   }
 
   /** Starts queued jobs on the next tick, so a job is still 'queued' when its create call returns. */
@@ -266,6 +278,7 @@ export class TrainingService {
   private start(record: JobRecord): void {
     const { job } = record;
     job.status = 'running';
+    record.times.startedMs = nowMs();
     this.running += 1;
     this.event(record, 'info', 'Fine-tuning job started.');
     const file = this.files.get(job.training_file)!;

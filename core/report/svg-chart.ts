@@ -1,6 +1,7 @@
 /**
- * A small, pure SVG line-chart builder for the report's plots: axes with ticks, grid lines, one
- * line per series with a marker per point, vertical error bars (± standard error) and a legend.
+ * A small, pure SVG line-chart builder for the report's plots (and the pipeline benchmark's
+ * timeline): axes with ticks, grid lines, one line per series with a marker per point, vertical
+ * error bars (± standard error) and a legend; charts stacked one above another in one SVG.
  * Text uses the "DejaVu Sans" family, which the PNG rasterizer loads from the dejavu-fonts-ttf
  * package (activities/report.ts), so labels render without system fonts.
  */
@@ -22,6 +23,13 @@ export interface LineChart {
   xLabel: string;
   yLabel: string;
   series: ChartSeries[];
+  /** x on integer ticks (iterations; the default) or on nice ticks of a continuous quantity (time). */
+  xScale?: 'integer' | 'continuous';
+  /** Extents the axes cover besides the points' (a time axis shared by stacked charts, a [0, 1] fraction). */
+  xExtent?: [number, number];
+  yExtent?: [number, number];
+  /** A marker per point; default true (false for dense timelines). */
+  markers?: boolean;
 }
 
 export const CHART_LAYOUT = { width: 760, height: 420, left: 72, right: 250, top: 48, bottom: 60 } as const;
@@ -86,10 +94,10 @@ export interface Scales {
 export function chartScales(chart: LineChart): Scales {
   const points = chart.series.flatMap((s) => s.points);
   if (points.length === 0) throw new Error(`chart "${chart.title}" has no points`);
-  const xs = points.map((p) => p.x);
-  const lows = points.map((p) => p.y - (p.error ?? 0));
-  const highs = points.map((p) => p.y + (p.error ?? 0));
-  const xAxis = integerAxis(Math.min(...xs), Math.max(...xs));
+  const xs = [...points.map((p) => p.x), ...(chart.xExtent ?? [])];
+  const lows = [...points.map((p) => p.y - (p.error ?? 0)), ...(chart.yExtent ?? [])];
+  const highs = [...points.map((p) => p.y + (p.error ?? 0)), ...(chart.yExtent ?? [])];
+  const xAxis = chart.xScale === 'continuous' ? niceAxis(Math.min(...xs), Math.max(...xs), 10) : integerAxis(Math.min(...xs), Math.max(...xs));
   const yAxis = niceAxis(Math.min(...lows), Math.max(...highs));
   const { width, height, left, right, top, bottom } = CHART_LAYOUT;
   const plotWidth = width - left - right;
@@ -113,7 +121,7 @@ function seriesStyle(index: number): string {
   return `stroke="${PALETTE[index % PALETTE.length]}"${dash}`;
 }
 
-function seriesSvg(series: ChartSeries, index: number, scales: Scales): string {
+function seriesSvg(series: ChartSeries, index: number, scales: Scales, markers: boolean): string {
   const color = PALETTE[index % PALETTE.length];
   const points = [...series.points].sort((a, b) => a.x - b.x);
   const parts = [`<g class="series" data-name="${escapeXml(series.name)}">`];
@@ -128,7 +136,7 @@ function seriesSvg(series: ChartSeries, index: number, scales: Scales): string {
         `<path class="error-bar" stroke="${color}" stroke-width="1.5" fill="none" d="M${n(cx)},${n(yLow)}V${n(yHigh)}M${n(cx - 4)},${n(yLow)}H${n(cx + 4)}M${n(cx - 4)},${n(yHigh)}H${n(cx + 4)}"/>`,
       );
     }
-    parts.push(`<circle class="point" cx="${n(cx)}" cy="${n(cy)}" r="3.5" fill="${color}"/>`);
+    if (markers) parts.push(`<circle class="point" cx="${n(cx)}" cy="${n(cy)}" r="3.5" fill="${color}"/>`);
   }
   parts.push('</g>');
   return parts.join('');
@@ -157,30 +165,51 @@ function axesSvg(chart: LineChart, scales: Scales): string {
   return parts.join('');
 }
 
-function legendSvg(series: readonly ChartSeries[]): string {
+function legendSvg(series: readonly ChartSeries[], markers: boolean): string {
   const x = CHART_LAYOUT.width - CHART_LAYOUT.right + 20;
   const parts = ['<g class="legend" font-size="12" fill="#222">'];
   series.forEach((s, i) => {
     const y = CHART_LAYOUT.top + 10 + i * 20;
     parts.push(`<line x1="${x}" x2="${x + 24}" y1="${y}" y2="${y}" stroke-width="2" ${seriesStyle(i)}/>`);
-    parts.push(`<circle cx="${x + 12}" cy="${y}" r="3.5" fill="${PALETTE[i % PALETTE.length]}"/>`);
+    if (markers) parts.push(`<circle cx="${x + 12}" cy="${y}" r="3.5" fill="${PALETTE[i % PALETTE.length]}"/>`);
     parts.push(text(x + 32, y + 4, s.name));
   });
   parts.push('</g>');
   return parts.join('');
 }
 
-/** The chart as a standalone SVG document. */
-export function lineChartSvg(chart: LineChart): string {
+/** The chart's elements, without the enclosing document. */
+function chartBody(chart: LineChart): string[] {
   const scales = chartScales(chart);
-  const { width, height } = CHART_LAYOUT;
+  const markers = chart.markers ?? true;
+  return [
+    text(CHART_LAYOUT.width / 2, 28, chart.title, 'class="title" text-anchor="middle" font-size="16" font-weight="bold" fill="#111"'),
+    axesSvg(chart, scales),
+    ...chart.series.map((s, i) => seriesSvg(s, i, scales, markers)),
+    legendSvg(chart.series, markers),
+  ];
+}
+
+function svgDocument(height: number, body: string[]): string {
+  const { width } = CHART_LAYOUT;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT_FAMILY}">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
-    text(width / 2, 28, chart.title, 'class="title" text-anchor="middle" font-size="16" font-weight="bold" fill="#111"'),
-    axesSvg(chart, scales),
-    ...chart.series.map((s, i) => seriesSvg(s, i, scales)),
-    legendSvg(chart.series),
+    ...body,
     '</svg>',
   ].join('\n');
+}
+
+/** The chart as a standalone SVG document. */
+export function lineChartSvg(chart: LineChart): string {
+  return svgDocument(CHART_LAYOUT.height, chartBody(chart));
+}
+
+/** Charts one above another in one SVG document (each in its own group, shifted down). */
+export function stackedChartsSvg(charts: readonly LineChart[]): string {
+  const { height } = CHART_LAYOUT;
+  return svgDocument(
+    height * charts.length,
+    charts.map((chart, i) => [`<g class="chart" transform="translate(0 ${height * i})">`, ...chartBody(chart), '</g>'].join('\n')),
+  );
 }

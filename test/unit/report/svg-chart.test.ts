@@ -1,4 +1,4 @@
-import { integerAxis, lineChartSvg, niceAxis, type LineChart } from '../../../core/report/svg-chart';
+import { integerAxis, lineChartSvg, niceAxis, stackedChartsSvg, type LineChart } from '../../../core/report/svg-chart';
 
 /** Every element closes, in order: a small well-formedness check for the generated XML. */
 function expectBalancedTags(svg: string) {
@@ -68,5 +68,37 @@ describe('line chart SVG', () => {
 
   it('refuses a chart without points', () => {
     expect(() => lineChartSvg({ ...chart, series: [] })).toThrow('chart "Accuracy on <arithmetic> & more" has no points');
+  });
+});
+
+describe('timeline charts', () => {
+  const timeline = (title: string, until: number): LineChart => ({
+    title,
+    xLabel: 'seconds',
+    yLabel: 'fraction',
+    xScale: 'continuous',
+    xExtent: [0, 230],
+    yExtent: [0, 1],
+    markers: false,
+    series: [{ name: 'engine', points: [0, 1, 2].map((k) => ({ x: (k * until) / 2, y: k / 4, error: null })) }],
+  });
+
+  it('puts a continuous x on nice ticks over the given extent, y over [0, 1], without markers', () => {
+    const svg = lineChartSvg(timeline('off', 100));
+    // x extent [0, 230] over about 10 intervals: step 50 (rough 23 -> 50), ticks 0..250
+    expect([...svg.matchAll(/class="x-tick"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(['0', '50', '100', '150', '200', '250']);
+    expect([...svg.matchAll(/class="y-tick"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(['0.0', '0.2', '0.4', '0.6', '0.8', '1.0']);
+    // x = 100 of [0, 250] -> 72 + 0.4 * 438 = 247.2; y = 0.5 of [0, 1] -> 48 + 0.5 * 312 = 204
+    expect(svg).toContain('points="72,360 159.6,282 247.2,204"');
+    expect(svg).not.toContain('<circle');
+  });
+
+  it('stacks charts in one document, each shifted down by a chart height', () => {
+    const svg = stackedChartsSvg([timeline('off', 230), timeline('on', 150)]);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="760" height="840" viewBox="0 0 760 840"')).toBe(true);
+    expect(svg.match(/<g class="chart" transform="translate\(0 (\d+)\)">/g)).toEqual(['<g class="chart" transform="translate(0 0)">', '<g class="chart" transform="translate(0 420)">']);
+    expect(svg).toContain('>off</text>');
+    expect(svg).toContain('>on</text>');
+    expectBalancedTags(svg);
   });
 });
