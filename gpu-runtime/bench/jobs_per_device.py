@@ -35,7 +35,7 @@ from pathlib import Path
 
 import torch
 
-from bench.throughput import SIZES, build_model_folder
+from bench.throughput import SIZES, build_model_folder, write_report
 from maft_runtime.models import models_dir
 from maft_runtime.trainer import store
 from maft_runtime.trainer.manager import TERMINAL, JobManager
@@ -191,8 +191,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"concurrent / serial: {report['ratio']:.2f} end to end, {report['training_ratio']:.2f} training "
           f"({args.jobs} jobs, {serial.trained_tokens} tokens each way, on {device_name})")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        write_report(args.json, report)
     return report
 
 

@@ -154,6 +154,12 @@ def measure_generation(folder: Path, device: torch.device, *, batch: int, new_to
     return GenerationFigure(batch, new_tokens, generated / elapsed)
 
 
+def write_report(path: Path, report: dict) -> None:
+    """A benchmark's JSON record, written where --json says."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2) + "\n")
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
@@ -193,8 +199,7 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"train {t.method:4}  {t.tokens_per_s:12.0f} tokens/s  MFU {mfu}  ({t.trainable_params:,} of {t.params:,} parameters trained)")
     print(f"generate  {generation.tokens_per_s:12.0f} tokens/s  (batch {generation.batch}, {generation.new_tokens} new tokens each)")
     if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(report, indent=2) + "\n")
+        write_report(args.json, report)
     return report
 
 
