@@ -7,6 +7,7 @@
  */
 import { executionInput } from '../../cli/runs';
 import { multiagentFinetuning } from '../../workflows';
+import { simulatorSleepLog } from '../helpers/simulator-admin';
 import { startStack, type Stack } from '../helpers/stack';
 
 jest.setTimeout(300_000);
@@ -22,15 +23,8 @@ const config = (runId: string) => ({
   colocated: true,
 });
 
-interface SleepEvent {
-  event: 'sleep' | 'wake' | 'refused' | 'aborted';
-  atMs: number;
-  changed: boolean;
-  jobs: { total: number; succeeded: number; running: number; queued?: number };
-}
-
 const engineRoot = (stack: Stack) => stack.backendUrls.inference.replace(/\/v1$/, '');
-const sleepLog = async (stack: Stack) => ((await (await fetch(`${engineRoot(stack)}/admin/sleep-log`)).json()) as { events: SleepEvent[] }).events;
+const sleepLog = async (stack: Stack) => (await simulatorSleepLog(stack.backendUrls.inference)).events;
 const isSleeping = async (stack: Stack) => ((await (await fetch(`${engineRoot(stack)}/is_sleeping`)).json()) as { is_sleeping: boolean }).is_sleeping;
 const until = async (check: () => Promise<boolean>) => {
   while (!(await check())) await new Promise((r) => setTimeout(r, 20));
