@@ -1,6 +1,6 @@
 /**
  * docker-compose.yml, checked without Docker: against the Compose Specification's JSON schema
- * (docs/compose-schema; compose validates after interpolation, so the file is interpolated with
+ * (test/fixtures/compose-schema; compose validates after interpolation, so the file is interpolated with
  * .env.example first), and against maft's own rules: documented variables, pinned images, health
  * checks and dependencies, declared volumes, the search attributes of core/search-attributes.ts,
  * one adapter path for the worker, the trainer and vLLM, and the vLLM command serve-vllm.sh really
@@ -91,7 +91,7 @@ const mounts = (service: Service) =>
 const url = (value: string | undefined) => new URL(value ?? 'missing://');
 
 describe('docker-compose.yml', () => {
-  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(read('docs/compose-schema/compose-spec.json')));
+  const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(read('test/fixtures/compose-schema/compose-spec.json')));
 
   it('is valid against the Compose Specification schema, and the validator catches a bad key', () => {
     const valid = validate(compose);
