@@ -38,7 +38,8 @@ const CROSS_SCORE_TITLES: Record<string, string> = {
 const INTRO =
   'How each agent behaved in the evaluation debates, computed from the stored transcripts graded against the references ' +
   '(definitions: docs/behaviour.md). G1..GN: generation agents (round 1); C1..CN: critic agents (rounds 2..M; their answer ' +
-  'changes are from round m − 1 to round m). Hedging: no parseable answer, a phrase of uncertainty, or several candidate answers. ' +
+  'changes are from round m − 1 to round m; Model is the critic slot of the agent table, and methods without separate critics ' +
+  'have their generation agents answer those rounds). Hedging: no parseable answer, a phrase of uncertainty, or several candidate answers. ' +
   'Conformity: moving to the answer a strict majority of the other agents held in the previous round, when the agent did not hold it. ' +
   'Behavioural distance D in [0, 1]: ½ Jensen-Shannon divergence of two critics\' answer changes + ½ the mean absolute difference ' +
   'of their profile rates (generation agents: the profile difference alone). "—": not defined.';
