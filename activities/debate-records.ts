@@ -4,6 +4,8 @@
  */
 import type { AgentTable } from '../core/agents';
 import { artifactPaths, type Split } from '../core/artifact-paths';
+import { gradeDebate } from '../core/behaviour/graded-debate';
+import { behaviourProfile } from '../core/behaviour/profile';
 import type { TaskConfig } from '../core/config';
 import { equivalenceClasses, majorityVote, tieBreakSeed } from '../core/majority';
 import type { CriticContext } from '../core/prompts';
@@ -109,7 +111,10 @@ export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = 
       return outcomeOf(transcript);
     },
 
-    /** Algorithm 2's score: the debate's majority against the reference, accuracy ± SE. */
+    /**
+     * Algorithm 2's score: the debate's majority against the reference, accuracy ± SE. Also stores
+     * the debates' behaviour profile (docs/behaviour.md), which recordEvaluation adds to the record.
+     */
     async scoreEvaluation(input: ScoreInput): Promise<Accuracy> {
       return heartbeating(() => score(input));
     },
@@ -138,6 +143,8 @@ export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = 
       return { questionId: t.questionId, majority: t.majority, reference, correct: t.majority !== null && checker.equivalent(t.majority, reference) };
     });
     await store.writeJsonl(artifactPaths.evaluation(input.runId, input.iteration), records);
+    const graded = transcripts.map((t, i) => gradeDebate(t, questions[i].reference, checker, artifactPaths.debate(input.runId, input.iteration, 'test', t.questionId)));
+    await store.writeJson(artifactPaths.behaviour(input.runId, input.iteration), behaviourProfile(graded));
     return accuracyWithStandardError(records.map((r) => r.correct));
   }
 }

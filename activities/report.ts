@@ -1,6 +1,6 @@
 /**
  * Writes an experiment report into a folder: report.md, records.jsonl (the raw records, one per
- * line) and every plot as SVG and as PNG. The PNGs are rendered from the SVGs by resvg
+ * line) and every plot and heatmap as SVG and as PNG. The PNGs are rendered from the SVGs by resvg
  * (@resvg/resvg-js, prebuilt native binaries from npm) with the DejaVu Sans font files of the
  * dejavu-fonts-ttf package and system fonts off, so text renders the same on any machine.
  */
@@ -46,9 +46,9 @@ export async function writeReport({ title, records, outDir }: ReportInput): Prom
   await write('report.md', report.markdown);
   await store.writeJsonl('records.jsonl', records);
   files.push('records.jsonl');
-  for (const plot of report.plots) {
-    await write(`${plot.path}.svg`, plot.svg);
-    await write(`${plot.path}.png`, svgToPng(plot.svg));
+  for (const figure of [...report.plots, ...report.heatmaps]) {
+    await write(`${figure.path}.svg`, figure.svg);
+    await write(`${figure.path}.png`, svgToPng(figure.svg));
   }
   return { markdown: report.markdown, files };
 }

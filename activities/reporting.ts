@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { artifactPaths } from '../core/artifact-paths';
+import type { BehaviourProfile } from '../core/behaviour/types';
 import type { EvaluationRecord } from '../core/report/records';
 import type { RunResult } from '../workflows/run-types';
 import type { ArtifactStore } from './artifact-store';
@@ -36,8 +37,11 @@ export function createReportingActivities(store: ArtifactStore) {
   }
 
   return {
+    /** Stores the record with the behaviour profile scoreEvaluation stored for that evaluation (null if none). */
     async recordEvaluation(record: EvaluationRecord): Promise<void> {
-      await store.writeJson(artifactPaths.evaluationRecord(record.runId, record.iteration), record);
+      const path = artifactPaths.behaviour(record.runId, record.iteration);
+      const behaviour = (await store.exists(path)) ? await store.readJson<BehaviourProfile | null>(path) : null;
+      await store.writeJson(artifactPaths.evaluationRecord(record.runId, record.iteration), { ...record, behaviour: record.behaviour ?? behaviour });
     },
 
     /** The stored record of a run's evaluation at an iteration, or null: a resumed run does not evaluate a society twice. */

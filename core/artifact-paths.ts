@@ -16,6 +16,8 @@ export const artifactPaths = {
   sharedDataset: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/shared.jsonl`,
   datasetSummary: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/summary.json`,
   evaluation: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/evaluation.jsonl`,
+  /** The evaluation debates' behaviour profile (core/behaviour/), written with the scores. */
+  behaviour: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/behaviour.json`,
   /** The report's raw record of one evaluation (core/report/records.ts). */
   evaluationRecord: (runId: string, iteration: number) => `runs/${runId}/records/iteration-${iteration}.json`,
   evaluationRecords: (runId: string) => `runs/${runId}/records`,

@@ -7,14 +7,18 @@ const BOX = /\\(?:boxed|fbox)(?![a-zA-Z])/g;
 
 /** The content of the last \boxed / \fbox, or null when there is none, it is empty or its braces never close. */
 export function lastBoxed(text: string): string | null {
-  let start = -1;
   let commandEnd = -1;
-  for (const match of text.matchAll(BOX)) {
-    start = match.index;
-    commandEnd = match.index + match[0].length;
-  }
-  if (start < 0) return null;
-  const rest = text.slice(commandEnd);
+  for (const match of text.matchAll(BOX)) commandEnd = match.index + match[0].length;
+  return commandEnd < 0 ? null : boxedContent(text.slice(commandEnd));
+}
+
+/** The content of every \boxed / \fbox in order, leaving out empty and unclosed ones. */
+export function allBoxed(text: string): string[] {
+  return [...text.matchAll(BOX)].flatMap((match) => boxedContent(text.slice(match.index + match[0].length)) ?? []);
+}
+
+/** What follows a \boxed command: its brace group's content, or "\boxed 5"'s token. */
+function boxedContent(rest: string): string | null {
   const open = /^\s*\{/.exec(rest);
   if (!open) {
     // "\boxed 5": the token up to the next space or math delimiter.

@@ -47,6 +47,17 @@ function chartOf(title: string, yLabel: string, groups: readonly MethodRuns[], p
   return series.length === 0 ? null : { title, xLabel: 'Finetuning iteration (0 = base)', yLabel, series };
 }
 
+/** A function that returns each path it is given, with `-2`, `-3`, ... added when it was given before. */
+export function uniquePaths(): (path: string) => string {
+  const used = new Set<string>();
+  return (path) => {
+    let candidate = path;
+    for (let i = 2; used.has(candidate); i++) candidate = `${path}-${i}`;
+    used.add(candidate);
+    return candidate;
+  };
+}
+
 /** Every plot of the report, in report order, with unique file paths. */
 export function reportPlots(groups: readonly MethodRuns[]): PlotSpec[] {
   const byPanel = new Map<string, MethodRuns[]>();
@@ -54,13 +65,7 @@ export function reportPlots(groups: readonly MethodRuns[]): PlotSpec[] {
     const panel = JSON.stringify([g.baseModel, g.task]);
     byPanel.set(panel, [...(byPanel.get(panel) ?? []), g]);
   }
-  const used = new Set<string>();
-  const unique = (path: string) => {
-    let candidate = path;
-    for (let i = 2; used.has(candidate); i++) candidate = `${path}-${i}`;
-    used.add(candidate);
-    return candidate;
-  };
+  const unique = uniquePaths();
   const plots: PlotSpec[] = [];
   for (const panelGroups of byPanel.values()) {
     const { baseModel, task } = panelGroups[0];

@@ -3,6 +3,7 @@
  * fails with the field, the record (or file and line) named, not as a NaN in a table.
  */
 import { z } from 'zod';
+import { behaviourProfileSchema } from '../behaviour/schema';
 import type { DiversityMetrics } from '../diversity/types';
 import type { EvaluationRecord } from './records';
 
@@ -37,6 +38,8 @@ export const evaluationRecordSchema: z.ZodType<EvaluationRecord> = z
     correct: z.number().int().min(0),
     total: z.number().int().min(0),
     diversity: diversitySchema.nullable(),
+    // Absent in records written before behaviour metrics existed.
+    behaviour: behaviourProfileSchema.nullable().optional(),
   })
   .refine((r) => r.correct <= r.total, { message: 'correct exceeds total', path: ['correct'] });
 

@@ -2,6 +2,7 @@
  * The raw records behind a report: one per (run, iteration) evaluation. An experiment writes them as
  * JSONL; tables and plots are computed from them alone.
  */
+import type { BehaviourProfile } from '../behaviour/types';
 import type { DiversityMetrics } from '../diversity/types';
 
 export interface EvaluationRecord {
@@ -21,4 +22,6 @@ export interface EvaluationRecord {
   correct: number;
   total: number;
   diversity: DiversityMetrics | null;
+  /** How the agents behaved in these debates (docs/behaviour.md); absent or null in records without it. */
+  behaviour?: BehaviourProfile | null;
 }

@@ -3,6 +3,7 @@
  * SVG documents. activities/report.ts writes them, the PNGs and records.jsonl to disk.
  */
 import { groupRuns, type MethodRuns } from './aggregate';
+import { behaviourSection, type BuiltHeatmap } from './behaviour-section';
 import { isTable1Method, isTable2Method, orderLabels, TABLE1_METHODS, TABLE2_METHODS } from './methods';
 import { reportPlots, type PlotSpec } from './plots';
 import type { EvaluationRecord } from './records';
@@ -16,6 +17,8 @@ export interface BuiltPlot extends PlotSpec {
 export interface BuiltReport {
   markdown: string;
   plots: BuiltPlot[];
+  /** The behaviour section's agent-by-agent heatmaps. */
+  heatmaps: BuiltHeatmap[];
 }
 
 const CELL_RULE =
@@ -58,6 +61,7 @@ export function buildReport(title: string, records: readonly EvaluationRecord[])
   const experiments = [...new Set(records.map((r) => r.experiment ?? '(none)'))].sort();
   const runs = groups.reduce((sum, g) => sum + g.runs.length, 0);
   const unavailable = unavailableMetricsList(records);
+  const behaviour = behaviourSection(groups);
   const markdown = [
     `# ${title}`,
     '',
@@ -82,6 +86,7 @@ export function buildReport(title: string, records: readonly EvaluationRecord[])
     '',
     ...(unavailable.length > 0 ? ['Unavailable metrics:', '', ...unavailable, ''] : []),
     ...plotsSection(plots),
+    ...behaviour.lines,
   ].join('\n');
-  return { markdown, plots };
+  return { markdown, plots, heatmaps: behaviour.heatmaps };
 }

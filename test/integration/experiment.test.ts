@@ -1,7 +1,7 @@
 /**
  * An experiment end to end on the dev server with the simulator: a grid of methods x seeds on one
- * shared split, every run's records, the report (tables and valid PNG plots), and a resume that
- * finds every run finished and redoes nothing.
+ * shared split, every run's records, the report (tables, valid PNG plots, the behaviour section and
+ * its heatmaps), and a resume that finds every run finished and redoes nothing.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -56,6 +56,21 @@ describe('experiment', () => {
     const se = Math.abs(single[0] - single[1]) / 2; // sample SD over two seeds / sqrt(2)
     expect(markdown).toContain(`${(100 * mean).toFixed(1)} ± ${(100 * se).toFixed(1)}`);
     expect(markdown).toMatch(/\| Multiagent FT \|/);
+
+    // Every record carries its debates' behaviour profile, and the report has its section and heatmaps.
+    expect(records.every((r) => r.behaviour?.questions === 6)).toBe(true);
+    expect(records.filter((r) => r.method === 'Multiagent FT').every((r) => r.behaviour!.critics.length === r.behaviour!.agents)).toBe(true);
+    const behaviour = markdown.slice(markdown.indexOf('## Behavioural divergence'));
+    expect(markdown).toContain('## Behavioural divergence');
+    for (const runId of result.runIds) expect(behaviour).toContain(`### ${runId} (`);
+    for (const l of [0, 1, 2]) {
+      for (const name of ['disagreement-generation', 'disagreement-critics', 'distance-generation', 'distance-critics']) {
+        const heatmap = `plots/behaviour/grid-maft-arithmetic-s1--iteration-${l}--${name}`;
+        expect(result.report.files).toEqual(expect.arrayContaining([`${heatmap}.svg`, `${heatmap}.png`]));
+        expect(behaviour).toContain(`](${heatmap}.png)`);
+      }
+    }
+    expect(behaviour).toMatch(/\| critics \| C1–C2 \| \d\.\d{3} \| \d\.\d{3} \| \d\.\d{3} \|/);
 
     const pngs = result.report.files.filter((f) => f.endsWith('.png'));
     expect(pngs.length).toBeGreaterThan(0);

@@ -1,7 +1,12 @@
 /** Evaluation records and markdown parsing for the report tests. */
+import { answerChecker } from '../../../core/answers';
+import { gradeDebate } from '../../../core/behaviour/graded-debate';
+import { behaviourProfile } from '../../../core/behaviour/profile';
+import type { BehaviourProfile } from '../../../core/behaviour/types';
 import type { DiversityMetrics } from '../../../core/diversity/types';
 import type { EvaluationRecord } from '../../../core/report/records';
 import { unmeasured } from '../../../core/diversity/metrics';
+import { SOCIETY } from '../behaviour/transcripts';
 
 /** A record with `total` test questions and the binomial SE of its accuracy, unless overridden. */
 export function record(fields: Partial<EvaluationRecord> & Pick<EvaluationRecord, 'runId' | 'method'>): EvaluationRecord {
@@ -48,4 +53,10 @@ export function section(markdown: string, heading: string): string {
   if (start === -1) throw new Error(`no section ${heading}`);
   const end = markdown.indexOf('\n## ', start + 1);
   return markdown.slice(start, end === -1 ? undefined : end);
+}
+
+/** The behaviour profile of the hand-made society of test/unit/behaviour/transcripts.ts (reference 10). */
+export function behaviour(): BehaviourProfile {
+  const number = answerChecker('number');
+  return behaviourProfile(SOCIETY.map((t) => gradeDebate(t, '10', number, t.questionId)))!;
 }

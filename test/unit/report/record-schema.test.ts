@@ -1,10 +1,21 @@
 import { parseRecordsJsonl, validateRecords } from '../../../core/report/record-schema';
-import { diversity, record } from './fixtures';
+import { behaviour, diversity, record } from './fixtures';
 
 describe('record validation', () => {
   it('accepts well-formed records unchanged', () => {
     const records = [record({ runId: 'r', method: 'Base', diversity: diversity({ consensus: 0.5, pairwise: { metric: 'kl', matrix: [[0, 1], [1, 0]] } }) })];
     expect(validateRecords(records)).toEqual(records);
+  });
+
+  it('accepts a behaviour profile, null, or none (records written before it existed)', () => {
+    const records = [record({ runId: 'r', method: 'Base', behaviour: behaviour() }), record({ runId: 'r', method: 'Base', iteration: 1, behaviour: null }), record({ runId: 'r', method: 'Base', iteration: 2 })];
+    expect(validateRecords(records)).toEqual(records);
+    expect(parseRecordsJsonl(records.map((r) => JSON.stringify(r)).join('\n'), 'records.jsonl')).toEqual(records);
+    const profile = behaviour();
+    const bad = { ...profile, critics: [{ ...profile.critics[0], changes: { ...profile.critics[0].changes!, corrected: -1 } }] };
+    expect(() => validateRecords([record({ runId: 'r', method: 'Base', behaviour: bad })])).toThrow(
+      'records[0] (runId r): behaviour.critics.0.changes.corrected: Number must be greater than or equal to 0',
+    );
   });
 
   it('names the record, its run and the field', () => {

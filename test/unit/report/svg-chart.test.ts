@@ -1,15 +1,5 @@
+import { expectBalancedTags } from '../../helpers/svg-check';
 import { integerAxis, lineChartSvg, niceAxis, stackedChartsSvg, type LineChart } from '../../../core/report/svg-chart';
-
-/** Every element closes, in order: a small well-formedness check for the generated XML. */
-function expectBalancedTags(svg: string) {
-  const open: string[] = [];
-  for (const [tag, closing, name, selfClosing] of svg.matchAll(/<(\/?)([a-z]+)[^>]*?(\/?)>/g)) {
-    if (selfClosing) continue;
-    if (closing) expect(`${open.pop()} closed by ${tag}`).toBe(`${name} closed by ${tag}`);
-    else open.push(name);
-  }
-  expect(open).toEqual([]);
-}
 
 describe('axes', () => {
   it('picks nice ticks covering the extent', () => {

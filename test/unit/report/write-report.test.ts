@@ -5,10 +5,10 @@ import { PNG } from 'pngjs';
 import { PNG_SCALE, svgToPng, writeReport } from '../../../activities/report';
 import { parseRecordsJsonl } from '../../../core/report/record-schema';
 import { CHART_LAYOUT } from '../../../core/report/svg-chart';
-import { diversity, record } from './fixtures';
+import { behaviour, diversity, record } from './fixtures';
 import { checkPng, crc32 } from '../../helpers/png-check';
 
-/** Two methods, two seeds, iterations 0..2; consensus and NLL measured, the other metrics not. */
+/** Two methods, two seeds, iterations 0..2; consensus and NLL measured, the other metrics not; run 0-0 with behaviour profiles. */
 const records = ['Multiagent FT', 'Single-agent FT'].flatMap((method, m) =>
   [0, 1].flatMap((seed) =>
     [0, 1, 2].map((iteration) =>
@@ -18,6 +18,7 @@ const records = ['Multiagent FT', 'Single-agent FT'].flatMap((method, m) =>
         seed,
         iteration,
         accuracy: 0.5 + (m === 0 ? 0.1 : 0.03) * iteration + 0.02 * seed,
+        ...(m === 0 && seed === 0 ? { behaviour: behaviour() } : {}),
         diversity: diversity({
           consensus: 0.6 + (m === 0 ? 0.02 : 0.1) * iteration,
           nll: 2 - 0.1 * iteration + 0.05 * seed,
@@ -55,7 +56,11 @@ describe('writeReport', () => {
     const { markdown, files } = await writeReport({ title: 'Test report', records, outDir });
     const panel = 'plots/arithmetic--model-a';
     const plots = ['accuracy', 'diversity', 'nll'].flatMap((p) => [`${panel}--${p}.svg`, `${panel}--${p}.png`]);
-    expect(files).toEqual(['report.md', 'records.jsonl', ...plots]);
+    const heatmaps = [0, 1, 2].flatMap((l) =>
+      ['disagreement-generation', 'disagreement-critics', 'distance-generation', 'distance-critics'].flatMap((h) => ['svg', 'png'].map((ext) => `plots/behaviour/0-0--iteration-${l}--${h}.${ext}`)),
+    );
+    expect(files).toEqual(['report.md', 'records.jsonl', ...plots, ...heatmaps]);
+    expect(markdown).toContain('## Behavioural divergence');
     expect((await listFiles(outDir)).sort()).toEqual([...files].sort());
     expect(await fs.readFile(path.join(outDir, 'report.md'), 'utf8')).toBe(markdown);
     expect(markdown).toContain(`![Accuracy on arithmetic (model-a)](${panel}--accuracy.png)`);
@@ -65,7 +70,7 @@ describe('writeReport', () => {
 
   it('writes valid, non-blank PNGs with rendered text and points where the SVG puts them', async () => {
     const { files } = await writeReport({ title: 'Test report', records, outDir });
-    for (const file of files.filter((f) => f.endsWith('.png'))) {
+    for (const file of files.filter((f) => f.endsWith('.png') && !f.startsWith('plots/behaviour/'))) {
       const bytes = await fs.readFile(path.join(outDir, file));
       const structure = checkPng(bytes);
       expect([structure.width, structure.height]).toEqual([CHART_LAYOUT.width * PNG_SCALE, CHART_LAYOUT.height * PNG_SCALE]);
@@ -90,6 +95,24 @@ describe('writeReport', () => {
       const lastSeries = svg.slice(svg.lastIndexOf('<g class="series"'));
       const [, cx, cy] = [...lastSeries.matchAll(/class="point" cx="([\d.]+)" cy="([\d.]+)"/g)].pop() as RegExpMatchArray;
       expect(pixel(image, Number(cx) * PNG_SCALE, Number(cy) * PNG_SCALE)).toEqual([0xff, 0x7f, 0x0e]);
+    }
+  });
+
+  it('renders each heatmap at twice its SVG size, with its title drawn and each cell in its colour', async () => {
+    const { files } = await writeReport({ title: 'Test report', records, outDir });
+    const heatmaps = files.filter((f) => f.startsWith('plots/behaviour/') && f.endsWith('.png'));
+    expect(heatmaps).toHaveLength(12);
+    for (const file of heatmaps) {
+      const image = PNG.sync.read(await fs.readFile(path.join(outDir, file)));
+      const svg = await fs.readFile(path.join(outDir, file.replace(/\.png$/, '.svg')), 'utf8');
+      const [, width, height] = /width="(\d+)" height="(\d+)"/.exec(svg) as RegExpExecArray;
+      expect([image.width, image.height]).toEqual([Number(width) * PNG_SCALE, Number(height) * PNG_SCALE]);
+      expect(darkPixels(image, 0, 40 * PNG_SCALE)).toBeGreaterThan(300);
+      // a point inside each cell, away from its value's text (the cell's top-left corner plus 5)
+      for (const [, x, y, fill] of svg.matchAll(/class="cell"[^>]*x="(\d+)" y="(\d+)"[^>]*fill="#([0-9a-f]{6})"/g)) {
+        const expected = [0, 2, 4].map((k) => parseInt(fill.slice(k, k + 2), 16));
+        expect(pixel(image, (Number(x) + 5) * PNG_SCALE, (Number(y) + 5) * PNG_SCALE)).toEqual(expected);
+      }
     }
   });
 

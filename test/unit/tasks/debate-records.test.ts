@@ -9,11 +9,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArtifactStore } from '../../../activities/artifact-store';
 import { createDebateRecordActivities } from '../../../activities/debate-records';
+import { createReportingActivities } from '../../../activities/reporting';
 import { createRunArtifacts } from '../../../activities/run-artifacts';
 import { answerChecker } from '../../../core/answers';
 import { artifactPaths } from '../../../core/artifact-paths';
+import type { BehaviourProfile } from '../../../core/behaviour/types';
 import { parseRunConfig } from '../../../core/config';
 import { partitionDebates } from '../../../core/datasets';
+import type { EvaluationRecord } from '../../../core/report/records';
 import type { Conversation, DebateTranscript } from '../../../core/transcript';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'maft-records-'));
@@ -86,6 +89,23 @@ describe('debate records', () => {
     const [record] = await store.readJsonl<{ majority: string; reference: string; correct: boolean }>(artifactPaths.evaluation('r', 1));
     expect(record).toMatchObject({ majority: transcript.majority, reference: '1000.0', correct: true });
     expect(record.majority).not.toBe(record.reference);
+  });
+
+  it('stores the behaviour profile beside the scores, graded by equivalence, and the record carries it', async () => {
+    const behaviour = await store.readJson<BehaviourProfile>(artifactPaths.behaviour('r', 1));
+    expect(behaviour).toMatchObject({ questions: 1, agents: 3, rounds: 2 });
+    expect(behaviour.generation.map((a) => [a.right, a.unparseable])).toEqual([[0, 0], [1, 0], [0, 1]]); // 998, 1,000, none
+    expect(behaviour.critics.map((a) => a.changes)).toEqual([
+      expect.objectContaining({ corrected: 1 }), // 998 -> 1000
+      expect.objectContaining({ keptRight: 1 }), // 1,000 -> 1,000
+      expect.objectContaining({ otherWrong: 1 }), // none -> 7
+    ]);
+    const reporting = createReportingActivities(store);
+    const record: EvaluationRecord = { experiment: null, runId: 'r', method: 'Debate', task: 'jsonl', baseModel: 'b', seed: 0, iteration: 1, accuracy: 1, standardError: 0, correct: 1, total: 1, diversity: null };
+    await reporting.recordEvaluation(record);
+    expect(await reporting.recordedEvaluation({ runId: 'r', iteration: 1 })).toEqual({ ...record, behaviour });
+    await reporting.recordEvaluation({ ...record, iteration: 2 }); // no profile stored for iteration 2
+    expect(await reporting.recordedEvaluation({ runId: 'r', iteration: 2 })).toEqual({ ...record, iteration: 2, behaviour: null });
   });
 
   it('refuses to grade a run with the checker of another task', async () => {
