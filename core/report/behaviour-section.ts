@@ -8,7 +8,7 @@
 import { distanceMatrix } from '../behaviour/distance';
 import type { BehaviourProfile } from '../behaviour/types';
 import type { MethodRuns } from './aggregate';
-import { behaviourProfileTable, distanceAcrossIterationsTable } from './behaviour-tables';
+import { behaviourProfileTable, distanceAcrossIterationsTable, societiesComparedTable } from './behaviour-tables';
 import { heatmapSvg, type Heatmap } from './heatmap-svg';
 import { slug, uniquePaths } from './plots';
 import type { EvaluationRecord } from './records';
@@ -95,6 +95,11 @@ export function behaviourSection(groups: readonly MethodRuns[]): { lines: string
   const unique = uniquePaths();
   const heatmaps: BuiltHeatmap[] = [];
   const lines = ['## Behavioural divergence', '', INTRO, ''];
+  const runs = orderGroups(groups).flatMap((group) => group.runs);
+  const compared = societiesComparedTable(runs);
+  if (compared) {
+    lines.push('### Societies compared', '', 'Per run and role, the mean over pairs i < j of the behavioural distance D and of the answer disagreement (round 1 for generation agents, round M for critics), at the first and the last iteration with a profile: before and after finetuning.', '', compared, '');
+  }
   for (const group of orderGroups(groups)) {
     for (const run of group.runs) {
       const { runId, method, task, baseModel, seed } = run[0];

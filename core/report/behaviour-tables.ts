@@ -62,3 +62,33 @@ export function distanceAcrossIterationsTable(run: readonly EvaluationRecord[]):
   if (rows.length === 0) return null;
   return markdownTable(['Role', 'Pair', ...run.map((r) => String(r.iteration))], rows, [false, false, ...run.map(() => true)]);
 }
+
+/** The mean of a matrix's defined entries above the diagonal (every pair i < j once); null when none is. */
+export function meanOverPairs(matrix: ReadonlyArray<ReadonlyArray<number | null>> | null): number | null {
+  const values = (matrix ?? []).flatMap((row, i) => row.filter((v, j): v is number => j > i && v !== null));
+  return values.length === 0 ? null : values.reduce((s, v) => s + v, 0) / values.length;
+}
+
+/**
+ * The societies side by side: for every run and role, the mean over pairs of the behavioural
+ * distance and of the answer disagreement at the run's first and last iteration with a profile
+ * (before and after finetuning), and the change.
+ */
+export function societiesComparedTable(runs: ReadonlyArray<readonly EvaluationRecord[]>): string | null {
+  const fixed = (v: number | null) => (v === null ? MISSING : v.toFixed(3));
+  const change = (a: number | null, b: number | null) => (a === null || b === null ? MISSING : `${b - a >= 0 ? '+' : '−'}${Math.abs(b - a).toFixed(3)}`);
+  const rows = runs.flatMap((run) => {
+    const profiled = run.filter((r) => r.behaviour);
+    if (profiled.length === 0) return [];
+    const [first, last] = [profiled[0], profiled[profiled.length - 1]];
+    return (['generation', 'critics'] as const).map((role) => {
+      const distance = (r: EvaluationRecord) => meanOverPairs(distanceMatrix(r.behaviour![role]));
+      const disagreement = (r: EvaluationRecord) => meanOverPairs(r.behaviour!.disagreement[role]);
+      const [d0, d1, a0, a1] = [distance(first), distance(last), disagreement(first), disagreement(last)];
+      return [first.runId, role, `${first.iteration} → ${last.iteration}`, fixed(d0), fixed(d1), change(d0, d1), fixed(a0), fixed(a1), change(a0, a1)];
+    });
+  });
+  if (rows.length === 0) return null;
+  const header = ['Run', 'Role', 'Iterations', 'D before', 'D after', 'Δ D', 'Disagreement before', 'Disagreement after', 'Δ disagreement'];
+  return markdownTable(header, rows, header.map((_, i) => i >= 3));
+}

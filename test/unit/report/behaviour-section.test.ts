@@ -32,7 +32,7 @@ const maft = part(text, '### maft-1');
 describe('behavioural divergence section', () => {
   it('comes last, with a part per run in table order and an iteration heading per record', () => {
     expect(report.markdown.trimEnd().endsWith(text.trimEnd())).toBe(true);
-    expect([...text.matchAll(/^### (\S+)/gm)].map((m) => m[1])).toEqual(['base-1', 'old-1', 'maft-1']); // Base, Debate, Multiagent FT
+    expect([...text.matchAll(/^### (\S+)/gm)].map((m) => m[1])).toEqual(['Societies', 'base-1', 'old-1', 'maft-1']); // Base, Debate, Multiagent FT
     expect([...maft.matchAll(/^#### Iteration (\d+)/gm)].map((m) => m[1])).toEqual(['0', '1']);
   });
 
@@ -77,6 +77,17 @@ describe('behavioural divergence section', () => {
     // Iteration 1: JSD = ½ log2(3/2) + ½ · 1/3 = 0.459148, Δ = (2/3 + 1/3 + 1/3 + 1/5) / 4 = 23/60, D = 0.421241.
     expect(rows.find((r) => r[1] === 'C1–C3')).toEqual(['critics', 'C1–C3', '0.442', '0.421']);
     expect(rows).toHaveLength(1 + 3 + 3);
+  });
+
+  it('compares the societies: mean distance and disagreement over pairs before and after finetuning', () => {
+    const rows = tableRows(part(text, '### Societies compared'));
+    expect(rows[0]).toEqual(['Run', 'Role', 'Iterations', 'D before', 'D after', 'Δ D', 'Disagreement before', 'Disagreement after', 'Δ disagreement']);
+    // Generation agents unchanged: D = (4/15 + 29/120 + 31/84) / 3 = 0.292; disagreement (1/3 + 1 + 1) / 3.
+    expect(rows.find((r) => r[0] === 'maft-1' && r[1] === 'generation')).toEqual(['maft-1', 'generation', '0 → 1', '0.292', '0.292', '+0.000', '0.778', '0.778', '+0.000']);
+    // Critics: C1–C2 25/42 and C2–C3 51/70 both times, C1–C3 53/120 -> 0.421241 (the test below).
+    expect(rows.find((r) => r[0] === 'maft-1' && r[1] === 'critics')).toEqual(['maft-1', 'critics', '0 → 1', '0.588', '0.582', '−0.007', '0.778', '0.778', '+0.000']);
+    expect(rows.find((r) => r[0] === 'base-1' && r[1] === 'generation')).toEqual(['base-1', 'generation', '0 → 0', '—', '—', '—', '—', '—', '—']);
+    expect(rows.some((r) => r[0] === 'old-1')).toBe(false);
   });
 
   it('says "not defined" for a lone agent and names records without a profile', () => {
