@@ -11,8 +11,8 @@ from maft_runtime import prepare_model
 from maft_runtime.models import models_dir
 from maft_runtime.preparable_models import GEMMA3_270M
 from test_train_publish_serve import ANSWER, QUESTION
-from trainer_helpers import TrainerService, job_body
-from vllm_helpers import VllmProcess
+from trainer_helpers import job_body
+from vllm_helpers import trainer_and_vllm
 
 # Read at import, before the session's tiny-model fixture points MAFT_MODELS_DIR elsewhere.
 MODELS = models_dir()
@@ -24,20 +24,9 @@ pytestmark = pytest.mark.skipif(not prepare_model.is_prepared(MODELS / GEMMA, GE
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
-    root = tmp_path_factory.mktemp("train-serve-gemma3")
-    adapters = root / "adapters"
-    adapters.mkdir()
-    trainer = TrainerService(root / "trainer")
-    trainer.env.update({"MAFT_MODELS_DIR": str(MODELS), "MAFT_ADAPTER_ROOT": str(adapters)})
-    vllm = VllmProcess(root / "vllm.log", MAFT_BASE_MODEL=GEMMA, MAFT_MODELS_DIR=str(MODELS), MAFT_ADAPTER_ROOT=str(adapters),
-                       MAFT_LORA_RANK="16", MAFT_MAX_MODEL_LEN="512", MAFT_MAX_NUM_SEQS="8", MAFT_CPU_KVCACHE_GIB="1")
-    trainer.start(60)
-    try:
-        vllm.start()
-        yield trainer, vllm, adapters
-    finally:
-        vllm.stop()
-        trainer.stop()
+    with trainer_and_vllm(tmp_path_factory.mktemp("train-serve-gemma3"), MODELS, MAFT_BASE_MODEL=GEMMA,
+                          MAFT_MAX_MODEL_LEN="512") as services:
+        yield services
 
 
 def test_a_gemma3_adapter_trained_by_maft_is_published_and_answers(services):
