@@ -7,7 +7,9 @@ import OpenAI from 'openai';
 import { EngineRouter } from '../../activities/engines';
 import { parseRunConfig } from '../../core/config';
 import { engineIndexFor, parseEngineMap, unservedModels, type ServedModels } from '../../core/engines';
+import { methodPlan } from '../../core/methods';
 import { Semaphore } from '../../core/semaphore';
+import { agentBaseModels } from '../../core/society';
 import { workerSettingsFromEnv } from '../../workers/settings';
 
 const TWO = {
@@ -82,6 +84,14 @@ describe('routing a call to its engine', () => {
     expect(engineIndexFor(served, 'SmolLM2-135M-Instruct', 'gemma-3-270m-it')).toBe(0);
     expect(engineIndexFor(served, 'run-l1-gen1', 'phi-3')).toBeUndefined();
     expect(engineIndexFor([...served, { name: 'default', models: null }], 'run-l1-gen1', 'phi-3')).toBe(2);
+  });
+
+  it("each agent's calls carry its own base; a method finetuning one shared model carries that model's base for every agent", () => {
+    const society = [{}, { baseModel: 'gemma-3-270m-it' }, {}];
+    const mixed = parseRunConfig({ runId: 'r', baseModel: 'SmolLM2-135M-Instruct', society });
+    expect(agentBaseModels(mixed, methodPlan(mixed))).toEqual(['SmolLM2-135M-Instruct', 'gemma-3-270m-it', 'SmolLM2-135M-Instruct']);
+    const shared = parseRunConfig({ runId: 'r', baseModel: 'gemma-3-270m-it', method: 'single-agent-ft', society: [{ baseModel: 'SmolLM2-135M-Instruct' }, {}, {}] });
+    expect(agentBaseModels(shared, methodPlan(shared))).toEqual(['SmolLM2-135M-Instruct', 'SmolLM2-135M-Instruct', 'SmolLM2-135M-Instruct']);
   });
 
   it('the router hands out each engine with its own semaphore, and refuses a model no engine serves for good', () => {
