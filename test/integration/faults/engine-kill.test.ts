@@ -8,7 +8,7 @@
 import { startSimulator, type Simulator } from '../../../simulator/server';
 import { multiagentFinetuning } from '../../../workflows';
 import { EventType, runExecutions } from '../../helpers/histories';
-import { jobKey, storedTranscripts, trainingJobs, type RunOutcome } from '../../helpers/run-outcome';
+import { expectCleanOutcome, jobKey, storedTranscripts, trainingJobs, type RunOutcome } from '../../helpers/run-outcome';
 import { simulatorState } from '../../helpers/simulator-admin';
 import { startStack } from '../../helpers/stack';
 
@@ -69,10 +69,7 @@ describe('an engine of a mixed society shut down mid-run and started again', () 
   });
 
   it('completed as the clean run did: the same results and transcripts', () => {
-    expect(killed.result.history).toEqual(clean.result.history);
-    expect(killed.result.baseEvaluation).toEqual(clean.result.baseEvaluation);
-    expect(Object.keys(killed.transcripts)).toHaveLength(8 + 3 + 3);
-    expect(killed.transcripts).toEqual(clean.transcripts);
+    expectCleanOutcome(killed, clean, 8 + 3 + 3);
   });
 
   it("trained and served agent 2's adapters on the restarted engine", () => {
