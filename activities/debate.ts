@@ -48,6 +48,7 @@ export function createDebateActivity(ask: Ask, artifacts: RunArtifacts) {
             split,
             index,
             model: agents.generation[0],
+            baseModel: settings.baseModels?.[0],
             answer: conversations[0][1].content,
             truncated: truncated[0][0],
             sampling: { ...settings.sampling, temperature: settings.temperatures[0] },

@@ -24,13 +24,13 @@ function unavailableReason(error: unknown, what: string): string | undefined {
 }
 
 /**
- * One metric's calls, at most the semaphore's capacity at once. After the first call that finds the
- * metric unavailable, or fails, the calls still waiting stop at once with the same outcome.
+ * One metric's calls, each through the semaphore of the engine it goes to. After the first call that
+ * finds the metric unavailable, or fails, the calls still waiting stop at once with the same outcome.
  */
-export function metricCalls(calls: Semaphore) {
+export function metricCalls() {
   let stopped: Error | undefined;
-  return <T>(what: string, call: () => Promise<T>): Promise<T> =>
-    calls.use(async () => {
+  return <T>(what: string, slots: Semaphore, call: () => Promise<T>): Promise<T> =>
+    slots.use(async () => {
       if (stopped) throw stopped;
       try {
         return await call();

@@ -17,6 +17,7 @@ import type { DiversityMetrics } from '../core/diversity/types';
 import { Semaphore } from '../core/semaphore';
 import { roundModels } from '../core/society';
 import type { ArtifactStore } from './artifact-store';
+import type { EngineRouter } from './engines';
 import { embed, metricCalls, settle, unavailableIfThrows } from './diversity-endpoints';
 import { heldOutLikelihoods, scorerMeasure, type ScorerMeasure } from './diversity-scoring';
 import { heartbeating } from './heartbeat';
@@ -30,11 +31,12 @@ export interface EmbeddingsBackend {
 
 export interface DiversityDependencies {
   store: ArtifactStore;
-  /** The server of the agents' models and of the scoring model: it scores replies (POST /v1/completions, echo + logprobs). */
-  scoring: OpenAI;
+  /** The engines of the agents' models and of the scoring model: they score replies (POST /v1/completions,
+   * echo + logprobs), each call through its engine's semaphore. */
+  engines: EngineRouter;
   /** An embeddings endpoint; null: embedding dissimilarity is reported unavailable. */
   embeddings: EmbeddingsBackend | null;
-  /** Model calls in flight at once from this worker's diversity measurements. */
+  /** Embeddings calls in flight at once from this worker's diversity measurements. */
   maxConcurrentCalls: number;
 }
 
@@ -44,6 +46,8 @@ export interface MeasureDiversityInput {
   split: Split;
   /** The agents that debated: the final round's models score each other's replies (NLL). */
   agents: AgentTable;
+  /** Agent n's base model, whose engine serves its models (absent: each model's own name). */
+  baseModels?: string[];
   /** Critic agents answer rounds 2..M (core/methods.ts, plan.critics); false: the generation agents answer every round. */
   critics: boolean;
   /** One model plays every agent (Single-agent FT and the other shared-model methods): measured as the paper
@@ -106,12 +110,12 @@ export function createDiversityActivities(deps: DiversityDependencies) {
   async function embeddingDissimilarity(views: DebateView[], round: number, references: Array<string | null>): Promise<Measured<number[]>> {
     const backend = deps.embeddings;
     if (!backend) return { ok: false, reason: 'no embeddings endpoint is configured' };
-    const call = metricCalls(calls);
+    const call = metricCalls();
     const measured = await settle(
       views.map(async (view, q) => {
         const matching = view.rounds[round - 1].replies.filter((_, n) => references[q] !== null && view.answers[round - 1][n] === references[q]);
         if (matching.length < 2) return null;
-        const vectors = await call(`POST /embeddings with ${backend.model}`, () => embed(backend.client, backend.model, matching));
+        const vectors = await call(`POST /embeddings with ${backend.model}`, calls, () => embed(backend.client, backend.model, matching));
         return unavailableIfThrows(`embeddings of question ${view.questionId}`, () => meanPairDissimilarity(vectors));
       }),
     );
@@ -132,11 +136,11 @@ export function createDiversityActivities(deps: DiversityDependencies) {
     const references = views.map((v) => (input.singleModel ? sampleVote(v.answers[0]) : v.majority));
     const models = roundModels(input.agents, round, input.critics);
     const base = await baseViews(input, ids, views);
-    const scorerCalls = metricCalls(calls);
-    const heldOutCalls = metricCalls(calls);
+    const scorerCalls = metricCalls();
+    const heldOutCalls = metricCalls();
     const [likelihoods, scored, embedded] = await Promise.all([
-      settle(views.map((view) => heldOutLikelihoods(deps.scoring, heldOutCalls, view, round, models))),
-      settle(views.map((view, q) => scorerMeasure(deps.scoring, scorerCalls, input.scoringModel, view, round, base.ok ? base.value[q] : null))),
+      settle(views.map((view) => heldOutLikelihoods(deps.engines, heldOutCalls, view, round, models, input.baseModels))),
+      settle(views.map((view, q) => scorerMeasure(deps.engines, scorerCalls, input.scoringModel, view, round, base.ok ? base.value[q] : null))),
       embeddingDissimilarity(views, round, references),
     ]);
     return diversityMetrics({

@@ -7,7 +7,8 @@
  * sleep of an asleep engine and a wake of an awake one answer 200), and each confirms the state it
  * asked for with GET /is_sleeping. Failures are those of every engine call (model-errors.ts):
  * refused connections and 5xx are retried; an engine without the routes fails for good, saying how
- * to start it.
+ * to start it. With several engines (one per base model) each sleeps and wakes: they all share the GPUs
+ * the trainer needs.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type OpenAI from 'openai';
@@ -24,7 +25,8 @@ export function engineRoot(client: OpenAI): string {
   return client.baseURL.replace(/\/+$/, '').replace(/\/v1$/, '');
 }
 
-export function createEngineSleepActivities(client: OpenAI) {
+/** Sleep and wake of one engine. */
+function engineSleep(client: OpenAI) {
   const root = engineRoot(client);
 
   async function call(method: 'get' | 'post', route: string, query?: Record<string, number>): Promise<unknown> {
@@ -52,25 +54,34 @@ export function createEngineSleepActivities(client: OpenAI) {
   }
 
   return {
-    /** POST /sleep?level=1, then GET /is_sleeping must say true. Calls in flight at that moment are
-     * aborted by vLLM (finish_reason "abort"; createChatTurn retries them): call it when no debate runs. */
+    async sleep(): Promise<void> {
+      await call('post', '/sleep', { level: SLEEP_LEVEL });
+      if (!(await isSleeping())) {
+        throw ApplicationFailure.retryable(`the inference engine at ${root} answered POST /sleep, but GET /is_sleeping says it is awake`, 'EngineAwake');
+      }
+    },
+    async wake(): Promise<void> {
+      await call('post', '/wake_up');
+      if (await isSleeping()) {
+        throw ApplicationFailure.retryable(`the inference engine at ${root} answered POST /wake_up, but GET /is_sleeping says it still sleeps`, 'EngineAsleep');
+      }
+    },
+  };
+}
+
+/** Every engine's sleep and wake (each engine's call is idempotent, so a retry redoes them all). */
+export function createEngineSleepActivities(clients: OpenAI[]) {
+  const engines = clients.map(engineSleep);
+  return {
+    /** POST /sleep?level=1, then GET /is_sleeping must say true, on every engine. Calls in flight at that
+     * moment are aborted by vLLM (finish_reason "abort"; createChatTurn retries them): call it when no debate runs. */
     async sleepEngine(): Promise<void> {
-      await heartbeating(async () => {
-        await call('post', '/sleep', { level: SLEEP_LEVEL });
-        if (!(await isSleeping())) {
-          throw ApplicationFailure.retryable(`the inference engine at ${root} answered POST /sleep, but GET /is_sleeping says it is awake`, 'EngineAwake');
-        }
-      });
+      await heartbeating(() => Promise.all(engines.map((e) => e.sleep())));
     },
 
-    /** POST /wake_up, then GET /is_sleeping must say false. */
+    /** POST /wake_up, then GET /is_sleeping must say false, on every engine. */
     async wakeEngine(): Promise<void> {
-      await heartbeating(async () => {
-        await call('post', '/wake_up');
-        if (await isSleeping()) {
-          throw ApplicationFailure.retryable(`the inference engine at ${root} answered POST /wake_up, but GET /is_sleeping says it still sleeps`, 'EngineAsleep');
-        }
-      });
+      await heartbeating(() => Promise.all(engines.map((e) => e.wake())));
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ArtifactStore } from './artifact-store';
 import { createDebateRecordActivities } from './debate-records';
 import { createDiversityActivities, type EmbeddingsBackend } from './diversity';
 import { createEngineSleepActivities } from './engine-sleep';
+import type { EngineRouter } from './engines';
 import { createFinetuningDataActivities } from './finetuning-data';
 import { createInferenceActivities, type InferenceOptions } from './inference';
 import { createReportingActivities } from './reporting';
@@ -12,12 +13,15 @@ import { createTrainingActivities, type TrainingOptions } from './training';
 
 export interface ActivityDependencies {
   store: ArtifactStore;
-  inference: OpenAI;
+  /** The inference engines, one per base model or one serving every model (activities/engines.ts). */
+  engines: EngineRouter;
   training: OpenAI;
   trainingOptions: TrainingOptions;
   inferenceOptions: InferenceOptions;
   /** The embeddings endpoint of the diversity metrics; absent: embedding dissimilarity is reported unavailable. */
   embeddings?: EmbeddingsBackend;
+  /** Embeddings calls in flight at once. */
+  maxEmbeddingCalls: number;
 }
 
 export function createActivities(deps: ActivityDependencies) {
@@ -26,14 +30,14 @@ export function createActivities(deps: ActivityDependencies) {
     ...createDebateRecordActivities(artifacts),
     ...createFinetuningDataActivities(artifacts),
     ...createReportingActivities(deps.store),
-    ...createInferenceActivities(deps.inference, deps.inferenceOptions, artifacts),
-    ...createEngineSleepActivities(deps.inference),
+    ...createInferenceActivities(deps.engines, deps.inferenceOptions, artifacts),
+    ...createEngineSleepActivities(deps.engines.engines.map((e) => e.client)),
     ...createTrainingActivities(deps.training, deps.store, deps.trainingOptions),
     ...createDiversityActivities({
       store: deps.store,
-      scoring: deps.inference,
+      engines: deps.engines,
       embeddings: deps.embeddings ?? null,
-      maxConcurrentCalls: deps.inferenceOptions.maxConcurrentCalls,
+      maxConcurrentCalls: deps.maxEmbeddingCalls,
     }),
   };
 }

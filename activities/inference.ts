@@ -1,13 +1,15 @@
 /**
- * Inference activities: whole debates of chat completions against any OpenAI-compatible server,
- * and publishing a finetuned adapter with vLLM's runtime LoRA contract.
+ * Inference activities: whole debates of chat completions against OpenAI-compatible servers (one
+ * engine per base model, activities/engines.ts), publishing a finetuned adapter to the engine of its
+ * base with vLLM's runtime LoRA contract, and what the engines serve (the run's check).
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
-import { Semaphore } from '../core/semaphore';
+import type { ServedModels } from '../core/engines';
 import type { ChatMessage } from '../core/transcript';
 import { createDebateActivity } from './debate';
+import { EngineRouter, singleEngine } from './engines';
 import { toActivityFailure } from './model-errors';
 import type { RunArtifacts } from './run-artifacts';
 
@@ -17,6 +19,8 @@ const ADAPTER_NOT_LOADABLE = /Call to add_lora method failed|greater than max_lo
 
 export interface ChatInput {
   model: string;
+  /** The agent's base model: an adapter's call routes by it (its name does not carry it); omitted: `model` itself. */
+  baseModel?: string;
   messages: ChatMessage[];
   temperature: number;
   topP: number;
@@ -30,13 +34,14 @@ export interface ChatInput {
 export interface PublishAdapterInput {
   /** The adapter's unique name, under which the server will serve it. */
   name: string;
+  /** Its agent's base model: the engine serving it loads the adapter. Omitted (histories before
+   * engine routing): the one engine serving every model. */
+  baseModel?: string;
 }
 
 export interface InferenceOptions {
   /** Where the inference server finds adapter folders, named by adapter (a volume it shares with the trainer). */
   adapterRoot: string;
-  /** Model calls in flight at once from this process: the inference engine's batch size. */
-  maxConcurrentCalls: number;
 }
 
 /** A model's reply, whether the server cut it at max_tokens (finish_reason "length"), and its
@@ -47,11 +52,15 @@ export interface ChatReply {
   completionTokens?: number;
 }
 
-/** One agent's turn, y = A(messages), with at most `maxConcurrentCalls` in flight; failures become
- * the activity failures Temporal should retry or not (model-errors.ts). */
-export function createChatTurn(client: OpenAI, maxConcurrentCalls: number): (input: ChatInput) => Promise<ChatReply> {
-  const calls = new Semaphore(maxConcurrentCalls);
+/** One agent's turn, y = A(messages), on the engine of its base model with at most that engine's
+ * capacity in flight; failures become the activity failures Temporal should retry or not
+ * (model-errors.ts). A client and a number: one engine serving every model. */
+export function createChatTurn(engines: EngineRouter): (input: ChatInput) => Promise<ChatReply>;
+export function createChatTurn(client: OpenAI, maxConcurrentCalls: number): (input: ChatInput) => Promise<ChatReply>;
+export function createChatTurn(clientOrEngines: OpenAI | EngineRouter, maxConcurrentCalls = 1): (input: ChatInput) => Promise<ChatReply> {
+  const engines = clientOrEngines instanceof EngineRouter ? clientOrEngines : singleEngine(clientOrEngines, maxConcurrentCalls);
   return async function chat(input: ChatInput): Promise<ChatReply> {
+    const { client, calls } = engines.for(input.model, input.baseModel);
     return calls.use(async () => {
       try {
         const completion = await client.chat.completions.create({
@@ -84,16 +93,22 @@ export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: 
   return async (input) => (await turn(input)).content;
 }
 
-export function createInferenceActivities(client: OpenAI, options: InferenceOptions, artifacts: RunArtifacts) {
-  const turn = createChatTurn(client, options.maxConcurrentCalls); // one semaphore for every model call of this process
+export function createInferenceActivities(engines: EngineRouter, options: InferenceOptions, artifacts: RunArtifacts) {
+  const turn = createChatTurn(engines); // one semaphore per engine for every model call of this process
   return {
     ...createDebateActivity(turn, artifacts),
+
+    /** The base models each engine serves: the run checks its society against them before it starts. */
+    async servedModels(): Promise<ServedModels[]> {
+      return engines.served();
+    },
 
     /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. Any other refusal
      * fails for good, naming the adapter and its path: a 4xx, or vLLM's 500 for an adapter its worker
      * could not load (a rank above --max-lora-rank, wrong shapes); other 5xx and connection errors are
      * retried. */
     async publishAdapter(input: PublishAdapterInput): Promise<void> {
+      const { client } = engines.for(input.name, input.baseModel);
       const loraPath = `${options.adapterRoot.replace(/\/$/, '')}/${input.name}`;
       const refused = (message: string) => ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (lora_path ${loraPath}): ${message}`, 'AdapterRefused');
       try {

@@ -18,6 +18,8 @@ export interface RationalizeInput {
   index: number;
   /** The agent's model and its round-1 answer y_1, and whether y_1 was cut at max_tokens. */
   model: string;
+  /** The agent's base model, which the call routes by (omitted: `model` itself). */
+  baseModel?: string;
   answer: string;
   truncated: boolean;
   sampling: { temperature: number; topP: number; maxTokens: number };
@@ -33,7 +35,7 @@ export function createRationalizer(ask: Ask, { readSplit, checkerOf }: RunArtifa
     const correct = (response: string) => gradeWith(checker, question.reference, response).correct;
     if (!input.truncated && correct(input.answer)) return null; // correct: nothing to rationalize
     const messages = hintedQuestion(question.prompt, question.reference);
-    const reply = await ask({ model: input.model, messages, seed: input.seed, requestId: input.requestId, ...input.sampling });
+    const reply = await ask({ model: input.model, baseModel: input.baseModel, messages, seed: input.seed, requestId: input.requestId, ...input.sampling });
     return { prompt: messages[0].content, reply: reply.content, correct: !reply.truncated && correct(reply.content) };
   };
 }

@@ -23,6 +23,9 @@ export interface FinetuneInput {
   jobKey: string;
   /** The agent's current model: the base in iteration 1, its previous finetuned model after. */
   model: string;
+  /** The agent's base model, sent as the job's metadata `maft_base_model`; its engine's trainer, where
+   * it has one (core/engines.ts trainingUrl), trains it. Omitted (histories before engine routing): `model`. */
+  baseModel?: string;
   /** Finetuning JSONL, relative to the artifact store. */
   trainingFile: string;
   /** The unique name the finetuned model should get. */
@@ -54,9 +57,12 @@ export interface TrainingProgress {
 
 export interface TrainingOptions {
   pollIntervalMs: number;
+  /** The trainer of a base model's jobs when its engine has its own; undefined: the default client. */
+  trainerFor?: (model: string, baseModel?: string) => OpenAI | undefined;
 }
 
 const JOB_KEY = 'maft_job_key';
+const BASE_MODEL = 'maft_base_model';
 
 /** Training jobs per agent per iteration, first attempt included. */
 export const JOB_ATTEMPTS = 3;
@@ -73,19 +79,21 @@ function outcome(job: FineTuningJob): { reason: string; permanent: boolean } {
   return { reason, permanent: job.status === 'cancelled' || Boolean(error?.param) || error?.code === 'invalid_training_file' };
 }
 
-export function createTrainingActivities(client: OpenAI, store: ArtifactStore, options: TrainingOptions) {
-  async function findJob(jobKey: string): Promise<FineTuningJob | undefined> {
+export function createTrainingActivities(defaultClient: OpenAI, store: ArtifactStore, options: TrainingOptions) {
+  const trainerOf = (input: FinetuneInput): OpenAI => options.trainerFor?.(input.model, input.baseModel) ?? defaultClient;
+
+  async function findJob(client: OpenAI, jobKey: string): Promise<FineTuningJob | undefined> {
     const page = await client.fineTuning.jobs.list({ metadata: { [JOB_KEY]: jobKey }, limit: 10 });
     return page.data.find((job) => job.metadata?.[JOB_KEY] === jobKey);
   }
 
-  async function createJob(input: FinetuneInput, jobKey: string): Promise<FineTuningJob> {
+  async function createJob(client: OpenAI, input: FinetuneInput, jobKey: string): Promise<FineTuningJob> {
     const file = await client.files.create({ file: createReadStream(store.absolute(input.trainingFile)), purpose: 'fine-tune' });
     const body = {
       model: input.model,
       training_file: file.id,
       suffix: input.suffix,
-      metadata: { [JOB_KEY]: jobKey },
+      metadata: { [JOB_KEY]: jobKey, ...(input.baseModel === undefined ? {} : { [BASE_MODEL]: input.baseModel }) },
       hyperparameters: { n_epochs: input.epochs, batch_size: input.batchSize },
       // maft's trainer reads these; see docs/architecture.md (training contract).
       maft_training: {
@@ -101,7 +109,7 @@ export function createTrainingActivities(client: OpenAI, store: ArtifactStore, o
   }
 
   /** The newest metrics event among the latest few (messages such as checkpoints come between them). */
-  async function latestMetrics(jobId: string): Promise<Partial<TrainingProgress>> {
+  async function latestMetrics(client: OpenAI, jobId: string): Promise<Partial<TrainingProgress>> {
     const events = await client.fineTuning.jobs.listEvents(jobId, { limit: 20 });
     const metrics = events.data.map((e) => e.data as { step?: number; total_steps?: number; train_loss?: number } | undefined);
     const data = metrics.find((d) => typeof d?.step === 'number');
@@ -109,11 +117,11 @@ export function createTrainingActivities(client: OpenAI, store: ArtifactStore, o
   }
 
   /** Waits for a job to end, heartbeating its progress; cancels it only when the workflow asked to. */
-  async function awaitJob(context: Context, started: FineTuningJob, jobKey: string, what: string): Promise<FineTuningJob> {
+  async function awaitJob(client: OpenAI, context: Context, started: FineTuningJob, jobKey: string, what: string): Promise<FineTuningJob> {
     let job = started;
     try {
       while (job.status !== 'succeeded' && job.status !== 'failed' && job.status !== 'cancelled') {
-        context.heartbeat({ jobKey, jobId: job.id, status: job.status, ...(await latestMetrics(job.id)) } satisfies TrainingProgress);
+        context.heartbeat({ jobKey, jobId: job.id, status: job.status, ...(await latestMetrics(client, job.id)) } satisfies TrainingProgress);
         await sleep(options.pollIntervalMs);
         job = await client.fineTuning.jobs.retrieve(job.id);
       }
@@ -134,21 +142,22 @@ export function createTrainingActivities(client: OpenAI, store: ArtifactStore, o
     /** Finetune one agent (Algorithm 1, lines 27-28) and wait for its model, heartbeating progress. */
     async finetune(input: FinetuneInput): Promise<FinetuneResult> {
       const context = Context.current();
+      const client = trainerOf(input);
       const failures: string[] = [];
       for (let attempt = 1; failures.length < JOB_ATTEMPTS; attempt++) {
         const jobKey = attemptKey(input.jobKey, attempt);
         const what = `training job ${jobKey}`;
         let job: FineTuningJob;
         try {
-          const found = await findJob(jobKey);
+          const found = await findJob(client, jobKey);
           // Cancelled with an earlier, cancelled execution of the run: the resumed run trains anew
           // under the next key (this is not a failure of the job).
           if (found?.status === 'cancelled') continue;
-          job = found ?? (await createJob(input, jobKey));
+          job = found ?? (await createJob(client, input, jobKey));
         } catch (error) {
           toActivityFailure(error, what);
         }
-        job = await awaitJob(context, job, input.jobKey, what);
+        job = await awaitJob(client, context, job, input.jobKey, what);
         if (job.status === 'succeeded') {
           if (!job.fine_tuned_model) throw ApplicationFailure.nonRetryable(`${what}: succeeded without a model name`);
           return { jobId: job.id, fineTunedModel: job.fine_tuned_model, trainedTokens: job.trained_tokens ?? null };

@@ -53,6 +53,7 @@ stackOptions(program.command('demo'))
 
 stackOptions(program.command('up'))
   .description('dev server + SmolLM2 trainer and server (or --simulator) + workers, until Ctrl-C: start runs with `maft run`')
+  .option('--models <names>', "the society's base models, comma-separated: one vLLM engine each (from .maft/models), or one simulator each with --simulator", (v: string) => v.split(',').map((m) => m.trim()).filter(Boolean))
   .addHelpText('after', example('maft up --simulator     # then, in another terminal: maft run examples/run.yaml'))
   .action(async (o) => {
     installLogger('WARN');
@@ -61,6 +62,7 @@ stackOptions(program.command('up'))
       port: o.port,
       uiPort: o.uiPort,
       backend: o.simulator ? 'simulator' : 'smollm2',
+      baseModels: o.models,
       simulator: { seed: o.seed, port: o.simulatorPort },
       say: console.log,
     });

@@ -24,6 +24,9 @@ export type DebateSettings = Pick<RunConfig, 'runId' | 'seed' | 'baseModel' | 's
   critics: boolean;
   /** STaR: a wrong round-1 answer on the training split is retried with the reference as a hint. */
   star: boolean;
+  /** Agent n's base model, which its calls route by (one engine per base, core/engines.ts); absent in
+   * histories before engine routing: every call routes by its model's own name. */
+  baseModels?: string[];
 };
 
 /** One question's debate: the debate workflow's input and its activity's. */
@@ -43,6 +46,8 @@ export type Sampling = RunConfig['sampling'];
 /** One model call, y = model(messages), with its own seed; `requestId` names it for the engine. */
 export interface ModelCall extends Sampling {
   model: string;
+  /** The base model whose engine serves `model` (an agent's adapter does not name it); omitted: `model` itself. */
+  baseModel?: string;
   messages: ChatMessage[];
   seed: number;
   requestId?: string;
@@ -77,6 +82,8 @@ export interface DebateRoundInput {
   conversations: Conversation[];
   /** The model of each agent in this round: A^G_n in round 1, A^C_n after. */
   models: string[];
+  /** Each agent's base model, which its calls route by (omitted: the model's own name). */
+  baseModels?: string[];
   /** Writes the per-agent summaries of the others' answers (rounds >= 2, with summarization). */
   baseModel: string;
   summarize: boolean;
@@ -110,9 +117,9 @@ export interface DebateRoundResult {
 /** One round for all N agents at once (line 8, or lines 9-13), the N agents in parallel. */
 export async function debateRound(ask: Ask, input: DebateRoundInput): Promise<DebateRoundResult> {
   const { conversations, sampling, round } = input;
-  const call = (model: string, messages: ChatMessage[], seed: number, name: string, temperature = sampling.temperature) =>
-    ask({ model, messages, seed, requestId: `${input.requestIdPrefix}/${name}`, ...sampling, temperature });
-  const answer = (n: number, messages: ChatMessage[]) => call(input.models[n], messages, input.replySeeds[n], `agent${n + 1}`, input.temperatures[n]);
+  const call = (model: string, messages: ChatMessage[], seed: number, name: string, temperature = sampling.temperature, baseModel?: string) =>
+    ask({ model, baseModel, messages, seed, requestId: `${input.requestIdPrefix}/${name}`, ...sampling, temperature });
+  const answer = (n: number, messages: ChatMessage[]) => call(input.models[n], messages, input.replySeeds[n], `agent${n + 1}`, input.temperatures[n], input.baseModels?.[n]);
   if (round === 1) {
     // Line 8: y_{1,n} = A^G_n(x).
     const replies = await Promise.all(conversations.map((c, n) => answer(n, c)));
@@ -184,6 +191,7 @@ export async function debateRounds(
       round: m,
       conversations: state.conversations,
       models: roundModels(agents, m, settings.critics),
+      baseModels: settings.baseModels,
       baseModel: settings.baseModel,
       summarize: settings.summarize,
       cooperative: settings.cooperative,

@@ -40,6 +40,13 @@ export function initialSociety(config: RunConfig, plan: MethodPlan): AgentTable 
   return { generation: [...models], critic: [...models] };
 }
 
+/** Each agent's base model, which its models' calls route by (core/engines.ts): agent n's own, or for a
+ * method that finetunes one shared model, that model's base (agent 1's) for every agent. */
+export function agentBaseModels(config: RunConfig, plan: MethodPlan): string[] {
+  const bases = agentRecipes(config, plan.agents).map((r) => r.baseModel);
+  return plan.finetune === 'shared' ? bases.map(() => bases[0]) : bases;
+}
+
 /** The first k agents of a table: the evaluation's society when the method evaluates fewer agents than it debates with. */
 export function firstAgents(agents: AgentTable, k: number): AgentTable {
   return { generation: agents.generation.slice(0, k), critic: agents.critic.slice(0, k) };

@@ -22,6 +22,8 @@ export interface TrainingTarget {
   jobKey: string;
   /** The model it starts from: the agent's model of iteration l-1 (warm start). */
   model: string;
+  /** That model's base: its engine (and trainer, core/engines.ts) serves the finetuned model too. */
+  baseModel: string;
   trainingFile: string;
   suffix: string;
   epochs: number;
@@ -51,6 +53,7 @@ export function trainingTargets(
           label: 'shared',
           jobKey: sharedTrainingJobKey(config.runId, l),
           model: current.generation[0],
+          baseModel: recipes[0].baseModel,
           trainingFile: artifactPaths.sharedDataset(config.runId, l),
           suffix: sharedAdapterName(config.runId, l),
           ...recipeAt(recipes[0].generation, l, config),
@@ -75,6 +78,7 @@ export function trainingTargets(
         label,
         jobKey: trainingJobKey(config.runId, l, role, n),
         model: current[role][n],
+        baseModel: recipes[n].baseModel,
         trainingFile: artifactPaths.dataset(config.runId, l, role, n),
         suffix: adapterName(config.runId, l, role, n),
         ...recipeAt(recipes[n][role], l, config),

@@ -1,8 +1,9 @@
 /**
  * The model services of a local run as child processes of a maft command: the gpu-runtime's trainer
- * (OpenAI fine-tuning API subset, from the project's .venv) and vLLM (the agents' engine and the
- * encoder for diversity), started by the one launcher gpu-runtime/scripts/serve-vllm.sh that
- * docker-compose.yml and GPU hosts use too. All share the models folder and the adapter root.
+ * (OpenAI fine-tuning API subset, from the project's .venv; it trains any base of the models folder)
+ * and vLLM (one agents' engine per base model of the society, and the encoder for diversity), started
+ * by the one launcher gpu-runtime/scripts/serve-vllm.sh that docker-compose.yml and GPU hosts use too.
+ * All share the models folder and the adapter root.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
@@ -22,10 +23,12 @@ export interface RuntimeServicesOptions {
   stateDir: string;
   modelsDir: string;
   adapterRoot: string;
-  baseModel: string;
+  /** The society's base models: one vLLM engine each (MAFT_BASE_MODEL picks it from the models folder). */
+  baseModels: string[];
   trainerPort?: number;
   /** The trainer's --jobs-per-device (default 1); see TrainerOptions. */
   trainerJobsPerDevice?: number;
+  /** The first engine's port; the others take any free port. */
   enginePort?: number;
   encoderPort?: number;
 }
@@ -41,10 +44,12 @@ export interface RuntimeService {
 
 export interface RuntimeServices {
   trainer: RuntimeService;
-  engine: RuntimeService;
+  /** The agents' engines by the base model each serves, in the order of baseModels. */
+  engines: Map<string, RuntimeService>;
   encoder: RuntimeService;
-  /** Starts the agents' engine again on its port (after it died or was killed); `engine` is then the new one. */
-  restartEngine(): Promise<RuntimeService>;
+  /** Starts the engine of `baseModel` (default the first) again on its port, after it died or was
+   * killed; `engines` then holds the new one. */
+  restartEngine(baseModel?: string): Promise<RuntimeService>;
   stop(): Promise<void>;
 }
 
@@ -193,20 +198,18 @@ export async function startVllm(options: VllmOptions): Promise<RuntimeService> {
   });
 }
 
-/** The trainer, vLLM with the base model and an encoder, started side by side. */
+/** The trainer, one vLLM per base model and an encoder, started side by side. */
 export async function startRuntimeServices(options: RuntimeServicesOptions): Promise<RuntimeServices> {
-  const engineOptions: VllmOptions = {
-    role: 'generation',
-    stateDir: options.stateDir,
-    model: options.baseModel,
-    modelsDir: options.modelsDir,
-    adapterRoot: options.adapterRoot,
-    port: options.enginePort ?? (await freePort()),
-  };
+  if (options.baseModels.length === 0) throw new Error('startRuntimeServices: no base model to serve');
+  const engineOptions = new Map<string, VllmOptions>();
+  for (const [i, model] of [...new Set(options.baseModels)].entries()) {
+    const port = (i === 0 ? options.enginePort : undefined) ?? (await freePort());
+    engineOptions.set(model, { role: 'generation', stateDir: options.stateDir, model, modelsDir: options.modelsDir, adapterRoot: options.adapterRoot, port });
+  }
   const started = await Promise.allSettled([
     startTrainer({ ...options, port: options.trainerPort, jobsPerDevice: options.trainerJobsPerDevice }),
-    startVllm(engineOptions),
     startVllm({ role: 'embeddings', stateDir: options.stateDir, model: MINILM, port: options.encoderPort }),
+    ...[...engineOptions.values()].map(startVllm),
   ]);
   const up = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -214,17 +217,20 @@ export async function startRuntimeServices(options: RuntimeServicesOptions): Pro
     await Promise.all(up.map((s) => s.stop()));
     throw failed.reason;
   }
-  const [trainer, engine, encoder] = up;
+  const [trainer, encoder, ...engines] = up;
   const services: RuntimeServices = {
     trainer,
-    engine,
+    engines: new Map([...engineOptions.keys()].map((model, i) => [model, engines[i]])),
     encoder,
-    async restartEngine() {
-      await services.engine.stop();
-      services.engine = await startVllm(engineOptions);
-      return services.engine;
+    async restartEngine(baseModel = options.baseModels[0]) {
+      const engineOptionsOf = engineOptions.get(baseModel);
+      if (!engineOptionsOf) throw new Error(`restartEngine: no engine serves ${baseModel}`);
+      await services.engines.get(baseModel)!.stop();
+      const engine = await startVllm(engineOptionsOf);
+      services.engines.set(baseModel, engine);
+      return engine;
     },
-    stop: async () => void (await Promise.all([services.trainer, services.engine, services.encoder].map((s) => s.stop()))),
+    stop: async () => void (await Promise.all([services.trainer, services.encoder, ...services.engines.values()].map((s) => s.stop()))),
   };
   return services;
 }

@@ -7,6 +7,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import OpenAI from 'openai';
 import { createActivities, type Activities } from '../activities';
 import { ArtifactStore } from '../activities/artifact-store';
+import { EngineRouter } from '../activities/engines';
+import { Semaphore } from '../core/semaphore';
 import { workerSizing } from '../core/sizing';
 import { dataConverterFromEnv } from './codec';
 import { connectOptions } from './connection';
@@ -17,7 +19,7 @@ export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
 
 const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
   workflow: ['prepareTask', 'buildFinetuningData', 'scoreEvaluation', 'recordedEvaluation', 'recordEvaluation', 'recordRunResult', 'finishedRun', 'reportRuns'],
-  inference: ['debateQuestion', 'publishAdapter', 'measureDiversity', 'sleepEngine', 'wakeEngine'],
+  inference: ['servedModels', 'debateQuestion', 'publishAdapter', 'measureDiversity', 'sleepEngine', 'wakeEngine'],
   training: ['finetune'],
 };
 
@@ -34,19 +36,36 @@ export function openAiClient(baseURL: string, apiKey: string, timeoutMs: number)
   return new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: timeoutMs });
 }
 
+/** The settings' engines as the activities call them: each with its client, its own semaphore and, where it has one, its trainer. */
+export function engineRouter(settings: WorkerSettings): EngineRouter {
+  const client = (url: string, apiKey: string) => openAiClient(url, apiKey, settings.requestTimeoutMs);
+  return new EngineRouter(
+    settings.engines.map((e) => ({
+      name: e.name,
+      models: e.models,
+      client: client(e.url, e.apiKey),
+      calls: new Semaphore(e.capacity),
+      trainer: e.training ? client(e.training.url, e.training.apiKey) : undefined,
+    })),
+  );
+}
+
 export async function createWorkers(options: CreateWorkersOptions): Promise<{ workers: Worker[]; connection: NativeConnection }> {
   const { settings } = options;
-  const sizing = workerSizing(settings.inferenceConcurrency);
+  // C: the engines' capacities together (each engine's semaphore bounds its own share).
+  const sizing = workerSizing(settings.engines.reduce((sum, e) => sum + e.capacity, 0));
   const connection = options.connection ?? (await NativeConnection.connect(connectOptions(settings.temporal)));
+  const engines = engineRouter(settings);
   const activities = createActivities({
     store: new ArtifactStore(settings.artifactRoot),
-    inference: openAiClient(settings.inferenceUrl, settings.inferenceApiKey, settings.requestTimeoutMs),
+    engines,
     training: openAiClient(settings.trainingUrl, settings.trainingApiKey, settings.requestTimeoutMs),
     embeddings: settings.embeddings
       ? { client: openAiClient(settings.embeddings.url, settings.embeddings.apiKey, settings.requestTimeoutMs), model: settings.embeddings.model }
       : undefined,
-    trainingOptions: { pollIntervalMs: settings.trainingPollMs },
-    inferenceOptions: { adapterRoot: settings.adapterRoot, maxConcurrentCalls: sizing.maxConcurrentCalls },
+    maxEmbeddingCalls: settings.inferenceConcurrency,
+    trainingOptions: { pollIntervalMs: settings.trainingPollMs, trainerFor: (model, base) => engines.trainerFor(model, base) },
+    inferenceOptions: { adapterRoot: settings.adapterRoot },
   });
   const dataConverter = dataConverterFromEnv(); // payloads encrypted when MAFT_CODEC_KEY is set
   const only = (kind: WorkerKind) => Object.fromEntries(ACTIVITIES_BY_KIND[kind].map((name) => [name, activities[name]]));

@@ -55,6 +55,7 @@ export async function evaluation({ config, plan, settings, iteration, agents: so
         iteration,
         split: 'test',
         agents,
+        baseModels: settings.baseModels,
         critics: settings.critics,
         singleModel: plan.finetune === 'shared',
         scoringModel: config.diversity.scoringModel,

@@ -1,6 +1,6 @@
 /**
  * Algorithm 1, lines 27-28: finetune the agents in parallel, each from its iteration l-1 model (warm
- * start), then publish the new adapters to the inference engine. Colocated (engine and trainer on
+ * start), then publish each new adapter to the inference engine of its base model. Colocated (engine and trainer on
  * one GPU), the engine sleeps while the agents train and gives the trainer its memory; it wakes
  * before the adapters are published, also when the run is cancelled meanwhile (a run that stopped
  * otherwise wakes it when it resumes: multiagent-finetuning.ts).
@@ -17,16 +17,16 @@ export async function finetuneAgents(config: RunConfig, targets: TrainingTarget[
   const { batchSize, method } = config.training;
   const agents: AgentTable = { generation: [...current.generation], critic: [...current.critic] };
   const train = async (t: TrainingTarget): Promise<string> => {
-    const { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora } = t;
+    const { jobKey, model, baseModel, trainingFile, suffix, epochs, learningRate, weightDecay, lora } = t;
     const summary = `lines 27-28: finetune ${t.label} from ${model} on ${trainingFile}`;
     const result = await finetune.executeWithOptions(trainingOptions(config.queues, summary), [
-      { jobKey, model, trainingFile, suffix, epochs, learningRate, weightDecay, lora, batchSize, method },
+      { jobKey, model, baseModel, trainingFile, suffix, epochs, learningRate, weightDecay, lora, batchSize, method },
     ]);
     onTrained();
     return result.fineTunedModel;
   };
   const publish = async (t: TrainingTarget, model: string): Promise<void> => {
-    await engine.publishAdapter({ name: model });
+    await engine.publishAdapter({ name: model, baseModel: t.baseModel }); // to the engine of its base
     for (const { role, n } of t.slots) agents[role][n] = model;
   };
 

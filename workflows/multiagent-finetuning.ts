@@ -16,11 +16,12 @@ import { ConfigError, parseRunConfig, type RunConfig } from '../core/config';
 import { methodPlan, type MethodPlan } from '../core/methods';
 import { Semaphore } from '../core/semaphore';
 import { debateFanOut } from '../core/sizing';
-import { agentRecipes, initialSociety } from '../core/society';
+import { agentBaseModels, agentRecipes, initialSociety } from '../core/society';
 import { trainingTargets } from '../core/training-targets';
 import { inferenceActivities, lightActivities } from './activity-proxies';
 import type { DebateSettings } from './debate';
 import { debateSplit } from './debate-split';
+import { checkEngines } from './engine-check';
 import { evaluation, type EvaluationOutcome } from './evaluation';
 import { finetuneAgents } from './finetune-agents';
 import type { MultiagentFinetuningInput, RunResult, RunState } from './run-types';
@@ -47,6 +48,8 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   const finetunes = plan.finetune !== 'none';
   const status = runStatus(config, state, finetunes);
 
+  // Before line 1: the inference engines serve every model the run calls (each agent's base among them).
+  await checkEngines(config, plan);
   const light = lightActivities(config.queues);
   const lanes = new Semaphore(config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, plan.agents));
   const splits = await light.prepareTask({ runId: config.runId, seed: config.splitSeed ?? config.seed, task: config.task });
@@ -167,5 +170,6 @@ function debateSettings(config: RunConfig, plan: MethodPlan): DebateSettings {
     temperatures: agentRecipes(config, plan.agents).map((r) => r.sampling.temperature),
     critics: plan.critics,
     star: plan.data === 'star',
+    baseModels: agentBaseModels(config, plan),
   };
 }

@@ -36,6 +36,14 @@ export function storedTranscripts(artifactRoot: string, runId: string): Record<s
   return transcripts;
 }
 
+/** A run that met faults ends as the clean run did: the same results, and the same `debates` transcripts. */
+export function expectCleanOutcome(run: RunOutcome, clean: RunOutcome, debates: number): void {
+  expect(run.result.history).toEqual(clean.result.history);
+  expect(run.result.baseEvaluation).toEqual(clean.result.baseEvaluation);
+  expect(Object.keys(run.transcripts)).toHaveLength(debates);
+  expect(run.transcripts).toEqual(clean.transcripts);
+}
+
 /** Every fine-tuning job the server holds, newest first. */
 export async function trainingJobs(trainingUrl: string, apiKey = 'test'): Promise<FineTuningJob[]> {
   const jobs: FineTuningJob[] = [];

@@ -23,7 +23,8 @@ let runtimeInstalled = false;
 
 export type Stack = LocalStack & { artifactRoot: string };
 
-export async function startStack(options: { backend?: Backend; simulator?: SimulatorOptions; settings?: Partial<WorkerSettings> } = {}): Promise<Stack> {
+/** `baseModels`: one engine per base model (one simulator each with the simulator backend). */
+export async function startStack(options: { backend?: Backend; baseModels?: string[]; simulator?: SimulatorOptions; settings?: Partial<WorkerSettings> } = {}): Promise<Stack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: quiet });
     runtimeInstalled = true;
@@ -33,6 +34,7 @@ export async function startStack(options: { backend?: Backend; simulator?: Simul
     stateDir,
     inMemory: true,
     backend: options.backend,
+    baseModels: options.baseModels,
     simulator: { seed: 0, ...options.simulator },
     settings: { trainingPollMs: 50, ...options.settings },
     workflowBundle: await workflowBundle(),

@@ -12,6 +12,7 @@ import OpenAI from 'openai';
 import { ArtifactStore } from '../../activities/artifact-store';
 import { cooperativeTurn, criticTurnWithOpinions, criticTurnWithSummary } from '../../core/prompts';
 import { debateRound, type DebateRoundInput } from '../../core/debate';
+import { singleEngine } from '../../activities/engines';
 import { createChat, createChatTurn, createInferenceActivities, type ChatInput } from '../../activities/inference';
 import { createRunArtifacts } from '../../activities/run-artifacts';
 import { createTrainingActivities, type FinetuneResult } from '../../activities/training';
@@ -118,7 +119,7 @@ describe('finetune and publishAdapter', () => {
   });
 
   it('publishes the adapter so the server serves it, and publishing twice is fine', async () => {
-    const act = { ...createInferenceActivities(client, { adapterRoot: '/adapters', maxConcurrentCalls: 8 }, artifacts()), chat: createChat(client, 8) };
+    const act = { ...createInferenceActivities(singleEngine(client, 8), { adapterRoot: '/adapters' }, artifacts()), chat: createChat(client, 8) };
     const { fineTunedModel } = (await env.run(training().finetune, input('t/l1/critic/1'))) as FinetuneResult;
     const before = await failure(env.run(act.chat, { ...chatInput, model: fineTunedModel }));
     expect(before.message).toContain('404');

@@ -69,7 +69,7 @@ beforeAll(async () => {
     const file = path.join(testDebates(), f);
     finishedAtKill.set(f, [readFileSync(file, 'utf8'), statSync(file).mtimeMs]);
   }
-  await stack.runtime!.engine.kill();
+  await stack.runtime!.engines.get(SMOLLM2)!.kill();
   killedAt = Date.now();
   await stack.runtime!.restartEngine();
   result = await handle.result();

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type OpenAI from 'openai';
 import { ArtifactStore } from '../../../activities/artifact-store';
+import { singleEngine } from '../../../activities/engines';
 import { createDiversityActivities, type MeasureDiversityInput } from '../../../activities/diversity';
 import type { AgentTable } from '../../../core/agents';
 import { artifactPaths } from '../../../core/artifact-paths';
@@ -95,7 +96,7 @@ async function withSociety<T>(options: SimulatorOptions, body: (sim: Simulator, 
 }
 
 const activitiesFor = (store: ArtifactStore, sim: Simulator, embeddings: boolean) =>
-  createDiversityActivities({ store, scoring: clientFor(sim), embeddings: embeddings ? { client: clientFor(sim), model: 'sim-embed' } : null, maxConcurrentCalls: 4 });
+  createDiversityActivities({ store, engines: singleEngine(clientFor(sim), 4), embeddings: embeddings ? { client: clientFor(sim), model: 'sim-embed' } : null, maxConcurrentCalls: 4 });
 
 function expectMatrix(actual: number[][] | undefined, expected: number[][]): void {
   expect(actual).toHaveLength(expected.length);

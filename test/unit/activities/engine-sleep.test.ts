@@ -25,7 +25,7 @@ describe('sleepEngine and wakeEngine on the simulator', () => {
   afterEach(() => sim.close());
 
   it('put the engine to sleep and wake it, each idempotent, confirmed by GET /is_sleeping', async () => {
-    const { sleepEngine, wakeEngine } = createEngineSleepActivities(clientAt(sim.url));
+    const { sleepEngine, wakeEngine } = createEngineSleepActivities([clientAt(sim.url)]);
     await env.run(sleepEngine);
     expect(sim.state.engine.sleeping).toBe(true);
     expect(sim.state.engine.level).toBe(1);
@@ -46,7 +46,7 @@ describe('sleepEngine and wakeEngine on the simulator', () => {
     const turn = createChatTurn(client, 1);
     const running = turn({ model: 'sim-base', messages: [{ role: 'user', content: 'What is 2+3?' }], temperature: 1, topP: 1, maxTokens: 100, seed: 1 });
     await new Promise((r) => setTimeout(r, 50));
-    await env.run(createEngineSleepActivities(client).sleepEngine);
+    await env.run(createEngineSleepActivities([client]).sleepEngine);
     const failure = await failureOf(running);
     expect([failure.type, failure.nonRetryable]).toEqual(['EngineAborted', false]);
     expect(failure.message).toContain('finish_reason "abort"');
@@ -78,7 +78,7 @@ describe('sleepEngine and wakeEngine on other answers', () => {
     seen = [];
   });
 
-  const activities = () => createEngineSleepActivities(clientAt(url));
+  const activities = () => createEngineSleepActivities([clientAt(url)]);
 
   it('send level 1 at the root, beside /v1', async () => {
     answers = { 'POST /sleep': { status: 200, body: { status: 'sleeping', level: 1 } }, 'GET /is_sleeping': { status: 200, body: { is_sleeping: true } } };
@@ -116,7 +116,7 @@ describe('sleepEngine and wakeEngine on other answers', () => {
     expect([fault.type, fault.nonRetryable]).toEqual(['HTTP500', false]);
     expect(fault.message).toContain(`POST ${url}/sleep: HTTP 500`);
 
-    const nobody = await failureOf(env.run(createEngineSleepActivities(clientAt('http://127.0.0.1:1')).wakeEngine));
+    const nobody = await failureOf(env.run(createEngineSleepActivities([clientAt('http://127.0.0.1:1')]).wakeEngine));
     expect([nobody.type, nobody.nonRetryable]).toEqual(['ConnectionError', false]);
   });
 

@@ -8,6 +8,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
+import { singleEngine } from '../../../activities/engines';
 import { createInferenceActivities } from '../../../activities/inference';
 import type { RunArtifacts } from '../../../activities/run-artifacts';
 import { failureOf } from '../../helpers/failure-of';
@@ -30,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const publish = () => createInferenceActivities(client, { adapterRoot: '/adapters', maxConcurrentCalls: 1 }, {} as RunArtifacts).publishAdapter;
+const publish = () => createInferenceActivities(singleEngine(client, 1), { adapterRoot: '/adapters' }, {} as RunArtifacts).publishAdapter;
 
 describe('publishAdapter on vLLM', () => {
   it('takes "already been loaded" as success', async () => {
