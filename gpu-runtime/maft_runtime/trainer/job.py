@@ -31,6 +31,7 @@ from typing import Any
 from .. import models
 from . import store
 from .dataset import DatasetError, build_labels, parse_training_file
+from .records import JobRecord
 from .spec import DEFAULT_LORA_TARGETS, FORBIDDEN_TARGETS, TrainingSpec
 
 # Test hook: seconds to sleep after every optimizer step, so tests can kill or cancel a job mid-run.
@@ -291,9 +292,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.parent_pid:
         die_with_parent(args.parent_pid)
     job_dir = args.job_dir.resolve()
-    record = store.read_json(job_dir / store.JOB_FILE)
-    job_id = record["job"]["id"]
-    spec = TrainingSpec.from_json(record["spec"])
+    record = JobRecord.from_json(store.read_json(job_dir / store.JOB_FILE))
+    job_id, spec = record.id, record.spec
 
     def fail(code: str, message: str, param: str | None, exit_code: int) -> int:
         store.write_json_atomic(job_dir / store.ERROR_FILE, {"code": code, "message": message, "param": param})

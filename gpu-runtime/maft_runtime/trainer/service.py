@@ -85,7 +85,7 @@ def create_app(manager: JobManager) -> FastAPI:
 
     @app.get("/health")
     async def health() -> dict[str, Any]:
-        return {"status": "ok", "running": len(manager.procs), "queued": len(manager.queue), "slots": manager.slots}
+        return manager.health()
 
     @app.post("/v1/files")
     async def upload_file(request: Request) -> dict[str, Any]:

@@ -6,9 +6,12 @@ import re
 import secrets
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import models
+
+if TYPE_CHECKING:
+    from .records import FileRecord
 
 VLLM_LORA_RANKS = (8, 16, 32, 64, 128, 256)
 DEFAULT_LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
@@ -45,32 +48,33 @@ def bad(param: str, message: str, code: str = "invalid_value") -> ApiError:
 
 @dataclass
 class TrainingSpec:
-    """Everything the job process needs, resolved at creation so a restart trains the same thing."""
+    """Everything the job process needs, resolved at creation so a restart trains the same thing.
+    Stored as `spec` in job.json; paths are absolute."""
 
-    model: str
-    base_name: str
-    base_path: str
-    parent_kind: str  # base | lora | full
-    parent_path: str | None
-    output_name: str
-    adapter_root: str
-    training_file: str
-    training_filename: str
-    training_path: str
-    method: str
-    learning_rate: float
-    n_epochs: int
-    batch_size: int
-    seed: int
-    lora_rank: int
-    lora_alpha: float
-    lora_dropout: float
-    target_modules: list[str] | None
-    assistant_turns: str
-    max_seq_length: int
-    gradient_checkpointing: bool = False
-    weight_decay: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
+    model: str  # the request's `model`: a base model or a finetuned one (warm start)
+    base_name: str  # the base model's name in MODELS_DIR (recorded in the output's maft_model.json)
+    base_path: str  # its folder
+    parent_kind: str  # what `model` is: base | lora | full
+    parent_path: str | None  # the finetuned model's folder (lora, full); None for a base model
+    output_name: str  # the new model's name: the suffix, or `<model>-<job id>`
+    adapter_root: str  # where the output folder is published (ADAPTER_ROOT)
+    training_file: str  # file id
+    training_filename: str  # the upload's original name, quoted in dataset errors
+    training_path: str  # the uploaded bytes (files/<id>.data)
+    method: str  # maft_training.method: lora | full
+    learning_rate: float  # maft_training.learning_rate x learning_rate_multiplier; linear decay, AdamW
+    n_epochs: int  # hyperparameters.n_epochs
+    batch_size: int  # hyperparameters.batch_size: examples per optimizer step
+    seed: int  # transformers.set_seed and the Trainer's seed/data_seed
+    lora_rank: int  # one of VLLM_LORA_RANKS (a warm start keeps its adapter's)
+    lora_alpha: float  # default 2 x rank
+    lora_dropout: float  # in [0, 1)
+    target_modules: list[str] | None  # None: the attention and MLP projections present, else all-linear
+    assistant_turns: str  # all | final: which assistant turns carry loss
+    max_seq_length: int  # longer examples fail the job (never truncated)
+    gradient_checkpointing: bool = False  # trade compute for memory
+    weight_decay: float = 0.0  # AdamW's decoupled weight decay
+    extra: dict[str, Any] = field(default_factory=dict)  # reserved for options added later; empty today
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -125,7 +129,7 @@ def read_adapter_config(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "adapter_config.json").read_text())
 
 
-def build_spec(body: dict[str, Any], *, training_file: dict[str, Any], training_path: Path, job_id: str,
+def build_spec(body: dict[str, Any], *, training_file: FileRecord, training_path: Path, job_id: str,
                models_dir: Path, adapter_root: Path) -> tuple[TrainingSpec, dict[str, Any]]:
     """Validates a create body (the training file already looked up) into (spec, public hyperparameters)."""
     model = body.get("model")
@@ -233,8 +237,8 @@ def build_spec(body: dict[str, Any], *, training_file: dict[str, Any], training_
         parent_path=str(resolved.finetuned_path.resolve()) if resolved.finetuned_path else None,
         output_name=output_name,
         adapter_root=str(adapter_root.resolve()),
-        training_file=training_file["id"],
-        training_filename=training_file["filename"],
+        training_file=training_file.id,
+        training_filename=training_file.filename,
         training_path=str(training_path.resolve()),
         method=method,
         learning_rate=learning_rate,

@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from trainer_helpers import TrainerService, job_body, qa_examples
-from maft_runtime.trainer import manager as manager_module
+from maft_runtime.trainer import supervisor as supervisor_module
 from maft_runtime.trainer.__main__ import parse_args
 from maft_runtime.trainer.manager import JobManager
 from maft_runtime.trainer.placement import cpu_threads_per_job, pick_device, resolve_slots
+from maft_runtime.trainer.records import FineTuningJob, Hyperparameters, JobRecord, MaftTraining
+from maft_runtime.trainer.spec import TrainingSpec
 
 # ---- slots, flags, threads -----------------------------------------------------------------
 
@@ -44,10 +46,10 @@ def test_bad_values_are_refused_naming_the_flag(capsys, argv, flag):
 def test_concurrent_cpu_jobs_share_the_cores(tmp_path: Path):
     assert cpu_threads_per_job(2, cpus=16) == 8 and cpu_threads_per_job(3, cpus=16) == 5 and cpu_threads_per_job(4, cpus=2) == 1
     dirs = {"models_dir": tmp_path / "models", "adapter_root": tmp_path / "adapters"}
-    assert JobManager(tmp_path / "a", **dirs).torch_threads is None  # one job: torch's default
-    assert JobManager(tmp_path / "b", jobs_per_device=2, **dirs).torch_threads == cpu_threads_per_job(2)
-    assert JobManager(tmp_path / "c", jobs_per_device=2, torch_threads=3, **dirs).torch_threads == 3
-    assert JobManager(tmp_path / "d", devices=["0"], jobs_per_device=2, **dirs).torch_threads is None
+    assert JobManager(tmp_path / "a", **dirs).supervisor.torch_threads is None  # one job: torch's default
+    assert JobManager(tmp_path / "b", jobs_per_device=2, **dirs).supervisor.torch_threads == cpu_threads_per_job(2)
+    assert JobManager(tmp_path / "c", jobs_per_device=2, torch_threads=3, **dirs).supervisor.torch_threads == 3
+    assert JobManager(tmp_path / "d", devices=["0"], jobs_per_device=2, **dirs).supervisor.torch_threads is None
 
 
 # ---- placement -----------------------------------------------------------------------------
@@ -81,19 +83,30 @@ class FakeProcess:
         return self.returncode
 
 
+def queued_record(job_id: str, seq: int, adapter_root: Path) -> JobRecord:
+    """A queued job with its own output name; placement reads none of its training options."""
+    spec = TrainingSpec(model="m", base_name="m", base_path="/m", parent_kind="base", parent_path=None,
+                        output_name=f"model-{seq}", adapter_root=str(adapter_root), training_file="file-1",
+                        training_filename="a.jsonl", training_path="/a.data", method="lora", learning_rate=1e-4,
+                        n_epochs=1, batch_size=1, seed=1, lora_rank=16, lora_alpha=32, lora_dropout=0.05,
+                        target_modules=None, assistant_turns="all", max_seq_length=2048)
+    job = FineTuningJob(id=job_id, model="m", created_at=0, status="queued", training_file="file-1",
+                        hyperparameters=Hyperparameters(1, 1, 1.0), seed=1, maft_training=MaftTraining.from_spec(spec))
+    return JobRecord(job=job, spec=spec, seq=seq)
+
+
 @pytest.fixture
 def fake_manager(tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(manager_module.subprocess, "Popen", FakeProcess)
+    monkeypatch.setattr(supervisor_module.subprocess, "Popen", FakeProcess)
     FakeProcess.launched = []
 
     def make(count: int, **options) -> JobManager:
         manager = JobManager(tmp_path / "state", models_dir=tmp_path / "models", adapter_root=tmp_path / "adapters", **options)
         for i in range(count):
             job_id = f"ftjob-{i}"
-            manager.job_dir(job_id).mkdir(parents=True)
-            manager.records[job_id] = {"job": {"id": job_id, "status": "queued"}, "seq": i + 1, "pid": None, "pgid": None,
-                                       "spec": {"adapter_root": str(tmp_path / "adapters"), "output_name": f"model-{i}"}}
-            manager.queue.append(job_id)
+            manager.jobs.job_dir(job_id).mkdir(parents=True)
+            manager.jobs.records[job_id] = queued_record(job_id, i + 1, tmp_path / "adapters")
+            manager.supervisor.queue.append(job_id)
         return manager
 
     return make
@@ -101,34 +114,34 @@ def fake_manager(tmp_path: Path, monkeypatch):
 
 def test_jobs_go_to_the_device_running_fewest_never_more_than_k(fake_manager):
     manager = fake_manager(6, devices=["0", "1"], jobs_per_device=2)
-    assert manager.slots == 4
-    manager.pump()
+    assert manager.supervisor.slots == 4
+    manager.supervisor.pump()
     assert [(p.job_id, p.device) for p in FakeProcess.launched] == [("ftjob-0", "0"), ("ftjob-1", "1"), ("ftjob-2", "0"), ("ftjob-3", "1")]
-    assert list(manager.queue) == ["ftjob-4", "ftjob-5"]  # both devices run K = 2
+    assert list(manager.supervisor.queue) == ["ftjob-4", "ftjob-5"]  # both devices run K = 2
 
     FakeProcess.launched[1].returncode = 1  # ftjob-1 ends on device 1: the next job takes its place there
-    manager.reap()
-    assert manager.records["ftjob-1"]["job"]["status"] == "failed"
+    manager.supervisor.reap()
+    assert manager.jobs.records["ftjob-1"].job.status == "failed"
     assert [(p.job_id, p.device) for p in FakeProcess.launched[4:]] == [("ftjob-4", "1")]
-    assert sorted(manager.job_devices.values()) == ["0", "0", "1", "1"] and list(manager.queue) == ["ftjob-5"]
+    assert sorted(manager.supervisor.job_devices.values()) == ["0", "0", "1", "1"] and list(manager.supervisor.queue) == ["ftjob-5"]
 
     for process in FakeProcess.launched[:4]:  # the rest end; device 1 still runs ftjob-4, so the last job goes to 0
         process.returncode = 1
-    manager.reap()
+    manager.supervisor.reap()
     assert [(p.job_id, p.device) for p in FakeProcess.launched[5:]] == [("ftjob-5", "0")]
 
 
 def test_slots_below_the_devices_capacity_still_bound_the_jobs(fake_manager):
     manager = fake_manager(5, devices=["0", "1", "2"], jobs_per_device=2, slots=4)
-    manager.pump()
+    manager.supervisor.pump()
     assert [p.device for p in FakeProcess.launched] == ["0", "1", "2", "0"]
-    assert list(manager.queue) == ["ftjob-4"]
+    assert list(manager.supervisor.queue) == ["ftjob-4"]
 
 
 def test_cpu_jobs_run_k_at_once_without_a_device(fake_manager):
     manager = fake_manager(3, jobs_per_device=2)
-    manager.pump()
-    assert [p.device for p in FakeProcess.launched] == [None, None] and list(manager.queue) == ["ftjob-2"]
+    manager.supervisor.pump()
+    assert [p.device for p in FakeProcess.launched] == [None, None] and list(manager.supervisor.queue) == ["ftjob-2"]
 
 
 # ---- the same adapters, concurrently or serially -------------------------------------------

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from trainer_helpers import TrainerService, job_body, metrics, qa_examples
-from maft_runtime.trainer.manager import lock_is_held
+from maft_runtime.trainer.supervisor import lock_is_held
 
 STEP_DELAY = 0.2  # seconds per optimizer step (test hook), so jobs can be caught mid-run
 
