@@ -7,7 +7,7 @@ against the same jobs one after the other, measured side by side in one run.
 
 2N jobs (`--jobs`, default 6: N = 3 agents with a generation and a critic model each, what one
 iteration of Algorithm 1 trains) go through the trainer's own job manager and job processes
-(trainer/manager.py, trainer/job.py) twice: serially (`--jobs-per-device 1`) and all at once
+(trainer/manager.py, supervisor.py, job.py) twice: serially (`--jobs-per-device 1`) and all at once
 (`--jobs-per-device 2N`), on one CUDA device or on the CPU, where the concurrent jobs split the
 cores as the trainer splits them (trainer/placement.py). Each job trains a LoRA adapter (rank 16,
 the trainer's targets) at batch size 1 on `--examples` random chats of about `--seq-len` tokens,
@@ -38,7 +38,8 @@ import torch
 from bench.throughput import SIZES, build_model_folder, write_report
 from maft_runtime.models import models_dir
 from maft_runtime.trainer import store
-from maft_runtime.trainer.manager import TERMINAL, JobManager
+from maft_runtime.trainer.manager import JobManager
+from maft_runtime.trainer.records import TERMINAL
 
 WORDS = ("what is plus minus times the answer question please think step by step so it equals user assistant "
          "you are a helpful agent other agents said final yes no because first then sum of and").split()
@@ -118,7 +119,7 @@ async def run_jobs(state: Path, folder: Path, texts: list[str], *, devices: list
     failed = [job for job in jobs if job["status"] != "succeeded"]
     if failed:
         raise SystemExit(f"{tag}: job {failed[0]['id']} {failed[0]['status']}: {failed[0]['error']}")
-    results = [store.read_json(manager.job_dir(job_id) / store.RESULT_FILE) for job_id in ids]
+    results = [store.read_json(manager.jobs.job_dir(job_id) / store.RESULT_FILE) for job_id in ids]
     return jobs, results, wall
 
 

@@ -15,8 +15,8 @@ from .service import create_app
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m maft_runtime.trainer", description="maft's finetuning service (OpenAI fine-tuning API subset)")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8200)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (no authentication: keep it private)")
+    parser.add_argument("--port", type=int, default=8200, help="port to listen on")
     parser.add_argument("--state-dir", type=Path, default=Path(".maft/trainer"), help="files, job records, events and checkpoints")
     parser.add_argument("--slots", type=int, default=None,
                         help="jobs that train at once (default: --jobs-per-device per --devices entry, else --jobs-per-device)")
@@ -29,7 +29,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--adapter-root", type=Path, default=None, help="finetuned models (default: $MAFT_ADAPTER_ROOT)")
     parser.add_argument("--torch-threads", type=int, default=None,
                         help="torch.set_num_threads in each job process (default: torch's, or on the CPU with several slots an equal share of the cores)")
-    parser.add_argument("--log-level", default="info")
+    parser.add_argument("--log-level", default="info", help="the service's and uvicorn's log level (debug, info, warning, error)")
     args = parser.parse_args(argv)
     args.devices = [d.strip() for d in args.devices.split(",") if d.strip()] if args.devices else []
     try:

@@ -1,7 +1,6 @@
 """Uploaded files: `<state>/files/<id>.json` (the FileRecord) beside `<id>.data` (the bytes)."""
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -10,8 +9,6 @@ from . import store
 from .records import FileRecord
 from .spec import ApiError
 
-log = logging.getLogger("maft.trainer")
-
 
 class FileStore:
     def __init__(self, folder: Path):
@@ -19,12 +16,7 @@ class FileStore:
         self.records: dict[str, FileRecord] = {}
 
     def load(self) -> None:
-        for meta in sorted(self.folder.glob("file-*.json")):
-            try:
-                record = FileRecord.from_json(store.read_json(meta))
-            except (OSError, ValueError, KeyError, TypeError):
-                log.warning("skipping unreadable file record %s", meta)
-                continue
+        for record in store.read_records(sorted(self.folder.glob("file-*.json")), FileRecord.from_json):
             self.records[record.id] = record
 
     async def create(self, filename: str, purpose: str, upload: Any) -> FileRecord:

@@ -25,12 +25,7 @@ class JobBook:
         self.seq = 0  # the newest record's seq
 
     def load(self) -> None:
-        for job_file in self.folder.glob(f"*/{store.JOB_FILE}"):
-            try:
-                record = JobRecord.from_json(store.read_json(job_file))
-            except (OSError, ValueError, KeyError, TypeError):
-                log.warning("skipping unreadable job record %s", job_file)
-                continue
+        for record in store.read_records(self.folder.glob(f"*/{store.JOB_FILE}"), JobRecord.from_json):
             self.records[record.id] = record
         self.seq = max((r.seq for r in self.records.values()), default=0)
 

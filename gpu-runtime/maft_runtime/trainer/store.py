@@ -16,11 +16,13 @@ This module is shared by the service and the job process and imports nothing hea
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 JOB_FILE = "job.json"
 EVENTS_FILE = "events.jsonl"
@@ -29,6 +31,9 @@ ERROR_FILE = "error.json"
 LOG_FILE = "train.log"
 LOCK_FILE = "lock"
 CHECKPOINTS = "checkpoints"
+
+log = logging.getLogger("maft.trainer")
+Record = TypeVar("Record")
 
 
 def now() -> int:
@@ -52,6 +57,17 @@ def write_json_atomic(path: Path, value: Any) -> None:
 
 def read_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def read_records(paths: Iterable[Path], from_json: Callable[[Any], Record]) -> list[Record]:
+    """Each file's JSON through `from_json`; an unreadable file or record is logged and skipped."""
+    records = []
+    for path in paths:
+        try:
+            records.append(from_json(read_json(path)))
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("skipping unreadable record %s", path)
+    return records
 
 
 def append_event(job_dir: Path, job_id: str, message: str, *, level: str = "info",
