@@ -10,8 +10,7 @@
  */
 import { artifactPaths } from '../core/artifact-paths';
 import { debateRequestId, debateRounds, debateSeed, openingState, type Ask, type DebateInput, type DebateState } from '../core/debate';
-import type { Rationalization } from '../core/star';
-import type { Conversation, DebateOutcome, DebateTranscript } from '../core/transcript';
+import type { Conversation, DebateOutcome, DebateTranscript, Rationalization } from '../core/transcript';
 import { createQuestionRecords } from './debate-records';
 import { checkpointing } from './heartbeat';
 import type { RunArtifacts } from './run-artifacts';
