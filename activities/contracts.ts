@@ -20,7 +20,7 @@ import type { PublishAdapterInput } from './inference';
 import type { ReportRunsInput, WrittenReport } from './reporting';
 import type { FinetuneInput, FinetuneResult } from './training';
 
-export type { DebateInput, DebateResult, ReportRunsInput, RunResult, WrittenReport };
+export type { ReportRunsInput, WrittenReport };
 
 /** The workflow queue: light activities beside the workflows, on the artifact store. */
 export interface WorkflowQueueActivities {
