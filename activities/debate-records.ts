@@ -1,6 +1,6 @@
 /**
- * Light activities around the debates: task splits, questions, transcripts and evaluation scores,
- * all kept in the artifact store so workflow histories carry only references and small records.
+ * Light activities around the debates (task splits, evaluation scores) and the debate activity's
+ * question and transcript records, all kept in the artifact store so workflow histories carry only references and small records.
  */
 import type { AgentTable } from '../core/agents';
 import { artifactPaths, type Split } from '../core/artifact-paths';
@@ -10,8 +10,7 @@ import type { TaskConfig } from '../core/config';
 import { equivalenceClasses, majorityVote, tieBreakSeed } from '../core/majority';
 import type { CriticContext } from '../core/prompts';
 import { accuracyWithStandardError, type Accuracy } from '../core/stats';
-import type { Rationalization } from '../core/star';
-import { assistantTurns, type Conversation, type DebateOutcome, type DebateTranscript } from '../core/transcript';
+import { assistantTurns, type Conversation, type DebateOutcome, type DebateTranscript, type Rationalization } from '../core/transcript';
 import { heartbeating } from './heartbeat';
 import type { RunArtifacts } from './run-artifacts';
 import { dataDirectory, loadTaskSplits } from './task-data';
@@ -57,16 +56,12 @@ export interface ScoreInput {
   task: string;
 }
 
-/** `dataDir`: where relative data paths of task configs point (MAFT_DATA_DIR by default). */
-export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = dataDirectory()) {
-  const { store, readSplit, readTask, checkerOf, readTranscripts } = artifacts;
-
+/**
+ * The debate activity's reads and writes around one question (activities/debate.ts): not activities
+ * themselves, they run inside debateQuestion.
+ */
+export function createQuestionRecords({ store, readSplit, readTask, checkerOf }: RunArtifacts) {
   return {
-    /** Writes the run's seeded train and test splits and its task record once; later calls keep the stored ones. */
-    async prepareTask(input: PrepareTaskInput): Promise<SplitIds> {
-      return heartbeating(() => prepare(input));
-    },
-
     /**
      * The question x, without its reference answer (debates never see ground truth), what critics
      * are told of it, and the outcome of its debate if an earlier attempt of this iteration already
@@ -109,6 +104,16 @@ export function createDebateRecordActivities(artifacts: RunArtifacts, dataDir = 
       };
       await store.writeJson(artifactPaths.debate(input.runId, input.iteration, input.split, input.questionId), transcript);
       return outcomeOf(transcript);
+    },
+  };
+}
+
+/** `dataDir`: where relative data paths of task configs point (MAFT_DATA_DIR by default). */
+export function createDebateRecordActivities({ store, readSplit, checkerOf, readTranscripts }: RunArtifacts, dataDir = dataDirectory()) {
+  return {
+    /** Writes the run's seeded train and test splits and its task record once; later calls keep the stored ones. */
+    async prepareTask(input: PrepareTaskInput): Promise<SplitIds> {
+      return heartbeating(() => prepare(input));
     },
 
     /**

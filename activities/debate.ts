@@ -10,9 +10,8 @@
  */
 import { artifactPaths } from '../core/artifact-paths';
 import { debateRequestId, debateRounds, debateSeed, openingState, type Ask, type DebateInput, type DebateState } from '../core/debate';
-import type { Rationalization } from '../core/star';
-import type { Conversation, DebateOutcome, DebateTranscript } from '../core/transcript';
-import { createDebateRecordActivities } from './debate-records';
+import type { Conversation, DebateOutcome, DebateTranscript, Rationalization } from '../core/transcript';
+import { createQuestionRecords } from './debate-records';
 import { checkpointing } from './heartbeat';
 import type { RunArtifacts } from './run-artifacts';
 import { createRationalizer } from './star';
@@ -25,7 +24,7 @@ export interface DebateResult {
 }
 
 export function createDebateActivity(ask: Ask, artifacts: RunArtifacts) {
-  const { loadQuestion, recordDebate } = createDebateRecordActivities(artifacts);
+  const { loadQuestion, recordDebate } = createQuestionRecords(artifacts);
   const rationalize = createRationalizer(ask, artifacts);
 
   return {

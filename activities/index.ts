@@ -1,6 +1,7 @@
-/** All activities, built from their dependencies (the Temporal samples' factory pattern). */
+/** Each task queue's activities, built from their dependencies (the Temporal samples' factory pattern). */
 import type OpenAI from 'openai';
 import type { ArtifactStore } from './artifact-store';
+import type { QueueContracts } from './contracts';
 import { createDebateRecordActivities } from './debate-records';
 import { createDiversityActivities, type EmbeddingsBackend } from './diversity';
 import { createEngineSleepActivities } from './engine-sleep';
@@ -24,22 +25,30 @@ export interface ActivityDependencies {
   maxEmbeddingCalls: number;
 }
 
-export function createActivities(deps: ActivityDependencies) {
-  const artifacts = createRunArtifacts(deps.store);
-  return {
-    ...createDebateRecordActivities(artifacts),
-    ...createFinetuningDataActivities(artifacts),
-    ...createReportingActivities(deps.store),
-    ...createInferenceActivities(deps.engines, deps.inferenceOptions, artifacts),
-    ...createEngineSleepActivities(deps.engines.engines.map((e) => e.client)),
-    ...createTrainingActivities(deps.training, deps.store, deps.trainingOptions),
-    ...createDiversityActivities({
-      store: deps.store,
-      engines: deps.engines,
-      embeddings: deps.embeddings ?? null,
-      maxConcurrentCalls: deps.maxEmbeddingCalls,
-    }),
-  };
+/** The queue's implementation, checked against its contract: a missing activity, a wrong signature or
+ * an extra activity (one no contract lists) is a type error here. */
+function serving<Contract>() {
+  return <Impl extends Contract>(activities: Impl & Record<Exclude<keyof Impl, keyof Contract>, never>): Contract => activities;
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export function createActivities(deps: ActivityDependencies): QueueContracts {
+  const artifacts = createRunArtifacts(deps.store);
+  return {
+    workflow: serving<QueueContracts['workflow']>()({
+      ...createDebateRecordActivities(artifacts),
+      ...createFinetuningDataActivities(artifacts),
+      ...createReportingActivities(deps.store),
+    }),
+    inference: serving<QueueContracts['inference']>()({
+      ...createInferenceActivities(deps.engines, deps.inferenceOptions, artifacts),
+      ...createEngineSleepActivities(deps.engines.engines.map((e) => e.client)),
+      ...createDiversityActivities({
+        store: deps.store,
+        engines: deps.engines,
+        embeddings: deps.embeddings ?? null,
+        maxConcurrentCalls: deps.maxEmbeddingCalls,
+      }),
+    }),
+    training: serving<QueueContracts['training']>()(createTrainingActivities(deps.training, deps.store, deps.trainingOptions)),
+  };
+}

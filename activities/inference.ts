@@ -6,8 +6,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
+import type { ModelCall, ModelReply } from '../core/debate';
 import type { ServedModels } from '../core/engines';
-import type { ChatMessage } from '../core/transcript';
 import { createDebateActivity } from './debate';
 import { EngineRouter, singleEngine } from './engines';
 import { toActivityFailure } from './model-errors';
@@ -16,20 +16,6 @@ import type { RunArtifacts } from './run-artifacts';
 /** vLLM's 500 when its worker rejects the adapter itself (vllm/entrypoints/openai/models/serving.py wraps
  * every add_lora failure but "not found" so): retrying cannot help. */
 const ADAPTER_NOT_LOADABLE = /Call to add_lora method failed|greater than max_lora_rank/i;
-
-export interface ChatInput {
-  model: string;
-  /** The agent's base model: an adapter's call routes by it (its name does not carry it); omitted: `model` itself. */
-  baseModel?: string;
-  messages: ChatMessage[];
-  temperature: number;
-  topP: number;
-  maxTokens: number;
-  /** Per-request sampling seed: agents that share one model still draw different samples, reproducibly. */
-  seed: number;
-  /** Sent as X-Request-Id (vLLM uses it as the request's id): names the call in the engine's logs. */
-  requestId?: string;
-}
 
 export interface PublishAdapterInput {
   /** The adapter's unique name, under which the server will serve it. */
@@ -46,20 +32,18 @@ export interface InferenceOptions {
 
 /** A model's reply, whether the server cut it at max_tokens (finish_reason "length"), and its
  * length in tokens when the server reports usage. */
-export interface ChatReply {
-  content: string;
-  truncated: boolean;
+export interface ChatReply extends ModelReply {
   completionTokens?: number;
 }
 
 /** One agent's turn, y = A(messages), on the engine of its base model with at most that engine's
  * capacity in flight; failures become the activity failures Temporal should retry or not
  * (model-errors.ts). A client and a number: one engine serving every model. */
-export function createChatTurn(engines: EngineRouter): (input: ChatInput) => Promise<ChatReply>;
-export function createChatTurn(client: OpenAI, maxConcurrentCalls: number): (input: ChatInput) => Promise<ChatReply>;
-export function createChatTurn(clientOrEngines: OpenAI | EngineRouter, maxConcurrentCalls = 1): (input: ChatInput) => Promise<ChatReply> {
+export function createChatTurn(engines: EngineRouter): (input: ModelCall) => Promise<ChatReply>;
+export function createChatTurn(client: OpenAI, maxConcurrentCalls: number): (input: ModelCall) => Promise<ChatReply>;
+export function createChatTurn(clientOrEngines: OpenAI | EngineRouter, maxConcurrentCalls = 1): (input: ModelCall) => Promise<ChatReply> {
   const engines = clientOrEngines instanceof EngineRouter ? clientOrEngines : singleEngine(clientOrEngines, maxConcurrentCalls);
-  return async function chat(input: ChatInput): Promise<ChatReply> {
+  return async function chat(input: ModelCall): Promise<ChatReply> {
     const { client, calls } = engines.for(input.model, input.baseModel);
     return calls.use(async () => {
       try {
@@ -88,7 +72,7 @@ export function createChatTurn(clientOrEngines: OpenAI | EngineRouter, maxConcur
 }
 
 /** createChatTurn's reply text only. */
-export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: ChatInput) => Promise<string> {
+export function createChat(client: OpenAI, maxConcurrentCalls: number): (input: ModelCall) => Promise<string> {
   const turn = createChatTurn(client, maxConcurrentCalls);
   return async (input) => (await turn(input)).content;
 }

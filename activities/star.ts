@@ -6,7 +6,8 @@
  * as wrong here too: it is rationalized, and a cut rationalization is not correct.
  */
 import type { Split } from '../core/artifact-paths';
-import { hintedQuestion, type Rationalization } from '../core/star';
+import { hintedQuestion } from '../core/star';
+import type { Rationalization } from '../core/transcript';
 import { gradeWith } from '../core/tasks/grade';
 import type { Ask } from '../core/debate';
 import type { RunArtifacts } from './run-artifacts';

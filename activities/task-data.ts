@@ -11,7 +11,7 @@ import { parseGsm8k } from '../core/tasks/gsm8k';
 import { parseJsonlTask, roundOnePrompt } from '../core/tasks/jsonl-task';
 import { parseMath } from '../core/tasks/math';
 import { mmluSubject, parseMmlu } from '../core/tasks/mmlu';
-import { PROJECT_ROOT } from '../workers/dev-server';
+import { PROJECT_ROOT } from './project-root';
 
 /** MAFT_DATA_DIR, else ../shared/data beside the project. */
 export function dataDirectory(env: NodeJS.ProcessEnv = process.env): string {

@@ -8,7 +8,7 @@ import { artifactPaths } from '../core/artifact-paths';
 import type { RunConfigInput } from '../core/config';
 import { multiagentFinetuning, report } from '../workflows';
 import { workflowIds } from '../workflows/ids';
-import { PROJECT_ROOT } from '../workers/dev-server';
+import { PROJECT_ROOT } from '../activities/project-root';
 import { BACKEND_BASE_MODEL, startLocalStack, type Backend } from '../workers/local-stack';
 import { CPU_ENGINE_SEQS } from '../workers/runtime-services';
 import { formatRunTable } from './run-table';

@@ -49,7 +49,9 @@ export interface ModelCall extends Sampling {
   /** The base model whose engine serves `model` (an agent's adapter does not name it); omitted: `model` itself. */
   baseModel?: string;
   messages: ChatMessage[];
+  /** Per-request sampling seed: agents that share one model still draw different samples, reproducibly. */
   seed: number;
+  /** Sent as X-Request-Id (vLLM uses it as the request's id): names the call in the engine's logs. */
   requestId?: string;
 }
 

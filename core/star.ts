@@ -3,16 +3,7 @@
  * it; for a wrong answer it is asked again with the reference as a hint, and a rationalization that
  * reaches the reference trains it too, without the hint (the model learns to reach the answer alone).
  */
-import type { ChatMessage, Conversation } from './transcript';
-
-/** What a wrong round-1 answer leaves behind after the hint. */
-export interface Rationalization {
-  /** The hinted question the agent answered. */
-  prompt: string;
-  reply: string;
-  /** Whether the rationalization's answer equals the reference. */
-  correct: boolean;
-}
+import type { ChatMessage, Conversation, Rationalization } from './transcript';
 
 /** The hinted question: x with the reference answer given as a hint. */
 export function hintedQuestion(question: string, reference: string): ChatMessage[] {

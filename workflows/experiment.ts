@@ -8,8 +8,8 @@ import { artifactPaths } from '../core/artifact-paths';
 import { mapBounded } from '../core/bounded';
 import { ConfigError } from '../core/config';
 import { experimentCells, parseExperimentConfig, type ExperimentCell, type ExperimentConfigInput } from '../core/experiment';
-import type { WrittenReport } from '../activities/reporting';
-import { lightActivities } from './activity-proxies';
+import type { WrittenReport } from '../activities/contracts';
+import { queueActivities } from './activity-proxies';
 import { workflowIds } from './ids';
 import { multiagentFinetuning } from './multiagent-finetuning';
 import { markRun } from './search-attributes';
@@ -47,7 +47,7 @@ function validCells(input: ExperimentInput): { experimentId: string; maxConcurre
 export async function experiment(input: ExperimentInput): Promise<ExperimentResult> {
   const { experimentId, maxConcurrentRuns, cells } = validCells(input);
   const { queues } = cells[0].config;
-  const light = lightActivities(queues);
+  const { light } = queueActivities(queues);
   const progress: ExperimentProgress = {
     experimentId,
     runs: cells.map((c) => ({ runId: c.runId, status: 'pending' })),

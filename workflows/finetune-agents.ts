@@ -9,17 +9,21 @@ import { CancellationScope } from '@temporalio/workflow';
 import type { AgentTable } from '../core/agents';
 import type { RunConfig } from '../core/config';
 import type { TrainingTarget } from '../core/training-targets';
-import { inferenceActivities, trainingActivities, trainingOptions } from './activity-proxies';
+import { trainingOptions, type QueueActivities } from './activity-proxies';
 
-export async function finetuneAgents(config: RunConfig, targets: TrainingTarget[], current: AgentTable, onTrained: () => void): Promise<AgentTable> {
-  const { finetune } = trainingActivities(config.queues);
-  const engine = inferenceActivities(config.queues);
+export async function finetuneAgents(
+  { training, inference: engine }: QueueActivities,
+  config: RunConfig,
+  targets: TrainingTarget[],
+  current: AgentTable,
+  onTrained: () => void,
+): Promise<AgentTable> {
   const { batchSize, method } = config.training;
   const agents: AgentTable = { generation: [...current.generation], critic: [...current.critic] };
   const train = async (t: TrainingTarget): Promise<string> => {
     const { jobKey, model, baseModel, trainingFile, suffix, epochs, learningRate, weightDecay, lora } = t;
     const summary = `lines 27-28: finetune ${t.label} from ${model} on ${trainingFile}`;
-    const result = await finetune.executeWithOptions(trainingOptions(config.queues, summary), [
+    const result = await training.finetune.executeWithOptions(trainingOptions(config.queues, summary), [
       { jobKey, model, baseModel, trainingFile, suffix, epochs, learningRate, weightDecay, lora, batchSize, method },
     ]);
     onTrained();

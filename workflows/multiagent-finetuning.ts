@@ -18,7 +18,7 @@ import { Semaphore } from '../core/semaphore';
 import { debateFanOut } from '../core/sizing';
 import { agentBaseModels, agentRecipes, initialSociety } from '../core/society';
 import { trainingTargets } from '../core/training-targets';
-import { inferenceActivities, lightActivities } from './activity-proxies';
+import { queueActivities, type QueueActivities } from './activity-proxies';
 import type { DebateSettings } from './debate';
 import { debateSplit } from './debate-split';
 import { checkEngines } from './engine-check';
@@ -42,6 +42,8 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   const config = validConfig(input);
   const plan = methodPlan(config);
   const settings = debateSettings(config, plan);
+  const activities = queueActivities(config.queues);
+  const { light, inference } = activities;
   // Lines 1-2: every agent starts as a copy of the base model (its own, in a heterogeneous society).
   const state: RunState = input.state ?? { iteration: 1, agents: initialSociety(config, plan), baseEvaluation: null, history: [], trained: null };
   const l = state.iteration;
@@ -49,23 +51,22 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   const status = runStatus(config, state, finetunes);
 
   // Before line 1: the inference engines serve every model the run calls (each agent's base among them).
-  await checkEngines(config, plan);
-  const light = lightActivities(config.queues);
+  await checkEngines(inference, config, plan);
   const lanes = new Semaphore(config.maxConcurrentDebates ?? debateFanOut(config.inferenceCapacity, plan.agents));
   const splits = await light.prepareTask({ runId: config.runId, seed: config.splitSeed ?? config.seed, task: config.task });
   // Colocated, an earlier execution may have stopped while the engine slept (lines 27-28): wake it.
-  if (config.colocated) await inferenceActivities(config.queues).wakeEngine();
+  if (config.colocated) await inference.wakeEngine();
 
   /** Algorithm 2 on the society after `iteration`, through the run's debate lanes. */
   const evaluate = (iteration: number, agents: AgentTable): Promise<EvaluationOutcome> =>
-    evaluation({ config, plan, settings, iteration, agents, questionIds: splits.test, lanes, onDebated: status.evaluating(iteration, splits.test.length) });
+    evaluation({ activities, config, plan, settings, iteration, agents, questionIds: splits.test, lanes, onDebated: status.evaluating(iteration, splits.test.length) });
 
   if (!finetunes) {
     // A method that does not finetune: its whole result is Algorithm 2 on the base agents.
     status.enter('evaluate', `Algorithm 2 on ${splits.test.length} test questions`);
     state.baseEvaluation = (await evaluate(0, state.agents)).accuracy;
     status.evaluated(state.baseEvaluation);
-    return finish(config, state, status);
+    return finish(light, config, state, status);
   }
 
   // Algorithm 2 on the society iteration l starts from, beside iteration l (before it, pipelining off).
@@ -111,7 +112,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   if (config.colocated) await evaluatedBeside;
   status.enter('finetune', `lines 27-28, finetuning ${targets.map((t) => t.label).join(', ') || 'no agent (every dataset is empty)'}`);
   status.progress.trainingTotal = targets.length;
-  const agents = await finetuneAgents(config, targets, state.agents, () => status.progress.trainingDone++);
+  const agents = await finetuneAgents(activities, config, targets, state.agents, () => status.progress.trainingDone++);
   await evaluatedBeside;
 
   // Line 30: the finetuned agents are the society of the next iteration.
@@ -123,7 +124,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   // Line 31 after the last iteration: Algorithm 2 on the final society.
   status.enter('evaluate', `Algorithm 2 on ${societyAfter(l)}: ${splits.test.length} test questions`);
   await evaluateInto(state, status, l, evaluate);
-  return finish(config, state, status);
+  return finish(light, config, state, status);
 }
 
 /**
@@ -148,9 +149,9 @@ async function evaluateInto(state: RunState, status: RunStatus, iteration: numbe
   status.evaluated(accuracy);
 }
 
-async function finish(config: RunConfig, state: RunState, status: RunStatus): Promise<RunResult> {
+async function finish(light: QueueActivities['light'], config: RunConfig, state: RunState, status: RunStatus): Promise<RunResult> {
   const result: RunResult = { runId: config.runId, config, agents: state.agents, baseEvaluation: state.baseEvaluation, history: state.history };
-  await lightActivities(config.queues).recordRunResult(result);
+  await light.recordRunResult(result);
   status.done();
   return result;
 }

@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { PROJECT_ROOT } from '../../workers/dev-server';
+import { PROJECT_ROOT } from '../../activities/project-root';
 
 export interface WorkerProcess {
   process: ChildProcess;

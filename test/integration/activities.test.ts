@@ -11,9 +11,9 @@ import * as path from 'node:path';
 import OpenAI from 'openai';
 import { ArtifactStore } from '../../activities/artifact-store';
 import { cooperativeTurn, criticTurnWithOpinions, criticTurnWithSummary } from '../../core/prompts';
-import { debateRound, type DebateRoundInput } from '../../core/debate';
+import { debateRound, type DebateRoundInput, type ModelCall } from '../../core/debate';
 import { singleEngine } from '../../activities/engines';
-import { createChat, createChatTurn, createInferenceActivities, type ChatInput } from '../../activities/inference';
+import { createChat, createChatTurn, createInferenceActivities } from '../../activities/inference';
 import { createRunArtifacts } from '../../activities/run-artifacts';
 import { createTrainingActivities, type FinetuneResult } from '../../activities/training';
 import { finetuneInput } from '../helpers/finetune-input';
@@ -53,7 +53,7 @@ async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
 const chatInput = { model: 'sim-base', messages: [{ role: 'user' as const, content: 'What is the result of 1+2*3+4-5*6?' }], temperature: 1, topP: 0.9, maxTokens: 64, seed: 1 };
 
 describe('chat', () => {
-  const chat = (input: ChatInput) => createChat(client, 8)(input); // `client` exists once beforeAll ran
+  const chat = (input: ModelCall) => createChat(client, 8)(input); // `client` exists once beforeAll ran
   const refusedChat = createChat(openAiClient('http://127.0.0.1:1/v1', 'k', 1000), 8);
 
   it('answers through the OpenAI-compatible API', async () => {

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadExperimentConfigFile } from '../../cli/config-file';
-import { PROJECT_ROOT } from '../../workers/dev-server';
+import { PROJECT_ROOT } from '../../activities/project-root';
 import { distanceMatrix } from '../../core/behaviour/distance';
 import { meanOverPairs } from '../../core/report/behaviour-tables';
 import type { EvaluationRecord } from '../../core/report/records';

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { PipelineResult } from '../../bench/pipeline-summary';
 import type { ScenarioResult } from '../../bench/scenario';
-import { PROJECT_ROOT } from '../../workers/dev-server';
+import { PROJECT_ROOT } from '../../activities/project-root';
 import { checkPng } from '../helpers/png-check';
 
 jest.setTimeout(600_000);

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../workers/dev-server';
+import { PROJECT_ROOT } from '../../activities/project-root';
 
 const maft = (args: string[], input?: string) => {
   const run = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'grade', ...args], { input, encoding: 'utf8' });

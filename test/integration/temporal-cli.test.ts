@@ -6,7 +6,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import * as path from 'node:path';
-import { temporalBinary, PROJECT_ROOT } from '../../workers/dev-server';
+import { PROJECT_ROOT } from '../../activities/project-root';
+import { temporalBinary } from '../../workers/dev-server';
 import { startStack, type Stack } from '../helpers/stack';
 
 jest.setTimeout(180_000);

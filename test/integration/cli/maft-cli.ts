@@ -5,7 +5,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_ROOT } from '../../../workers/dev-server';
+import { PROJECT_ROOT } from '../../../activities/project-root';
 
 const MAIN = path.join(PROJECT_ROOT, 'dist', 'cli', 'main.js');
 const SOURCES = ['cli', 'core', 'workers', 'workflows', 'activities'];

@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ArtifactStore } from '../../../activities/artifact-store';
-import { createDebateRecordActivities } from '../../../activities/debate-records';
+import { createDebateRecordActivities, createQuestionRecords } from '../../../activities/debate-records';
 import { createReportingActivities } from '../../../activities/reporting';
 import { createRunArtifacts } from '../../../activities/run-artifacts';
 import { answerChecker } from '../../../core/answers';
@@ -22,6 +22,7 @@ import type { Conversation, DebateTranscript } from '../../../core/transcript';
 const dir = mkdtempSync(path.join(os.tmpdir(), 'maft-records-'));
 const store = new ArtifactStore(path.join(dir, 'artifacts'));
 const activities = createDebateRecordActivities(createRunArtifacts(store), dir);
+const records = createQuestionRecords(createRunArtifacts(store));
 // Both references are written as no agent writes them: only equivalence can match them.
 writeFileSync(path.join(dir, 'mine.jsonl'), ['How much is a thousand?', 'What is 999+1?'].map((q) => JSON.stringify({ q, a: '1000.0' })).join('\n'));
 const task = parseRunConfig({ runId: 'r', baseModel: 'b', task: { name: 'jsonl', file: 'mine.jsonl', checker: 'number', fields: { question: 'q', answer: 'a' }, trainSize: 1, testSize: 1 } }).task;
@@ -42,7 +43,7 @@ beforeAll(async () => {
 
 describe('debate records', () => {
   it('gives a debate the prompt and, for the critics, the prompt family and the question as written', async () => {
-    const x = await activities.loadQuestion({ runId: 'r', iteration: 1, split: 'train', index: 0 });
+    const x = await records.loadQuestion({ runId: 'r', iteration: 1, split: 'train', index: 0 });
     expect(x.critic.style).toBe('gsm8k'); // a number-checked JSONL task borrows GSM8K's prompts
     expect(['How much is a thousand?', 'What is 999+1?']).toContain(x.critic.question);
     expect(x.prompt).toBe(`Can you solve the following math problem? ${x.critic.question} Explain your reasoning. Your final answer should be a single numerical number, in the form \\boxed{answer}, at the end of your response. `);
@@ -56,9 +57,9 @@ describe('debate records', () => {
   let transcript: DebateTranscript;
 
   beforeAll(async () => {
-    const test = await activities.loadQuestion({ runId: 'r', iteration: 1, split: 'test', index: 0 });
+    const test = await records.loadQuestion({ runId: 'r', iteration: 1, split: 'test', index: 0 });
     const input = { runId: 'r', iteration: 1, questionId: test.id, task: 'jsonl', seed: 0, agents: { generation: ['g', 'g', 'g'], critic: ['c', 'c', 'c'] }, summaries: [], rationalization: null };
-    await activities.recordDebate({ ...input, split: 'test', conversations: debate(replies) });
+    await records.recordDebate({ ...input, split: 'test', conversations: debate(replies) });
     transcript = await store.readJson<DebateTranscript>(artifactPaths.debate('r', 1, 'test', test.id));
   });
 
