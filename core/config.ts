@@ -3,7 +3,7 @@
  * (arXiv 2501.05707, Section 4 and Appendix C) and the authors' released code, cited per field.
  */
 import { z } from 'zod';
-import { methodNames } from './method-names';
+import { methodNames } from './methods';
 import { checkerNames } from './answers/types';
 import { MATH_SUBJECTS, taskNames } from './tasks/names';
 

@@ -1,31 +1,16 @@
 /**
  * Row and column order of the report's tables: the paper's (arXiv 2501.05707) Table 1 methods and
- * Table 2 ablations, in the paper's order. Records name their row by one of these labels; a label
- * outside both lists is reported as an ablation, sorted after the known ones.
+ * Table 2 ablations, in the paper's order, as core/methods.ts's entries place them. Records name
+ * their row by a method label; a label outside both tables is reported as an ablation, sorted after
+ * the known ones.
  */
+import { tableLabels } from '../methods';
 
 /** Table 1: the baselines, then the two finetuning methods. */
-export const TABLE1_METHODS = [
-  'Base',
-  'Majority',
-  'Debate',
-  'STaR',
-  'Majority FT',
-  'Single-agent FT',
-  'Multiagent FT',
-] as const;
+export const TABLE1_METHODS: readonly string[] = tableLabels(1);
 
 /** Table 2: the method, its ablations and variants. */
-export const TABLE2_METHODS = [
-  'Multiagent FT',
-  'Multiagent FT (w/o summary)',
-  'Multiagent FT (w/o critic)',
-  'Single-agent FT',
-  'Single-agent FT (w/o debate)',
-  'Multiagent FT (cooperative)',
-  'Multiagent FT (agent ids)',
-  'Multiagent FT (raised temperature)',
-] as const;
+export const TABLE2_METHODS: readonly string[] = tableLabels(2);
 
 /** Tasks in the paper's column order; other tasks follow alphabetically. */
 export const KNOWN_TASKS = ['arithmetic', 'gsm8k', 'math', 'mmlu'] as const;
@@ -41,12 +26,12 @@ export function orderLabels(labels: Iterable<string>, known: readonly string[]):
 
 /** Whether a method is a row of Table 1. */
 export function isTable1Method(method: string): boolean {
-  return (TABLE1_METHODS as readonly string[]).includes(method);
+  return TABLE1_METHODS.includes(method);
 }
 
 /** Table 2's rows: every known ablation, and every label neither table knows. */
 export function isTable2Method(method: string): boolean {
-  return (TABLE2_METHODS as readonly string[]).includes(method) || !isTable1Method(method);
+  return TABLE2_METHODS.includes(method) || !isTable1Method(method);
 }
 
 /** Every method present, in report order: Table 1's, then Table 2's, then unknown labels. */

@@ -1,6 +1,6 @@
 /** Methods as plans of shared blocks, their table labels, per-agent recipes and training targets. */
 import { parseRunConfig } from '../../core/config';
-import { methodLabel, methodPlan } from '../../core/methods';
+import { methodLabel, methodNames, methodPlan, methods, tableLabels } from '../../core/methods';
 import { agentRecipes, initialSociety, roundModels } from '../../core/society';
 import { starExamples } from '../../core/star';
 import { trainingTargets } from '../../core/training-targets';
@@ -48,6 +48,37 @@ describe('methodLabel', () => {
     [{ method: 'single-agent-ft-no-debate' }, 'Single-agent FT (w/o debate)'],
   ])('%j is "%s"', (extra, label) => {
     expect(methodLabel(config(extra))).toBe(label);
+  });
+});
+
+describe('the method entries', () => {
+  it('name the config\'s methods in the table\'s order', () => {
+    expect(methodNames).toEqual(['base', 'majority', 'debate', 'star', 'majority-ft', 'single-agent-ft', 'single-agent-ft-no-debate', 'multiagent-ft']);
+    expect(() => config({ method: 'multiagent' })).toThrow(/method/);
+  });
+  it('give STaR the rationalization data stage, every other method the debates\' data', () => {
+    expect(methodNames.filter((method) => methodPlan(config({ method })).data === 'star')).toEqual(['star']);
+  });
+  it('place Table 1\'s rows in the paper\'s order', () => {
+    expect(tableLabels(1)).toEqual(['Base', 'Majority', 'Debate', 'STaR', 'Majority FT', 'Single-agent FT', 'Multiagent FT']);
+  });
+  it('place Table 2\'s rows in the paper\'s order, the ablations labelled as a run with that field is', () => {
+    expect(tableLabels(2)).toEqual([
+      'Multiagent FT',
+      'Multiagent FT (w/o summary)',
+      'Multiagent FT (w/o critic)',
+      'Single-agent FT',
+      'Single-agent FT (w/o debate)',
+      'Multiagent FT (cooperative)',
+      'Multiagent FT (agent ids)',
+    ]);
+    for (const extra of [{ summarize: false }, { critics: false }, { cooperative: true }, { agentIds: true }]) expect(tableLabels(2)).toContain(methodLabel(config(extra)));
+  });
+  it('give each table rank once', () => {
+    for (const table of [1, 2]) {
+      const ranks = Object.values(methods).flatMap((m) => m.rows.filter((r) => r.table === table).map((r) => r.rank));
+      expect([...ranks].sort((a, b) => a - b)).toEqual(ranks.map((_, i) => i + 1));
+    }
   });
 });
 
