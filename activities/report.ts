@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
+import { ApplicationFailure } from '@temporalio/activity';
 import { validateRecords } from '../core/report/record-schema';
 import type { EvaluationRecord } from '../core/report/records';
 import { buildReport } from '../core/report/report';
@@ -26,6 +27,15 @@ export function svgToPng(svg: string): Buffer {
   return resvg.render().asPng();
 }
 
+/** A report that cannot be built from these records will not be built by a retry either: fail for good. */
+function builtOrInvalid<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    throw ApplicationFailure.nonRetryable(`cannot build the report: ${(error as Error).message}`, 'InvalidRecords');
+  }
+}
+
 export interface ReportInput {
   title: string;
   records: readonly EvaluationRecord[];
@@ -35,7 +45,7 @@ export interface ReportInput {
 
 /** Returns report.md's text and the written files, relative to outDir. */
 export async function writeReport({ title, records, outDir }: ReportInput): Promise<{ markdown: string; files: string[] }> {
-  const report = buildReport(title, validateRecords(records));
+  const report = builtOrInvalid(() => buildReport(title, validateRecords(records)));
   const store = new ArtifactStore(outDir);
   await fs.rm(path.join(outDir, 'plots'), { recursive: true, force: true });
   const files: string[] = [];

@@ -231,6 +231,9 @@ export const RunConfig = z
     society: z.array(AgentRecipeConfig).optional(),
     /** The experiment this run belongs to (set by the experiment workflow), for reports and search. */
     experiment: z.string().min(1).optional(),
+    /** The experiment's method variant (its `methods[].name`) this run is a cell of (set by the experiment);
+     * it names a heterogeneous society in the run's label, so two society variants are two report rows. */
+    variant: z.string().min(1).optional(),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -72,6 +72,7 @@ export function experimentCells(experiment: ExperimentConfig): ExperimentCell[] 
           seed,
           splitSeed: experiment.splitSeed,
           experiment: experiment.experimentId,
+          variant: name,
         });
         cells.push({ runId, config: parseRunConfig(raw, `of experiment run ${runId} (methods[${mi}], tasks[${ti}], seed ${seed})`) });
       }

@@ -42,6 +42,8 @@ interface LabelConfig {
   agentIds: boolean;
   sampling: { temperature: number };
   society?: unknown;
+  /** The experiment variant of the run: it names a heterogeneous society. */
+  variant?: string;
 }
 
 /** The config fields that add to a label, e.g. "Multiagent FT (w/o summary)", and the methods they apply to. */
@@ -51,7 +53,7 @@ const ablations = {
   cooperative: { suffix: 'cooperative', applies: (c: LabelConfig, m: MethodEntry) => m.debates && c.cooperative },
   agentIds: { suffix: 'agent ids', applies: (c: LabelConfig) => c.agentIds },
   temperature: { suffix: (c: LabelConfig) => `temperature ${c.sampling.temperature}`, applies: (c: LabelConfig) => c.sampling.temperature !== 1 },
-  society: { suffix: 'heterogeneous', applies: (c: LabelConfig) => Boolean(c.society) },
+  society: { suffix: (c: LabelConfig) => (c.variant ? `society ${c.variant}` : 'heterogeneous'), applies: (c: LabelConfig) => Boolean(c.society) },
 } as const;
 type Ablations = typeof ablations;
 /** The ablations with a fixed suffix, which can name a row of the report. */

@@ -1,5 +1,9 @@
 /** The experiment grid: cells, merged settings, shared split seed, clear errors. */
+import { parseRunConfig } from '../../core/config';
 import { experimentCells, mergeSettings, parseExperimentConfig } from '../../core/experiment';
+import { methodLabel } from '../../core/methods';
+import { buildReport } from '../../core/report/report';
+import { evaluationRecord } from '../../core/run-records';
 
 describe('mergeSettings', () => {
   it('merges nested objects key by key and replaces values and arrays', () => {
@@ -42,5 +46,28 @@ describe('experimentCells', () => {
     expect(() => experimentCells(parseExperimentConfig({ experimentId: 'e', methods: [{ name: 'a', agents: 0 }] }))).toThrow(
       /methods\[0\].*\n.*baseModel: Required\n.*agents: Number must be greater than 0/,
     );
+  });
+});
+
+describe('heterogeneous societies of one experiment', () => {
+  // The behaviour study's shape: two society variants of one method, one seed. Their labels (the
+  // report's groups) must differ, or the report would refuse two runs of one cell with one seed.
+  const cells = experimentCells(
+    parseExperimentConfig({
+      experimentId: 'study',
+      base: { baseModel: 'm', agents: 2, sampling: { temperature: 0.2 } },
+      methods: [{ name: 'plain' }, { name: 'recipe', society: [{ criticMix: 1 }, {}] }, { name: 'mixed', society: [{}, { baseModel: 'n' }] }],
+      seeds: [0],
+    }),
+  );
+
+  it('names each society by its variant, so the report keeps them apart', () => {
+    expect(cells.map((c) => methodLabel(c.config))).toEqual(['Multiagent FT (temperature 0.2)', 'Multiagent FT (temperature 0.2, society recipe)', 'Multiagent FT (temperature 0.2, society mixed)']);
+    const records = cells.map((c) => evaluationRecord(c.config, 0, { accuracy: 0.5, standardError: 0.1, correct: 1, total: 2 }, null));
+    expect(() => buildReport('study', records)).not.toThrow();
+  });
+
+  it('a society outside an experiment is labelled heterogeneous', () => {
+    expect(methodLabel(parseRunConfig({ runId: 'r', baseModel: 'm', agents: 2, society: [{}, { baseModel: 'n' }] }))).toBe('Multiagent FT (heterogeneous)');
   });
 });
