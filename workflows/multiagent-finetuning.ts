@@ -9,6 +9,9 @@
  * iteration l-1 (the base society before iteration 1) runs beside iteration l, whose debates start
  * from that same society and never wait for its accuracy. Both splits' debates share one bounded
  * fan-out, the training split's first; the last run evaluates the final society after it.
+ *
+ * The body is the algorithm's steps; what the run shows of itself (progress query, search
+ * attributes, UI details) is RunProgress's (workflows/run-progress.ts).
  */
 import { ApplicationFailure, continueAsNew } from '@temporalio/workflow';
 import type { AgentTable } from '../core/agents';
