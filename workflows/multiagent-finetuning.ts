@@ -9,6 +9,9 @@
  * iteration l-1 (the base society before iteration 1) runs beside iteration l, whose debates start
  * from that same society and never wait for its accuracy. Both splits' debates share one bounded
  * fan-out, the training split's first; the last run evaluates the final society after it.
+ *
+ * The body is the algorithm's steps; what the run shows of itself (progress query, search
+ * attributes, UI details) is RunProgress's (workflows/run-progress.ts).
  */
 import { ApplicationFailure, continueAsNew } from '@temporalio/workflow';
 import type { AgentTable } from '../core/agents';
@@ -25,9 +28,9 @@ import { checkEngines } from './engine-check';
 import { evaluation, type EvaluationOutcome } from './evaluation';
 import { finetuneAgents } from './finetune-agents';
 import type { MultiagentFinetuningInput, RunResult, RunState } from './run-types';
-import { runStatus, societyAfter, type RunStatus } from './run-status';
+import { RunProgress } from './run-progress';
 
-export { progressQuery } from './run-status';
+export { progressQuery } from './run-progress';
 
 function validConfig(input: MultiagentFinetuningInput): RunConfig {
   try {
@@ -48,7 +51,7 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   const state: RunState = input.state ?? { iteration: 1, agents: initialSociety(config, plan), baseEvaluation: null, history: [], trained: null };
   const l = state.iteration;
   const finetunes = plan.finetune !== 'none';
-  const status = runStatus(config, state, finetunes);
+  const progress = new RunProgress(config, state, finetunes);
 
   // Before line 1: the inference engines serve every model the run calls (each agent's base among them).
   await checkEngines(inference, config, plan);
@@ -59,41 +62,31 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
 
   /** Algorithm 2 on the society after `iteration`, through the run's debate lanes. */
   const evaluate = (iteration: number, agents: AgentTable): Promise<EvaluationOutcome> =>
-    evaluation({ activities, config, plan, settings, iteration, agents, questionIds: splits.test, lanes, onDebated: status.evaluating(iteration, splits.test.length) });
+    evaluation({ activities, config, plan, settings, iteration, agents, questionIds: splits.test, lanes, onDebated: progress.evaluating(iteration, splits.test.length) });
 
   if (!finetunes) {
     // A method that does not finetune: its whole result is Algorithm 2 on the base agents.
-    status.enter('evaluate', `Algorithm 2 on ${splits.test.length} test questions`);
+    progress.awaitingEvaluation(null, splits.test.length);
     state.baseEvaluation = (await evaluate(0, state.agents)).accuracy;
-    status.evaluated(state.baseEvaluation);
-    return finish(light, config, state, status);
+    progress.evaluated(state.baseEvaluation);
+    return finish(light, config, state, progress);
   }
 
   // Algorithm 2 on the society iteration l starts from, beside iteration l (before it, pipelining off).
   const awaiting = awaitingEvaluation(config, state);
-  const evaluatedBeside = awaiting === null ? null : evaluateInto(state, status, awaiting, evaluate);
+  const evaluatedBeside = awaiting === null ? null : evaluateInto(state, progress, awaiting, evaluate);
   evaluatedBeside?.catch(() => undefined); // observed when awaited below; a failure must not go unhandled meanwhile
   if (awaiting !== null && !config.pipelining) {
-    status.enter('evaluate', `Algorithm 2 on ${societyAfter(awaiting)}: ${splits.test.length} test questions`);
+    progress.awaitingEvaluation(awaiting, splits.test.length);
     await evaluatedBeside;
   }
 
   // Line 4: for l = 1..L (this run is iteration l). Lines 6-16: debate every training question x.
-  status.enter('debate', `lines 6-16, debating ${splits.train.length} training questions`);
-  status.progress.questionsTotal = splits.train.length;
-  await debateSplit({
-    settings,
-    iteration: l,
-    split: 'train',
-    questionIds: splits.train,
-    rounds: plan.trainingRounds,
-    agents: state.agents,
-    lanes,
-    onDebated: () => status.progress.questionsDone++,
-  });
+  const onDebated = progress.debating(splits.train.length);
+  await debateSplit({ settings, iteration: l, split: 'train', questionIds: splits.train, rounds: plan.trainingRounds, agents: state.agents, lanes, onDebated });
 
   // Lines 18-26: D^G_n, D^C-_n, D^C+_n and the w-mix D^C_n, built from the stored transcripts.
-  status.enter('datasets', 'lines 18-26, building the finetuning datasets');
+  progress.buildingDatasets();
   const datasets = await light.buildFinetuningData({
     runId: config.runId,
     iteration: l,
@@ -110,21 +103,20 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
   // Colocated, the engine sleeps meanwhile, so the evaluation beside must finish first.
   const { targets, skipped } = trainingTargets(config, plan, l, state.agents, datasets);
   if (config.colocated) await evaluatedBeside;
-  status.enter('finetune', `lines 27-28, finetuning ${targets.map((t) => t.label).join(', ') || 'no agent (every dataset is empty)'}`);
-  status.progress.trainingTotal = targets.length;
-  const agents = await finetuneAgents(activities, config, targets, state.agents, () => status.progress.trainingDone++);
+  const onTrained = progress.finetuning(targets.map((t) => t.label));
+  const agents = await finetuneAgents(activities, config, targets, state.agents, onTrained);
   await evaluatedBeside;
 
-  // Line 30: the finetuned agents are the society of the next iteration.
+  // Line 30: the finetuned agents are the society of the next iteration (line 4: continue as new).
   state.agents = agents;
   state.trained = { iteration: l, datasets, agents, skipped };
   if (l < config.iterations) {
     await continueAsNew<typeof multiagentFinetuning>({ config, state: { ...state, iteration: l + 1 } });
   }
   // Line 31 after the last iteration: Algorithm 2 on the final society.
-  status.enter('evaluate', `Algorithm 2 on ${societyAfter(l)}: ${splits.test.length} test questions`);
-  await evaluateInto(state, status, l, evaluate);
-  return finish(light, config, state, status);
+  progress.awaitingEvaluation(l, splits.test.length);
+  await evaluateInto(state, progress, l, evaluate);
+  return finish(light, config, state, progress);
 }
 
 /**
@@ -137,7 +129,7 @@ function awaitingEvaluation(config: RunConfig, state: RunState): number | null {
 }
 
 /** Algorithm 2 on the society after `iteration` (state.trained's, or the base agents for 0), its outcome kept in the run's state. */
-async function evaluateInto(state: RunState, status: RunStatus, iteration: number, evaluate: (iteration: number, agents: AgentTable) => Promise<EvaluationOutcome>): Promise<void> {
+async function evaluateInto(state: RunState, progress: RunProgress, iteration: number, evaluate: (iteration: number, agents: AgentTable) => Promise<EvaluationOutcome>): Promise<void> {
   const trained = iteration === 0 ? null : state.trained!;
   const { accuracy, diversity } = await evaluate(iteration, trained ? trained.agents : state.agents);
   if (trained) {
@@ -146,13 +138,13 @@ async function evaluateInto(state: RunState, status: RunStatus, iteration: numbe
   } else {
     state.baseEvaluation = accuracy;
   }
-  status.evaluated(accuracy);
+  progress.evaluated(accuracy);
 }
 
-async function finish(light: QueueActivities['light'], config: RunConfig, state: RunState, status: RunStatus): Promise<RunResult> {
+async function finish(light: QueueActivities['light'], config: RunConfig, state: RunState, progress: RunProgress): Promise<RunResult> {
   const result: RunResult = { runId: config.runId, config, agents: state.agents, baseEvaluation: state.baseEvaluation, history: state.history };
   await light.recordRunResult(result);
-  status.done();
+  progress.done();
   return result;
 }
 
