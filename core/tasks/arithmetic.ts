@@ -5,7 +5,10 @@
 import { answerChecker } from '../answers';
 import { canonicalDecimal } from '../answers/numbers';
 import { createRng, randomInt, seedFrom } from '../random';
+import { z } from 'zod';
+import { defineTask, splitSizes } from './module';
 import type { Question } from './question';
+import type { Splits } from './splits';
 
 /** Values are drawn from 0..30 inclusive. */
 export const ARITHMETIC_MAX_VALUE = 30;
@@ -49,3 +52,29 @@ export function parseArithmeticAnswer(response: string): number | undefined {
   const value = written === null ? null : canonicalDecimal(written);
   return value === null ? undefined : Number(value);
 }
+
+/**
+ * Splits of generated arithmetic questions. A prompt that was already drawn is skipped, so no test
+ * question is also a training question.
+ */
+export function generatedSplits(seed: number, trainSize: number, testSize: number): Splits {
+  const seen = new Set<string>();
+  const questions: Question[] = [];
+  for (let index = 0; questions.length < trainSize + testSize; index++) {
+    const question = arithmeticQuestion(seed, index);
+    if (seen.has(question.prompt)) continue;
+    seen.add(question.prompt);
+    questions.push(question);
+  }
+  return { train: questions.slice(0, trainSize), test: questions.slice(trainSize) };
+}
+
+
+/** a+b*c+d-e*f, generated from the seed (the default task; `name` may be left out). */
+export const arithmeticTask = defineTask({
+  name: 'arithmetic',
+  summary: 'a+b*c+d-e*f generated from the seed (the default)',
+  schema: z.object({ name: z.literal('arithmetic').optional().default('arithmetic'), ...splitSizes }).strict(),
+  spec: { checker: 'number', prompts: 'arithmetic' },
+  source: { kind: 'generated', splits: (config, seed) => generatedSplits(seed, config.trainSize, config.testSize) },
+});
