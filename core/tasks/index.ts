@@ -31,6 +31,9 @@ export function taskSpec(config: TaskConfig): TaskSpec {
 /** The tasks whose checker is fixed, with it (a jsonl task's checker is named in its config). */
 const fixedCheckers = new Map(taskModules.flatMap((task) => (typeof task.spec === 'function' ? [] : [[task.name as string, (task.spec as TaskSpecParts).checker] as const])));
 
+/** The tasks `maft grade --task` takes by name. */
+export const tasksWithFixedChecker = [...fixedCheckers.keys()];
+
 /** The checker of a task with a fixed checker or a checker named directly (`maft grade --task`). */
 export function checkerFor(taskOrChecker: string): AnswerChecker {
   const fixed = fixedCheckers.get(taskOrChecker);
