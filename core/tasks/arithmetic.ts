@@ -2,7 +2,7 @@
  * The arithmetic task of the paper (and of Du et al.'s debate code): evaluate a+b*c+d-e*f with
  * each value drawn from 0..30, asked with the authors' prompt.
  */
-import { answerChecker } from '../answers';
+import { numberChecker } from '../answers/number-checker';
 import { canonicalDecimal } from '../answers/numbers';
 import { createRng, randomInt, seedFrom } from '../random';
 import { z } from 'zod';
@@ -48,7 +48,7 @@ export function solveArithmeticPrompt(text: string): number | undefined {
  * docs/deviations.md).
  */
 export function parseArithmeticAnswer(response: string): number | undefined {
-  const written = answerChecker('number').extract(response);
+  const written = numberChecker.extract(response);
   const value = written === null ? null : canonicalDecimal(written);
   return value === null ? undefined : Number(value);
 }

@@ -5,7 +5,7 @@
  * the paper uses levels 1-3, as the released code filters them.
  */
 import { z } from 'zod';
-import { lastBoxed } from '../answers';
+import { lastBoxed } from '../answers/boxed';
 import { fillTemplate } from '../prompts';
 import { dataPath, defineTask, splitSizes } from './module';
 import type { Question } from './question';
