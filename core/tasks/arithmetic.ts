@@ -4,7 +4,9 @@
  */
 import { numberChecker } from '../answers/number-checker';
 import { canonicalDecimal } from '../answers/numbers';
+import { opinionBlocks, SUMMARY_REQUEST_PREFIX, user } from '../prompt-parts';
 import { createRng, randomInt, seedFrom } from '../random';
+import type { ChatMessage } from '../transcript';
 import { z } from 'zod';
 import { defineTask, splitSizes } from './module';
 import type { Question } from './question';
@@ -70,6 +72,25 @@ export function generatedSplits(seed: number, trainSize: number, testSize: numbe
 }
 
 
+const ARITHMETIC_CLOSING = ' can you provide an updated answer? Make sure to state your answer at the end of the response.';
+
+/** Du et al., math/gen_math.py: the summary request and critic turns, which never restate the question. */
+export function summaryRequest(otherAnswers: readonly string[]): ChatMessage[] {
+  return [user(SUMMARY_REQUEST_PREFIX + opinionBlocks(otherAnswers, 'response') + '\n\n Write a summary of the different opinions from each of the individual agent.')];
+}
+
+export function criticTurnWithSummary(summary: string): ChatMessage {
+  return user(`Here is a summary of responses from other agents: ${summary}\n\n Use this summarization carefully as additional advice,${ARITHMETIC_CLOSING}`);
+}
+
+export function criticTurnWithOpinions(otherAnswers: readonly string[]): ChatMessage {
+  return user(
+    'These are the recent/updated opinions from other agents: ' +
+      opinionBlocks(otherAnswers, 'response') +
+      `\n\n Use these opinions carefully as additional advice,${ARITHMETIC_CLOSING}`,
+  );
+}
+
 /** a+b*c+d-e*f, generated from the seed (the default task; `name` may be left out). */
 export const arithmeticTask = defineTask({
   name: 'arithmetic',
@@ -77,4 +98,8 @@ export const arithmeticTask = defineTask({
   schema: z.object({ name: z.literal('arithmetic').optional().default('arithmetic'), ...splitSizes }).strict(),
   spec: { checker: 'number', prompts: 'arithmetic' },
   source: { kind: 'generated', splits: (config, seed) => generatedSplits(seed, config.trainSize, config.testSize) },
+  prompts: {
+    critic: { summaryRequest, criticTurnWithSummary: (summary) => criticTurnWithSummary(summary), criticTurnWithOpinions: (others) => criticTurnWithOpinions(others) },
+    answerFormat: 'Make sure to state your answer at the end of the response.',
+  },
 });

@@ -4,7 +4,7 @@
  * (gsm/gen_gsm.py), verbatim, trailing space included.
  */
 import { z } from 'zod';
-import { fillTemplate } from '../prompts';
+import { fillTemplate, opinionBlocks, SOLUTIONS_INTRO, summaryHeader, summaryRequestWithReasoning, user } from '../prompt-parts';
 import { dataPath, defineTask, splitSizes } from './module';
 import type { Question } from './question';
 import { DataFileError, parseJsonl, questionId, stringField } from './records';
@@ -30,6 +30,11 @@ export function parseGsm8k(text: string, file: string, idPrefix = 'gsm8k'): Ques
   });
 }
 
+const GSM8K_ANSWER_FORMAT = 'Your final answer should be a single numerical number, in the form \\boxed{answer}, at the end of your response.';
+
+const gsm8kClosing = (question: string) =>
+  `\n\n Using the solutions from other agents as additional information, can you provide your answer to the math problem? \n The original math problem is ${question}. ${GSM8K_ANSWER_FORMAT}`;
+
 /** GSM8K: both splits are drawn from one file (Du et al. draw from the test set). */
 export const gsm8kTask = defineTask({
   name: 'gsm8k',
@@ -37,4 +42,13 @@ export const gsm8kTask = defineTask({
   schema: z.object({ name: z.literal('gsm8k'), ...splitSizes, file: dataPath('gsm8k/test.jsonl') }).strict(),
   spec: { checker: 'number', prompts: 'gsm8k' },
   source: { kind: 'file', file: (config) => config.file, parse: (source) => parseGsm8k(source.text, source.file) },
+  // Du et al., gsm/gen_gsm.py construct_message; summarized: multiagent-ft's header before the same closing.
+  prompts: {
+    critic: {
+      summaryRequest: summaryRequestWithReasoning,
+      criticTurnWithSummary: (summary, question) => user(summaryHeader(summary) + gsm8kClosing(question)),
+      criticTurnWithOpinions: (others, question) => user(SOLUTIONS_INTRO + opinionBlocks(others, 'solution') + gsm8kClosing(question)),
+    },
+    answerFormat: GSM8K_ANSWER_FORMAT,
+  },
 });

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { checkerNames, type CheckerName } from '../answers/types';
-import { fillTemplate, type PromptStyle } from '../prompts';
+import { fillTemplate } from '../prompt-parts';
+import type { PromptStyle } from '../prompts';
 import { GSM8K_PROMPT } from './gsm8k';
 import { MATH_PROMPT } from './math';
 import { MMLU_PROMPT } from './mmlu';

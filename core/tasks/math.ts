@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { lastBoxed } from '../answers/boxed';
-import { fillTemplate } from '../prompts';
+import { fillTemplate, opinionBlocks, summaryHeader, summaryRequestWithReasoning, user } from '../prompt-parts';
 import { dataPath, defineTask, splitSizes } from './module';
 import type { Question } from './question';
 import { DataFileError, parseJsonl, questionId, stringField } from './records';
@@ -80,5 +80,23 @@ export const mathTask = defineTask({
     .strict(),
   spec: { checker: 'math', prompts: 'math' },
   source: { kind: 'file', file: (config) => config.file, parse: (source, config) => parseMath(source.text, source.file, config) },
+  // multiagent-ft, original_gen.py construct_message_summary and construct_message (its typos kept).
+  prompts: {
+    critic: {
+      summaryRequest: summaryRequestWithReasoning,
+      criticTurnWithSummary: (summary, question) =>
+        user(
+          summaryHeader(summary) +
+            `\n\n Examine each these solutions as additional advice, can solve ${question} and give your updated answer? Explain your reasoning. \n Your final answer should be be in the form \\boxed{answer} given at the end of your response.`,
+        ),
+      criticTurnWithOpinions: (others, question) =>
+        user(
+          'Here is are solution from other agents: ' +
+            opinionBlocks(others, 'response', false) +
+            `\n\n Using each response as additional advice, can you give an updated bullet by bullet answer to ${question}? Your final answer should be be in the form \\boxed{answer} given at the end of your response.`,
+        ),
+    },
+    answerFormat: 'Your final answer should be in the form \\boxed{answer} given at the end of your response.',
+  },
   filters: (config) => [`levels ${config.levels.join(', ')}`, ...(config.subjects ? [`subjects ${config.subjects.join(', ')}`] : [])],
 });

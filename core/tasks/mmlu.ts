@@ -4,7 +4,7 @@
  * et al.'s prompt (mmlu/gen_mmlu.py), verbatim.
  */
 import { z } from 'zod';
-import { fillTemplate } from '../prompts';
+import { fillTemplate, opinionBlocks, SOLUTIONS_INTRO, summaryHeader, summaryRequestWithReasoning, user } from '../prompt-parts';
 import { parseCsv } from './csv';
 import { dataPath, defineTask, splitSizes } from './module';
 import type { Question } from './question';
@@ -36,6 +36,9 @@ export function parseMmlu(text: string, file: string, subject: string): Question
   });
 }
 
+const MMLU_ANSWER_FORMAT = 'Put your answer in the form (X) at the end of your response.';
+const MMLU_CLOSING = `\n\n Using the reasoning from other agents as additional advice, can you give an updated answer? Examine your solution and that other agents step by step. ${MMLU_ANSWER_FORMAT}`;
+
 export const mmluTask = defineTask({
   name: 'mmlu',
   summary: 'MMLU (dir of <subject>_<split>.csv, default mmlu/test; subjects)',
@@ -57,6 +60,15 @@ export const mmluTask = defineTask({
     subjectOf: mmluSubject,
     subjects: (config) => config.subjects,
     parse: (source, subject) => parseMmlu(source.text, source.file, subject),
+  },
+  // Du et al., mmlu/gen_mmlu.py construct_message; summarized: multiagent-ft's header before the same closing.
+  prompts: {
+    critic: {
+      summaryRequest: summaryRequestWithReasoning,
+      criticTurnWithSummary: (summary) => user(summaryHeader(summary) + MMLU_CLOSING),
+      criticTurnWithOpinions: (others) => user(SOLUTIONS_INTRO + opinionBlocks(others, 'solution') + MMLU_CLOSING),
+    },
+    answerFormat: MMLU_ANSWER_FORMAT,
   },
   filters: (config) => (config.subjects ? [`subjects ${config.subjects.join(', ')}`] : []),
 });

@@ -1,10 +1,11 @@
 /**
- * What a task is, in one module (core/tasks/<task>.ts): its config schema, its checker and prompt
- * family, and where its questions come from. core/tasks/registry.ts lists the modules; the config's
+ * What a task is, in one module (core/tasks/<task>.ts): its config schema, its checker, its prompts
+ * (or the family it borrows), and where its questions come from. core/tasks/registry.ts lists the modules; the config's
  * union, the task names, the report's task order and the CLI's help derive from that list.
  */
 import { z } from 'zod';
 import type { CheckerName } from '../answers/types';
+import type { DebatePrompts } from '../prompt-parts';
 import type { PromptStyle } from '../prompts';
 import type { Question } from './question';
 import type { Splits } from './splits';
@@ -50,6 +51,13 @@ export type TaskSource<C> =
       parse(source: SourceText, subject: string, config: C): Question[];
     };
 
+/** A prompt family's turns after round 1 (the round-1 prompt is each question's own, made by the loader). */
+export interface TaskPrompts {
+  critic: DebatePrompts;
+  /** How the family asks for the final answer (Appendix D's cooperative turn ends with it). */
+  answerFormat: string;
+}
+
 export interface TaskModule<Name extends string = string, S extends z.ZodTypeAny = z.ZodTypeAny, C = z.output<S>> {
   name: Name;
   /** One line for the CLI's help and docs/tasks.md. */
@@ -59,6 +67,8 @@ export interface TaskModule<Name extends string = string, S extends z.ZodTypeAny
   /** Fixed for the paper's tasks; chosen by the config for a user's own. */
   spec: TaskSpecParts | ((config: C) => TaskSpecParts);
   source: TaskSource<C>;
+  /** The prompt family a task defines (named in core/prompts.ts's PromptStyle); tasks that borrow one have none. */
+  prompts?: TaskPrompts;
   /** The filters a loaded pool was drawn with, for error messages (e.g. "levels 1, 2, 3"). */
   filters?(config: C): string[];
 }

@@ -12,7 +12,7 @@ import { artifactPaths } from '../../../core/artifact-paths';
 import { parseRunConfig } from '../../../core/config';
 import { checkerFor, taskNames, taskSpec, type Question, type TaskRecord } from '../../../core/tasks';
 import { GSM8K_PROMPT } from '../../../core/tasks/gsm8k';
-import { fillTemplate } from '../../../core/prompts';
+import { fillTemplate } from '../../../core/prompt-parts';
 
 const DATA_DIR = process.env.MAFT_DATA_DIR ?? path.resolve(__dirname, '../../..', '../shared/data');
 const task = (input: object) => parseRunConfig({ runId: 'r', baseModel: 'b', task: input }).task;
