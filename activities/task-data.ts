@@ -6,11 +6,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { TaskConfig } from '../core/config';
-import { drawnSplits, generatedSplits, taskSpec, type Question, type Splits, type TaskRecord } from '../core/tasks';
-import { parseGsm8k } from '../core/tasks/gsm8k';
-import { parseJsonlTask, roundOnePrompt } from '../core/tasks/jsonl-task';
-import { parseMath } from '../core/tasks/math';
-import { mmluSubject, parseMmlu } from '../core/tasks/mmlu';
+import { drawnSplits, taskModule, taskSpec, type Question, type Splits, type TaskRecord } from '../core/tasks';
+import type { TaskSource } from '../core/tasks/module';
 import { PROJECT_ROOT } from './project-root';
 
 /** MAFT_DATA_DIR, else ../shared/data beside the project. */
@@ -35,52 +32,42 @@ async function readSource(dataDir: string, relative: string, field: string): Pro
   return { file, text, sha256: createHash('sha256').update(text).digest('hex') };
 }
 
-/** The subject files of an MMLU folder, in name order, restricted to the configured subjects. */
-async function mmluSources(dataDir: string, dir: string, subjects: readonly string[] | undefined): Promise<Array<SourceFile & { subject: string }>> {
+/** The subject files of a folder, in name order, restricted to the configured subjects. */
+async function folderSources(dataDir: string, dir: string, source: FolderSource, subjects: readonly string[] | undefined): Promise<Array<SourceFile & { subject: string }>> {
   const folder = path.resolve(dataDir, dir);
   const names = await fs.readdir(folder).catch((error: Error) => {
     throw new Error(`task.dir: cannot read ${folder} (${error.message})`);
   });
-  const bySubject = new Map(names.flatMap((name) => (mmluSubject(name) ? [[mmluSubject(name)!, name] as const] : [])));
+  const bySubject = new Map(names.flatMap((name) => (source.subjectOf(name) ? [[source.subjectOf(name)!, name] as const] : [])));
   const missing = (subjects ?? []).filter((s) => !bySubject.has(s));
   if (missing.length) throw new Error(`task.subjects: no file in ${folder} for ${missing.join(', ')} (it has ${[...bySubject.keys()].join(', ')})`);
   const chosen = [...bySubject.entries()].filter(([s]) => !subjects || subjects.includes(s)).sort(([, a], [, b]) => a.localeCompare(b));
-  if (chosen.length === 0) throw new Error(`task.dir: ${folder} holds no <subject>_<split>.csv files`);
+  if (chosen.length === 0) throw new Error(`task.dir: ${folder} holds no ${source.fileNames} files`);
   return Promise.all(chosen.map(async ([subject, name]) => ({ subject, ...(await readSource(folder, name, 'dir')) })));
 }
 
-/** The questions a loaded task draws from, and the files they came from. */
-async function loadPool(config: Exclude<TaskConfig, { name: 'arithmetic' }>, dataDir: string): Promise<{ pool: Question[]; sources: SourceFile[] }> {
-  switch (config.name) {
-    case 'gsm8k': {
-      const source = await readSource(dataDir, config.file, 'file');
-      return { pool: parseGsm8k(source.text, source.file), sources: [source] };
-    }
-    case 'math': {
-      const source = await readSource(dataDir, config.file, 'file');
-      return { pool: parseMath(source.text, source.file, config), sources: [source] };
-    }
-    case 'mmlu': {
-      const sources = await mmluSources(dataDir, config.dir, config.subjects);
-      return { pool: sources.flatMap((s) => parseMmlu(s.text, s.file, s.subject)), sources };
-    }
-    case 'jsonl': {
-      const source = await readSource(dataDir, config.file, 'file');
-      const template = config.prompt ?? roundOnePrompt[taskSpec(config).prompts as keyof typeof roundOnePrompt];
-      return { pool: parseJsonlTask(source.text, source.file, config.fields, template), sources: [source] };
-    }
+type Config = { name: TaskConfig['name']; trainSize: number; testSize: number };
+type FolderSource = Extract<TaskSource<Config>, { kind: 'folder' }>;
+
+/** The questions a loaded task draws from, and the files they came from, as its module's source says. */
+async function loadPool(source: Exclude<TaskSource<Config>, { kind: 'generated' }>, config: Config, dataDir: string): Promise<{ pool: Question[]; sources: SourceFile[] }> {
+  if (source.kind === 'file') {
+    const file = await readSource(dataDir, source.file(config), 'file');
+    return { pool: source.parse(file, config), sources: [file] };
   }
+  const files = await folderSources(dataDir, source.dir(config), source, source.subjects(config));
+  return { pool: files.flatMap((file) => source.parse(file, file.subject, config)), sources: files };
 }
 
 /** The run's splits and what to record about them. */
 export async function loadTaskSplits(config: TaskConfig, seed: number, dataDir: string): Promise<{ splits: Splits; record: TaskRecord }> {
   const record = { config, spec: taskSpec(config), seed, train: config.trainSize, test: config.testSize };
-  if (config.name === 'arithmetic') {
-    return { splits: generatedSplits(seed, config.trainSize, config.testSize), record: { ...record, sources: [], eligible: null, duplicates: 0 } };
+  const task = taskModule(config.name);
+  if (task.source.kind === 'generated') {
+    return { splits: task.source.splits(config, seed), record: { ...record, sources: [], eligible: null, duplicates: 0 } };
   }
-  const { pool, sources } = await loadPool(config, dataDir);
-  const filters = [config.name === 'math' && `levels ${config.levels.join(', ')}`, 'subjects' in config && config.subjects && `subjects ${config.subjects.join(', ')}`];
-  const what = `task ${config.name} (${[sources.length === 1 ? sources[0].file : `${sources.length} files`, ...filters].filter(Boolean).join('; ')})`;
+  const { pool, sources } = await loadPool(task.source, config, dataDir);
+  const what = `task ${config.name} (${[sources.length === 1 ? sources[0].file : `${sources.length} files`, ...(task.filters?.(config) ?? [])].join('; ')})`;
   const drawn = drawnSplits(pool, seed, config.trainSize, config.testSize, what);
   return {
     splits: { train: drawn.train, test: drawn.test },

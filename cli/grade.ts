@@ -7,6 +7,8 @@
  */
 import type { Command } from 'commander';
 import { promises as fs } from 'node:fs';
+import { checkerNames } from '../core/answers';
+import { tasksWithFixedChecker } from '../core/tasks';
 import { gradeRecords, gradeResponse } from '../core/tasks/grade';
 
 interface GradeOptions {
@@ -43,7 +45,7 @@ export function registerGrade(program: Command): void {
   program
     .command('grade')
     .description("read a response's final answer and check it against the reference, as the task's checker does")
-    .option('--task <task>', 'a task (arithmetic, gsm8k, math, mmlu) or a checker (number, math, choice, exact)')
+    .option('--task <task>', `a task (${tasksWithFixedChecker.join(', ')}) or a checker (${checkerNames.join(', ')})`)
     .option('--reference <answer>', 'the reference answer, e.g. 18, \\frac{1}{2} or B')
     .option('--response <text>', 'the response to grade')
     .option('--input <file>', 'a JSONL file of {"task", "reference", "response"} records to grade; - reads stdin')

@@ -4,72 +4,12 @@
  */
 import { z } from 'zod';
 import { methodNames } from './methods';
-import { checkerNames } from './answers/types';
-import { MATH_SUBJECTS, taskNames } from './tasks/names';
+import { positiveInt } from './tasks/module';
+import { taskNames, taskSchemas } from './tasks/registry';
 
-const positiveInt = z.number().int().positive();
-
-/** The paper trains and tests on 500 questions each (Section 4); the two splits are disjoint. */
-const splitSizes = {
-  trainSize: positiveInt.default(500),
-  testSize: positiveInt.default(500),
-};
-
-/** A data file or folder: absolute, or relative to the data directory (MAFT_DATA_DIR, default ../shared/data). */
-const dataPath = (defaultPath: string) => z.string().min(1).default(defaultPath);
-
-/** a+b*c+d-e*f, generated from the seed (the default task; `name` may be left out). */
-export const ArithmeticTaskConfig = z.object({ name: z.literal('arithmetic').optional().default('arithmetic'), ...splitSizes }).strict();
-
-/** GSM8K: both splits are drawn from one file (Du et al. draw from the test set). */
-export const Gsm8kTaskConfig = z.object({ name: z.literal('gsm8k'), ...splitSizes, file: dataPath('gsm8k/test.jsonl') }).strict();
-
-export const MathTaskConfig = z
-  .object({
-    name: z.literal('math'),
-    ...splitSizes,
-    file: dataPath('math/test.jsonl'),
-    /** The paper and the released code use levels 1-3 of the test set. */
-    levels: z.array(z.number().int().min(1).max(5)).nonempty().default([1, 2, 3]),
-    /** Absent: every subject. */
-    subjects: z.array(z.enum(MATH_SUBJECTS)).nonempty().optional(),
-  })
-  .strict();
-
-export const MmluTaskConfig = z
-  .object({
-    name: z.literal('mmlu'),
-    ...splitSizes,
-    /** The folder of `<subject>_<split>.csv` files. */
-    dir: dataPath('mmlu/test'),
-    /** Absent: every subject in the folder. */
-    subjects: z.array(z.string().regex(/^[a-z0-9_]+$/, 'a subject as in its file name, e.g. high_school_physics')).nonempty().optional(),
-  })
-  .strict();
-
-/** A user's own JSONL file of questions and reference answers. */
-export const JsonlTaskConfig = z
-  .object({
-    name: z.literal('jsonl'),
-    ...splitSizes,
-    file: z.string().min(1),
-    checker: z.enum(checkerNames),
-    fields: z
-      .object({
-        question: z.string().min(1).default('question'),
-        answer: z.string().min(1).default('answer'),
-        /** Absent: question ids from line numbers. */
-        id: z.string().min(1).optional(),
-      })
-      .strict()
-      .default({}),
-    /** The round-1 prompt; absent: the prompt of the paper's task with the same checker. */
-    prompt: z.string().includes('{question}', { message: 'must contain {question}' }).optional(),
-  })
-  .strict();
-
+/** One schema per task, each in its module (core/tasks/registry.ts); `name` picks it. */
 export const TaskConfig = z
-  .discriminatedUnion('name', [ArithmeticTaskConfig, Gsm8kTaskConfig, MathTaskConfig, MmluTaskConfig, JsonlTaskConfig], {
+  .discriminatedUnion('name', taskSchemas, {
     errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union_discriminator' ? `expected one of ${taskNames.join(', ')}` : ctx.defaultError }),
   })
   .default({});

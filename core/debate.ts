@@ -10,7 +10,8 @@
 import type { AgentTable } from './agents';
 import type { Split } from './artifact-paths';
 import type { RunConfig } from './config';
-import { cooperativeTurn, debatePrompts, othersThan, withAgentId, type CriticContext, type DebatePrompts } from './prompts';
+import type { DebatePrompts } from './prompt-parts';
+import { cooperativeTurn, debatePrompts, othersThan, withAgentId, type CriticContext } from './prompts';
 import { seedFrom } from './random';
 import { roundModels } from './society';
 import type { ChatMessage, Conversation } from './transcript';

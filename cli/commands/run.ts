@@ -1,6 +1,7 @@
 /** `maft run <config>`: validate a config file, start Algorithm 1 on its workflow task queue, follow it. */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Command } from 'commander';
+import { taskModules } from '../../core/tasks';
 import { describeConnection } from '../../workers/connection';
 import { multiagentFinetuning } from '../../workflows';
 import { workflowIds } from '../../workflows/ids';
@@ -26,6 +27,9 @@ The config is core/config.ts's schema (runId and baseModel required; every other
 paper's default), or the workflow input {"config": ...} of examples/run.json. Problems are listed
 as file:line path: message, and nothing starts. The run is workflow maft-<runId> on the config's
 queues.workflow task queue.
+
+Tasks (task.name):
+${taskModules.map((task) => `  ${task.name.padEnd(12)} ${task.summary}`).join('\n')}
 
 Examples:
   $ maft run examples/run.yaml

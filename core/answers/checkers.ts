@@ -6,18 +6,8 @@
 import { lastBoxed } from './boxed';
 import { choiceLetter, lastChoice } from './choice';
 import { mathAnswersEquivalent } from './math-equivalence';
-import { lastNumber, numberValue } from './numbers';
+import { numberChecker } from './number-checker';
 import type { AnswerChecker, CheckerName } from './types';
-
-/** GSM8K and arithmetic: the last \boxed{} if any, else the final number; values compared exactly. */
-const numberChecker: AnswerChecker = {
-  name: 'number',
-  extract: (response) => lastNumber(lastBoxed(response) ?? response),
-  equivalent: (answer, reference) => {
-    const value = numberValue(answer);
-    return value !== null && value === numberValue(reference);
-  },
-};
 
 /** MATH: the last \boxed{}; equivalence by value and shape (math-equivalence.ts). */
 const mathChecker: AnswerChecker = {

@@ -12,9 +12,6 @@ export const TABLE1_METHODS: readonly string[] = tableLabels(1);
 /** Table 2: the method, its ablations and variants. */
 export const TABLE2_METHODS: readonly string[] = tableLabels(2);
 
-/** Tasks in the paper's column order; other tasks follow alphabetically. */
-export const KNOWN_TASKS = ['arithmetic', 'gsm8k', 'math', 'mmlu'] as const;
-
 /** Sorts labels: those in `known` in its order, then the rest alphabetically. */
 export function orderLabels(labels: Iterable<string>, known: readonly string[]): string[] {
   const rank = (label: string) => {

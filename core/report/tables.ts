@@ -7,12 +7,14 @@ import { formatAccuracy } from '../stats';
 import { combineAccuracy, finalIteration, iterationsOf, recordsAt, type MethodRuns } from './aggregate';
 import { SCALAR_DIVERSITY_METRICS } from './diversity-metrics';
 import { markdownTable, MISSING } from './markdown';
-import { KNOWN_TASKS, orderLabels, orderMethods } from './methods';
+import { taskNames } from '../tasks/registry';
+import { orderLabels, orderMethods } from './methods';
 import type { EvaluationRecord } from './records';
 
 const sortStrings = (values: Iterable<string>) => [...new Set(values)].sort();
 
-export const orderTasks = (tasks: Iterable<string>) => orderLabels(tasks, KNOWN_TASKS);
+/** Tasks in the registry's order (core/tasks/registry.ts), others after them by name. */
+export const orderTasks = (tasks: Iterable<string>) => orderLabels(tasks, taskNames);
 export const orderBaseModels = sortStrings;
 
 /** Groups in report order: base model, then task (paper's order), then method (paper's order). */

@@ -18,7 +18,7 @@ export function gradeWith(checker: AnswerChecker, reference: string, response: s
   return { extracted, correct: extracted !== null && checker.equivalent(extracted, reference) };
 }
 
-/** `task`: a paper task (arithmetic, gsm8k, math, mmlu) or a checker (number, math, choice, exact). */
+/** `task`: a task with a fixed checker (core/tasks/registry.ts) or a checker (number, math, choice, exact). */
 export function gradeResponse(task: string, reference: string, response: string): Grade {
   return gradeWith(checkerFor(task), reference, response);
 }

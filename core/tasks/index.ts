@@ -1,16 +1,18 @@
 /**
- * The tasks: how their questions are made or loaded (the loaders are pure: text in, questions out),
- * which checker reads and compares their answers (core/answers) and which prompts the debate uses.
+ * The tasks (one module each, listed in ./registry): how their questions are made or loaded (the
+ * loaders are pure: text in, questions out), which checker reads and compares their answers
+ * (core/answers) and which prompts the debate uses.
  */
 import { answerChecker, checkerNames, type AnswerChecker, type CheckerName } from '../answers';
 import type { TaskConfig } from '../config';
 import type { PromptStyle } from '../prompts';
-import { promptStyleForChecker } from './jsonl-task';
-import type { TaskName } from './names';
+import type { TaskSpecParts } from './module';
+import { taskModule, taskModules, type TaskName } from './registry';
 
 export type { Question, QuestionSource } from './question';
-export { generatedSplits, drawnSplits, type Splits, type DrawnSplits } from './splits';
-export { taskNames, type TaskName } from './names';
+export { drawnSplits, type Splits, type DrawnSplits } from './splits';
+export { generatedSplits } from './arithmetic';
+export { taskNames, taskModules, taskModule, type TaskName } from './registry';
 
 /** What a task is to the debate and the scoring, resolved from its config. */
 export interface TaskSpec {
@@ -21,24 +23,24 @@ export interface TaskSpec {
   prompts: PromptStyle;
 }
 
-const paperTasks: Record<Exclude<TaskName, 'jsonl'>, Omit<TaskSpec, 'name'>> = {
-  arithmetic: { checker: 'number', prompts: 'arithmetic' },
-  gsm8k: { checker: 'number', prompts: 'gsm8k' },
-  math: { checker: 'math', prompts: 'math' },
-  mmlu: { checker: 'choice', prompts: 'mmlu' },
-};
-
 export function taskSpec(config: TaskConfig): TaskSpec {
-  if (config.name === 'jsonl') return { name: 'jsonl', checker: config.checker, prompts: promptStyleForChecker[config.checker] };
-  return { name: config.name, ...paperTasks[config.name] };
+  const { spec } = taskModule(config.name);
+  return { name: config.name, ...(typeof spec === 'function' ? spec(config) : spec) };
 }
 
-/** The checker of a paper task or a checker named directly (`maft grade --task`); jsonl needs its checker named. */
+/** The tasks whose checker is fixed, with it (a jsonl task's checker is named in its config). */
+const fixedCheckers = new Map(taskModules.flatMap((task) => (typeof task.spec === 'function' ? [] : [[task.name as string, (task.spec as TaskSpecParts).checker] as const])));
+
+/** The tasks `maft grade --task` takes by name. */
+export const tasksWithFixedChecker = [...fixedCheckers.keys()];
+
+/** The checker of a task with a fixed checker or a checker named directly (`maft grade --task`). */
 export function checkerFor(taskOrChecker: string): AnswerChecker {
-  if (taskOrChecker in paperTasks) return answerChecker(paperTasks[taskOrChecker as keyof typeof paperTasks].checker);
+  const fixed = fixedCheckers.get(taskOrChecker);
+  if (fixed) return answerChecker(fixed);
   if ((checkerNames as readonly string[]).includes(taskOrChecker)) return answerChecker(taskOrChecker as CheckerName);
-  const known = [...new Set([...Object.keys(paperTasks), ...checkerNames])].join(', ');
-  const hint = taskOrChecker === 'jsonl' ? ' (a jsonl task is graded by the checker it names: give that)' : '';
+  const known = [...new Set([...fixedCheckers.keys(), ...checkerNames])].join(', ');
+  const hint = taskModules.some((task) => task.name === taskOrChecker) ? ` (a ${taskOrChecker} task is graded by the checker it names: give that)` : '';
   throw new Error(`unknown task or checker "${taskOrChecker}"${hint}; expected one of ${known}`);
 }
 

@@ -3,11 +3,14 @@
  * graded by a chosen checker and asked with a prompt template holding `{question}`; by default the
  * template of the paper's task that uses the same checker.
  */
-import type { CheckerName } from '../answers';
-import { fillTemplate, type PromptStyle } from '../prompts';
+import { z } from 'zod';
+import { checkerNames, type CheckerName } from '../answers/types';
+import { fillTemplate } from '../prompt-parts';
+import type { PromptStyle } from '../prompts';
 import { GSM8K_PROMPT } from './gsm8k';
 import { MATH_PROMPT } from './math';
 import { MMLU_PROMPT } from './mmlu';
+import { defineTask, splitSizes } from './module';
 import type { Question } from './question';
 import { DataFileError, parseJsonl, questionId, stringField, textField } from './records';
 
@@ -41,3 +44,34 @@ export function parseJsonlTask(text: string, file: string, fields: JsonlFields, 
     return { id, prompt: fillTemplate(template, question), text: question, reference, source };
   });
 }
+
+/** A user's own JSONL file of questions and reference answers. */
+export const jsonlTask = defineTask({
+  name: 'jsonl',
+  summary: 'your own JSONL file (file, checker, fields, prompt)',
+  schema: z
+    .object({
+      name: z.literal('jsonl'),
+      ...splitSizes,
+      file: z.string().min(1),
+      checker: z.enum(checkerNames),
+      fields: z
+        .object({
+          question: z.string().min(1).default('question'),
+          answer: z.string().min(1).default('answer'),
+          /** Absent: question ids from line numbers. */
+          id: z.string().min(1).optional(),
+        })
+        .strict()
+        .default({}),
+      /** The round-1 prompt; absent: the prompt of the paper's task with the same checker. */
+      prompt: z.string().includes('{question}', { message: 'must contain {question}' }).optional(),
+    })
+    .strict(),
+  spec: (config) => ({ checker: config.checker, prompts: promptStyleForChecker[config.checker] }),
+  source: {
+    kind: 'file',
+    file: (config) => config.file,
+    parse: (source, config) => parseJsonlTask(source.text, source.file, config.fields, config.prompt ?? roundOnePrompt[promptStyleForChecker[config.checker]]),
+  },
+});

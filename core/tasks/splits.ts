@@ -1,31 +1,14 @@
 /**
- * Seeded, disjoint train and test splits (the paper: 500 questions each). Generated tasks draw new
- * questions until enough distinct ones exist; loaded tasks shuffle the eligible records with the seed
- * and take the first trainSize for training and the next testSize for testing.
+ * Seeded, disjoint train and test splits (the paper: 500 questions each). Loaded tasks shuffle the
+ * eligible records with the seed and take the first trainSize for training and the next testSize
+ * for testing (generated arithmetic questions: core/tasks/arithmetic.ts).
  */
 import { createRng, seedFrom } from '../random';
-import { arithmeticQuestion } from './arithmetic';
 import type { Question } from './question';
 
 export interface Splits {
   train: Question[];
   test: Question[];
-}
-
-/**
- * Splits of generated arithmetic questions. A prompt that was already drawn is skipped, so no test
- * question is also a training question.
- */
-export function generatedSplits(seed: number, trainSize: number, testSize: number): Splits {
-  const seen = new Set<string>();
-  const questions: Question[] = [];
-  for (let index = 0; questions.length < trainSize + testSize; index++) {
-    const question = arithmeticQuestion(seed, index);
-    if (seen.has(question.prompt)) continue;
-    seen.add(question.prompt);
-    questions.push(question);
-  }
-  return { train: questions.slice(0, trainSize), test: questions.slice(trainSize) };
 }
 
 export interface DrawnSplits extends Splits {

@@ -5,7 +5,7 @@
  * it and ends where the uninterrupted one does.
  */
 import { debateRounds, debateSeed, openingState, type Ask, type DebateInput, type DebateState, type ModelCall } from '../../core/debate';
-import { criticTurnWithSummary, summaryRequest } from '../../core/prompts';
+import { criticTurnWithSummary, summaryRequest } from '../../core/tasks/arithmetic';
 import { seedFrom } from '../../core/random';
 
 const N = 3;
