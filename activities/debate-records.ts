@@ -148,7 +148,9 @@ export function createDebateRecordActivities({ store, readSplit, checkerOf, read
       return { questionId: t.questionId, majority: t.majority, reference, correct: t.majority !== null && checker.equivalent(t.majority, reference) };
     });
     await store.writeJsonl(artifactPaths.evaluation(input.runId, input.iteration), records);
-    const graded = transcripts.map((t, i) => gradeDebate(t, questions[i].reference, checker, artifactPaths.debate(input.runId, input.iteration, 'test', t.questionId)));
+    const graded = transcripts.map((t, i) =>
+      gradeDebate(t, questions[i].reference, checker, artifactPaths.debate(input.runId, input.iteration, 'test', t.questionId)),
+    );
     await store.writeJson(artifactPaths.behaviour(input.runId, input.iteration), behaviourProfile(graded));
     return accuracyWithStandardError(records.map((r) => r.correct));
   }

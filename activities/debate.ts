@@ -57,7 +57,19 @@ export function createDebateActivity(ask: Ask, artifacts: RunArtifacts) {
         }
 
         // Line 14: ŷ = Majority(y_{M,1..N}); the transcript goes to the artifact store.
-        const outcome = await recordDebate({ runId: settings.runId, iteration, split, questionId: x.id, task: settings.task, seed: settings.seed, agents, conversations, summaries, truncated, rationalization });
+        const outcome = await recordDebate({
+          runId: settings.runId,
+          iteration,
+          split,
+          questionId: x.id,
+          task: settings.task,
+          seed: settings.seed,
+          agents,
+          conversations,
+          summaries,
+          truncated,
+          rationalization,
+        });
         return { outcome, conversations, summaries };
       });
     },

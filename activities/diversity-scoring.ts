@@ -36,7 +36,14 @@ function replyScorer(engines: EngineRouter, call: Calls, questionId: string) {
 
 /** One question's NLL and agentKl matrices: log p_j(y_i | context_i) for the models answering `round`
  * (model j on the engine of baseModels[j]). */
-export async function heldOutLikelihoods(engines: EngineRouter, call: Calls, view: DebateView, round: number, models: string[], baseModels?: string[]): Promise<{ nll: number[][]; kl: number[][] }> {
+export async function heldOutLikelihoods(
+  engines: EngineRouter,
+  call: Calls,
+  view: DebateView,
+  round: number,
+  models: string[],
+  baseModels?: string[],
+): Promise<{ nll: number[][]; kl: number[][] }> {
   const score = replyScorer(engines, call, view.questionId);
   const { contexts, replies } = view.rounds[round - 1];
   const scores = await Promise.all(models.map((model, j) => Promise.all(replies.map((reply, i) => score(model, contexts[i], reply, baseModels?.[j])))));
@@ -51,16 +58,21 @@ export interface ScorerMeasure {
 }
 
 /** One question's C.2 and C.3 under the scoring model, each reply scored after the question x alone. */
-export async function scorerMeasure(engines: EngineRouter, call: Calls, scoringModel: string, view: DebateView, round: number, base: DebateView | null): Promise<ScorerMeasure> {
+export async function scorerMeasure(
+  engines: EngineRouter,
+  call: Calls,
+  scoringModel: string,
+  view: DebateView,
+  round: number,
+  base: DebateView | null,
+): Promise<ScorerMeasure> {
   const score = replyScorer(engines, call, view.questionId);
   const question: ChatMessage[] = [{ role: 'user', content: view.question }];
   const scoreRound = (v: DebateView, m: number) => Promise.all(v.rounds[m - 1].replies.map((reply) => score(scoringModel, question, reply)));
   const last = view.rounds.length;
   const [finals, fromBase] = await Promise.all([
     scoreRound(view, round),
-    base
-      ? Promise.all([scoreRound(view, 1), scoreRound(base, 1), ...(last >= 2 ? [scoreRound(view, last), scoreRound(base, last)] : [])])
-      : null,
+    base ? Promise.all([scoreRound(view, 1), scoreRound(base, 1), ...(last >= 2 ? [scoreRound(view, last), scoreRound(base, last)] : [])]) : null,
   ]);
   return unavailableIfThrows(`scoring-model KL of question ${view.questionId}`, () => ({
     klPairwise: klPairwiseMatrix(finals),

@@ -68,7 +68,8 @@ export function createDiversityActivities(deps: DiversityDependencies) {
   const artifacts = createRunArtifacts(deps.store);
 
   async function questionIds(input: MeasureDiversityInput): Promise<string[]> {
-    if (input.limit !== undefined && !(Number.isInteger(input.limit) && input.limit >= 1)) throw invalid(`limit must be a positive integer, got ${input.limit}`);
+    if (input.limit !== undefined && !(Number.isInteger(input.limit) && input.limit >= 1))
+      throw invalid(`limit must be a positive integer, got ${input.limit}`);
     const ids = input.questionIds ?? (await artifacts.readSplit(input.runId, input.split)).map((q) => q.id);
     const chosen = ids.slice(0, input.limit ?? ids.length);
     if (chosen.length === 0) throw invalid(`no ${input.split} questions to measure for run ${input.runId}`);
@@ -98,12 +99,15 @@ export function createDiversityActivities(deps: DiversityDependencies) {
     if (input.iteration === 0) return { ok: true, value: views };
     for (const id of ids) {
       const path = artifactPaths.debate(input.runId, 0, input.split, id);
-      if (!(await deps.store.exists(path))) return { ok: false, reason: `no base-model replies: ${deps.store.absolute(path)} is missing (the base is evaluated when evaluateBase is true)` };
+      if (!(await deps.store.exists(path)))
+        return { ok: false, reason: `no base-model replies: ${deps.store.absolute(path)} is missing (the base is evaluated when evaluateBase is true)` };
     }
     const base = await Promise.all(ids.map((id) => readView(input, 0, id)));
     const rounds = views[0].rounds.length;
     const other = base.find((b) => b.rounds.length !== rounds);
-    return other ? { ok: false, reason: `the base debate of ${other.questionId} has ${other.rounds.length} rounds, these have ${rounds}` } : { ok: true, value: base };
+    return other
+      ? { ok: false, reason: `the base debate of ${other.questionId} has ${other.rounds.length} rounds, these have ${rounds}` }
+      : { ok: true, value: base };
   }
 
   /** C.4 per question with at least two final-round replies matching the reference (one embeddings call each). */

@@ -48,7 +48,10 @@ function engineSleep(client: OpenAI) {
     const answer = await call('get', '/is_sleeping');
     const sleeping = (answer as { is_sleeping?: unknown } | null)?.is_sleeping;
     if (typeof sleeping !== 'boolean') {
-      throw ApplicationFailure.nonRetryable(`GET ${root}/is_sleeping answered ${JSON.stringify(answer)}, not {"is_sleeping": true|false}`, 'EngineSleepUnavailable');
+      throw ApplicationFailure.nonRetryable(
+        `GET ${root}/is_sleeping answered ${JSON.stringify(answer)}, not {"is_sleeping": true|false}`,
+        'EngineSleepUnavailable',
+      );
     }
     return sleeping;
   }

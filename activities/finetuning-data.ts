@@ -29,7 +29,10 @@ export interface BuildDatasetsInput {
 
 export function createFinetuningDataActivities({ store, readSplit, readTranscripts, checkerOf }: RunArtifacts) {
   const writeRecords = (path: string, conversations: Conversation[], turns: 'all' | 'final' = 'all') =>
-    store.writeJsonl(path, conversations.map((c) => toFinetuningRecord(c, turns)));
+    store.writeJsonl(
+      path,
+      conversations.map((c) => toFinetuningRecord(c, turns)),
+    );
 
   async function build(input: BuildDatasetsInput): Promise<DatasetSizes> {
     const { runId, iteration } = input;
@@ -74,7 +77,8 @@ export function createFinetuningDataActivities({ store, readSplit, readTranscrip
       sizes.criticMinus.push(agent.criticMinus.length);
       sizes.criticPlus.push(agent.criticPlus.length);
       sizes.critic.push(critic[n].length);
-      const note = mixes && input.criticMixRule === 'exact' ? emptyCriticNote(n + 1, input.criticMix[n], agent.criticMinus.length, agent.criticPlus.length) : null;
+      const note =
+        mixes && input.criticMixRule === 'exact' ? emptyCriticNote(n + 1, input.criticMix[n], agent.criticMinus.length, agent.criticPlus.length) : null;
       if (note) notes.push(note);
     }
     if (notes.length) sizes.notes = notes;

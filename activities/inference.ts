@@ -47,19 +47,25 @@ export function createChatTurn(clientOrEngines: OpenAI | EngineRouter, maxConcur
     const { client, calls } = engines.for(input.model, input.baseModel);
     return calls.use(async () => {
       try {
-        const completion = await client.chat.completions.create({
-          model: input.model,
-          messages: input.messages,
-          temperature: input.temperature,
-          top_p: input.topP,
-          max_tokens: input.maxTokens,
-          seed: input.seed,
-        }, input.requestId ? { headers: { 'X-Request-Id': input.requestId } } : undefined);
+        const completion = await client.chat.completions.create(
+          {
+            model: input.model,
+            messages: input.messages,
+            temperature: input.temperature,
+            top_p: input.topP,
+            max_tokens: input.maxTokens,
+            seed: input.seed,
+          },
+          input.requestId ? { headers: { 'X-Request-Id': input.requestId } } : undefined,
+        );
         const choice = completion.choices[0];
         // vLLM answers a call it aborted (its engine put to sleep, or the request cancelled, while it ran)
         // with 200 and the text so far: not a reply to keep.
         if ((choice?.finish_reason as string | undefined) === 'abort') {
-          throw ApplicationFailure.retryable(`chat with ${input.model}: the engine aborted the call before it finished (finish_reason "abort": put to sleep while it ran?)`, 'EngineAborted');
+          throw ApplicationFailure.retryable(
+            `chat with ${input.model}: the engine aborted the call before it finished (finish_reason "abort": put to sleep while it ran?)`,
+            'EngineAborted',
+          );
         }
         const content = choice?.message?.content;
         if (typeof content !== 'string') throw new Error(`chat with ${input.model}: the server returned no message content`);
@@ -94,7 +100,8 @@ export function createInferenceActivities(engines: EngineRouter, options: Infere
     async publishAdapter(input: PublishAdapterInput): Promise<void> {
       const { client } = engines.for(input.name, input.baseModel);
       const loraPath = `${options.adapterRoot.replace(/\/$/, '')}/${input.name}`;
-      const refused = (message: string) => ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (lora_path ${loraPath}): ${message}`, 'AdapterRefused');
+      const refused = (message: string) =>
+        ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (lora_path ${loraPath}): ${message}`, 'AdapterRefused');
       try {
         await client.post('/load_lora_adapter', { body: { lora_name: input.name, lora_path: loraPath } });
       } catch (error) {

@@ -33,7 +33,12 @@ async function readSource(dataDir: string, relative: string, field: string): Pro
 }
 
 /** The subject files of a folder, in name order, restricted to the configured subjects. */
-async function folderSources(dataDir: string, dir: string, source: FolderSource, subjects: readonly string[] | undefined): Promise<Array<SourceFile & { subject: string }>> {
+async function folderSources(
+  dataDir: string,
+  dir: string,
+  source: FolderSource,
+  subjects: readonly string[] | undefined,
+): Promise<Array<SourceFile & { subject: string }>> {
   const folder = path.resolve(dataDir, dir);
   const names = await fs.readdir(folder).catch((error: Error) => {
     throw new Error(`task.dir: cannot read ${folder} (${error.message})`);
@@ -50,7 +55,11 @@ type Config = { name: TaskConfig['name']; trainSize: number; testSize: number };
 type FolderSource = Extract<TaskSource<Config>, { kind: 'folder' }>;
 
 /** The questions a loaded task draws from, and the files they came from, as its module's source says. */
-async function loadPool(source: Exclude<TaskSource<Config>, { kind: 'generated' }>, config: Config, dataDir: string): Promise<{ pool: Question[]; sources: SourceFile[] }> {
+async function loadPool(
+  source: Exclude<TaskSource<Config>, { kind: 'generated' }>,
+  config: Config,
+  dataDir: string,
+): Promise<{ pool: Question[]; sources: SourceFile[] }> {
   if (source.kind === 'file') {
     const file = await readSource(dataDir, source.file(config), 'file');
     return { pool: source.parse(file, config), sources: [file] };

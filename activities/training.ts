@@ -166,7 +166,10 @@ export function createTrainingActivities(defaultClient: OpenAI, store: ArtifactS
         failures.push(`attempt ${attempt} (${jobKey}): ${reason}`);
         if (permanent) break;
       }
-      throw ApplicationFailure.nonRetryable(`training job ${input.jobKey} failed after ${failures.length} attempt(s): ${failures.join('; ')}`, 'TrainingJobFailed');
+      throw ApplicationFailure.nonRetryable(
+        `training job ${input.jobKey} failed after ${failures.length} attempt(s): ${failures.join('; ')}`,
+        'TrainingJobFailed',
+      );
     },
   };
 }

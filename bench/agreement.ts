@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     const rows = await Promise.all(
       questions.map(async (q, i) => {
         const replies = await Promise.all(
-          Array.from({ length: agents }, (_, n) => turn({ model, messages: [{ role: 'user', content: q.prompt }], temperature, topP: 0.9, maxTokens, seed: 7 * i + n })),
+          Array.from({ length: agents }, (_, n) =>
+            turn({ model, messages: [{ role: 'user', content: q.prompt }], temperature, topP: 0.9, maxTokens, seed: 7 * i + n }),
+          ),
         );
         return { truth: Number(q.reference), answers: replies.map((r) => parseArithmeticAnswer(r.content)) };
       }),
@@ -48,7 +50,15 @@ async function main(): Promise<void> {
       if (count === agents) unanimous++;
       distinct += new Set(answers.map(String)).size;
     }
-    const result = { model, temperature, questions: rows.length, majority, unanimous, majorityRight, meanDistinctAnswers: Number((distinct / rows.length).toFixed(2)) };
+    const result = {
+      model,
+      temperature,
+      questions: rows.length,
+      majority,
+      unanimous,
+      majorityRight,
+      meanDistinctAnswers: Number((distinct / rows.length).toFixed(2)),
+    };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   }
 }

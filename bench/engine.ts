@@ -31,19 +31,41 @@ function flag(name: string, fallback?: string): string {
   return value;
 }
 
-async function cell(client: OpenAI, label: string, models: string[], kind: Cell['models'], concurrency: number, rounds: number, maxTokens: number): Promise<Cell> {
+async function cell(
+  client: OpenAI,
+  label: string,
+  models: string[],
+  kind: Cell['models'],
+  concurrency: number,
+  rounds: number,
+  maxTokens: number,
+): Promise<Cell> {
   const turn = createChatTurn(client, concurrency);
   let completionTokens = 0;
   const started = performance.now();
   const calls = Array.from({ length: rounds * concurrency }, async (_, k) => {
     const model = models[k % models.length];
-    const messages = [{ role: 'user' as const, content: `What is the result of ${k % 17}+${(k * 7) % 23}*${(k * 3) % 11}+${k % 5}-${(k * 5) % 13}*${k % 7}? Make sure to state your answer at the end of the response.` }];
+    const messages = [
+      {
+        role: 'user' as const,
+        content: `What is the result of ${k % 17}+${(k * 7) % 23}*${(k * 3) % 11}+${k % 5}-${(k * 5) % 13}*${k % 7}? Make sure to state your answer at the end of the response.`,
+      },
+    ];
     const reply = await turn({ model, messages, temperature: 1, topP: 0.9, maxTokens, seed: 1000 + k });
     completionTokens += reply.completionTokens ?? 0;
   });
   await Promise.all(calls);
   const seconds = (performance.now() - started) / 1000;
-  return { label, models: kind, concurrency, calls: rounds * concurrency, seconds, completionTokens, tokensPerSecond: completionTokens / seconds, callsPerSecond: (rounds * concurrency) / seconds };
+  return {
+    label,
+    models: kind,
+    concurrency,
+    calls: rounds * concurrency,
+    seconds,
+    completionTokens,
+    tokensPerSecond: completionTokens / seconds,
+    callsPerSecond: (rounds * concurrency) / seconds,
+  };
 }
 
 async function main(): Promise<void> {
@@ -56,7 +78,10 @@ async function main(): Promise<void> {
   const rounds = Number(flag('rounds', '2'));
   const client = new OpenAI({ baseURL: url, apiKey: process.env.MAFT_INFERENCE_API_KEY ?? 'EMPTY', maxRetries: 0, timeout: 600_000 });
   await cell(client, label, [base], 'base', 1, 1, 8); // warm-up: first-request compilation and caches
-  for (const [kind, models] of [['base', [base]], ['adapters', adapters]] as const) {
+  for (const [kind, models] of [
+    ['base', [base]],
+    ['adapters', adapters],
+  ] as const) {
     for (const concurrency of levels) {
       process.stdout.write(`${JSON.stringify(await cell(client, label, [...models], kind, concurrency, rounds, maxTokens))}\n`);
     }

@@ -68,7 +68,19 @@ export function makespanRatio(results: readonly PipelineResult[]): number | null
 const fmt = (v: number, digits = 2) => v.toFixed(digits);
 
 export function pipelineTable(results: readonly PipelineResult[]): string[][] {
-  const header = ['pipelining', 'makespan s', 'calls', 'engine busy', 'in flight / C', 'jobs', 'trainer busy', 'running / slots', 'both busy', 'accuracy base..L', 'worker CPU s'];
+  const header = [
+    'pipelining',
+    'makespan s',
+    'calls',
+    'engine busy',
+    'in flight / C',
+    'jobs',
+    'trainer busy',
+    'running / slots',
+    'both busy',
+    'accuracy base..L',
+    'worker CPU s',
+  ];
   const rows = results.map((r) => [
     r.pipelining ? 'on' : 'off',
     fmt(r.makespanS, 1),

@@ -65,7 +65,10 @@ export async function runPipeline(spec: PipelineSpec & { pipelining: boolean }):
       bothBusyFraction: bothBusyFraction(calls, jobs, startedMs, finishedMs),
       accuracies: [result.baseEvaluation!, ...result.history.map((h) => h.evaluation)].map((a) => a.accuracy), // evaluateBase: a base evaluation
       workerCpuS: (cpu.user + cpu.system) / 1e6,
-      timeline: { engineInFlight: round(inFlightProfile(calls, startedMs, binEnd, bins)), trainerRunning: round(inFlightProfile(jobs, startedMs, binEnd, bins)) },
+      timeline: {
+        engineInFlight: round(inFlightProfile(calls, startedMs, binEnd, bins)),
+        trainerRunning: round(inFlightProfile(jobs, startedMs, binEnd, bins)),
+      },
     };
   });
 }

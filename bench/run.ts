@@ -31,7 +31,14 @@ export function scenarios(tiny: boolean): ScenarioSpec[] {
     ...capacities.map((capacity, i) => ({ scenario: `c${capacity}`, questions: q, capacity, ...latency, sequentialSample: i === 0 ? (tiny ? 2 : 10) : 0 })),
     // The same engine with the worker allowed 2C calls: the excess waits in the engine's queue, so the
     // gaps between dependent calls are the orchestration's alone, without waits for a free slot.
-    { scenario: `c${capacities[1]}-engine-queue`, questions: q, capacity: capacities[1], workerConcurrency: 2 * capacities[1], ...latency, sequentialSample: 0 },
+    {
+      scenario: `c${capacities[1]}-engine-queue`,
+      questions: q,
+      capacity: capacities[1],
+      workerConcurrency: 2 * capacities[1],
+      ...latency,
+      sequentialSample: 0,
+    },
     { scenario: 'zero-latency', questions: q, capacity: 0, latencyMs: 0, jitterMs: 0, sequentialSample: 0 },
     { scenario: 'zero-latency-10x', questions: q * 10, capacity: 0, latencyMs: 0, jitterMs: 0, sequentialSample: 0 },
   ];
@@ -52,7 +59,24 @@ function markdownTable([header, ...rows]: string[][]): string {
 }
 
 export function formatTable(results: ScenarioResult[]): string {
-  const header = ['scenario', 'C', 'latency', 'questions', 'calls', 'makespan s', 'ideal s', 'x ideal', 'in flight', 'x C', 'overhead p50/p99 ms', 'run history KB', 'debate events', 'CPU s worker/server/sim', 'peak RSS MB', 'speed-up vs 1-at-a-time'];
+  const header = [
+    'scenario',
+    'C',
+    'latency',
+    'questions',
+    'calls',
+    'makespan s',
+    'ideal s',
+    'x ideal',
+    'in flight',
+    'x C',
+    'overhead p50/p99 ms',
+    'run history KB',
+    'debate events',
+    'CPU s worker/server/sim',
+    'peak RSS MB',
+    'speed-up vs 1-at-a-time',
+  ];
   const rows = results.map((r) => [
     r.scenario,
     (r.capacity ? String(r.capacity) : 'inf') + (r.workerConcurrency ? ` (worker ${r.workerConcurrency})` : ''),
@@ -76,7 +100,10 @@ export function formatTable(results: ScenarioResult[]): string {
 
 /** Indented JSON with arrays of numbers (the timelines) on one line each. */
 export function benchJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/\[(\s*-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*\s*)\]/g, (_, inner: string) => `[${inner.trim().split(/,\s*/).join(', ')}]`) + '\n';
+  return (
+    JSON.stringify(value, null, 2).replace(/\[(\s*-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*\s*)\]/g, (_, inner: string) => `[${inner.trim().split(/,\s*/).join(', ')}]`) +
+    '\n'
+  );
 }
 
 function flagValue(args: string[], name: string): string | undefined {
@@ -110,7 +137,9 @@ async function main(): Promise<void> {
   const pipeline: PipelineResult[] = [];
   for (const pipelining of selected.pipeline ? [false, true] : []) {
     const spec = selected.pipeline!;
-    process.stderr.write(`bench: pipeline, pipelining ${pipelining ? 'on' : 'off'} (L=${spec.iterations}, ${spec.trainSize} + ${spec.testSize} questions)...\n`);
+    process.stderr.write(
+      `bench: pipeline, pipelining ${pipelining ? 'on' : 'off'} (L=${spec.iterations}, ${spec.trainSize} + ${spec.testSize} questions)...\n`,
+    );
     pipeline.push(await runOne<PipelineResult>('pipeline.js', { ...spec, pipelining }));
   }
   // One-at-a-time cost is the same whatever C: the first latency scenario measured it for all.

@@ -74,8 +74,18 @@ async function sequentialSeconds(spec: ScenarioSpec, simulatorUrl: string): Prom
   // debates issue their calls one at a time.
   const ask = createChatTurn(openAiClient(`${simulatorUrl}/v1`, 'bench', 600_000), 1);
   const settings: DebateInput['settings'] = {
-    runId: 'sequential', seed: 0, baseModel: 'sim-base', summarize: true, cooperative: false, agentIds: false, task: 'arithmetic', critics: true, star: false,
-    sampling: { temperature: 1, topP: 0.9, maxTokens: 1024 }, temperatures: Array(N).fill(1), queues: { workflow: '', inference: '', training: '' },
+    runId: 'sequential',
+    seed: 0,
+    baseModel: 'sim-base',
+    summarize: true,
+    cooperative: false,
+    agentIds: false,
+    task: 'arithmetic',
+    critics: true,
+    star: false,
+    sampling: { temperature: 1, topP: 0.9, maxTokens: 1024 },
+    temperatures: Array(N).fill(1),
+    queues: { workflow: '', inference: '', training: '' },
   };
   const agents = { generation: Array(N).fill('sim-base'), critic: Array(N).fill('sim-base') };
   const questions = generatedSplits(0, spec.sequentialSample, 1).train;
@@ -98,7 +108,18 @@ export async function runScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
     await client.workflow.execute(multiagentFinetuning, {
       taskQueue: settings.queues.workflow,
       workflowId: `maft-${spec.scenario}`,
-      args: [{ config: { runId: spec.scenario, baseModel: 'sim-base', iterations: 1, evaluateBase: false, task: { trainSize: spec.questions, testSize: 1 }, inferenceCapacity: capacity } }],
+      args: [
+        {
+          config: {
+            runId: spec.scenario,
+            baseModel: 'sim-base',
+            iterations: 1,
+            evaluateBase: false,
+            task: { trainSize: spec.questions, testSize: 1 },
+            inferenceCapacity: capacity,
+          },
+        },
+      ],
     });
     const cpu = process.cpuUsage(cpuBefore);
     const serverCpuS = cpuSince(serverCpuBefore, processCpuS(server.process));

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
     for (const [k, prompt] of prompts.entries()) {
       const alone = await ask(prompt, 100 + k, temperature);
       if ((await ask(prompt, 100 + k, temperature)) === alone) aloneTwiceEqual++;
-      const batch = await Promise.all(Array.from({ length: 32 }, (_, j) => (j === 0 ? ask(prompt, 100 + k, temperature) : ask(prompts[(k + j) % prompts.length], 500 + j, temperature))));
+      const batch = await Promise.all(
+        Array.from({ length: 32 }, (_, j) => (j === 0 ? ask(prompt, 100 + k, temperature) : ask(prompts[(k + j) % prompts.length], 500 + j, temperature))),
+      );
       if (batch[0] === alone) aloneVsBatchOf32Equal++;
     }
     process.stdout.write(`${JSON.stringify({ model, temperature, prompts: prompts.length, aloneTwiceEqual, aloneVsBatchOf32Equal })}\n`);

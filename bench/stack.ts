@@ -37,13 +37,24 @@ export interface BenchStack {
 }
 
 /** Runs `body` on a fresh stack; `worker` sets the worker's inferenceConcurrency (model calls at once) and trainingSlots. */
-export async function withBenchStack<T>(simulatorFlags: string[], worker: Pick<WorkerSettings, 'inferenceConcurrency'> & Partial<WorkerSettings>, body: (stack: BenchStack) => Promise<T>): Promise<T> {
+export async function withBenchStack<T>(
+  simulatorFlags: string[],
+  worker: Pick<WorkerSettings, 'inferenceConcurrency'> & Partial<WorkerSettings>,
+  body: (stack: BenchStack) => Promise<T>,
+): Promise<T> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   const simulator = await startSimulatorProcess(simulatorFlags);
   const server = await startDevServer();
   const settings = workerSettingsFromEnv(
     {},
-    { temporal: server.connection, inferenceUrl: `${simulator.url}/v1`, trainingUrl: `${simulator.url}/v1`, artifactRoot: mkdtempSync(path.join(os.tmpdir(), 'maft-bench-')), trainingPollMs: 50, ...worker },
+    {
+      temporal: server.connection,
+      inferenceUrl: `${simulator.url}/v1`,
+      trainingUrl: `${simulator.url}/v1`,
+      artifactRoot: mkdtempSync(path.join(os.tmpdir(), 'maft-bench-')),
+      trainingPollMs: 50,
+      ...worker,
+    },
   );
   const { workers, connection } = await createWorkers({ settings });
   const running = workers.map((w) => w.run());

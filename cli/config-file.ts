@@ -63,7 +63,10 @@ function loadConfigFile<T extends ZodTypeAny>(file: string, schema: T): z.output
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length) {
-    throw new ConfigError(file, doc.errors.map((e) => `${file}:${lines.linePos(e.pos[0]).line} ${e.message}`));
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `${file}:${lines.linePos(e.pos[0]).line} ${e.message}`),
+    );
   }
   const raw: unknown = doc.toJS();
   const wrapped = raw !== null && typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).join() === 'config';
@@ -75,5 +78,8 @@ function loadConfigFile<T extends ZodTypeAny>(file: string, schema: T): z.output
     const line = lineOfPath(doc, lines, full);
     return { line, text: `${file}:${line} ${full.length ? full.join('.') : '(root)'}: ${message}` };
   });
-  throw new ConfigError(file, problems.sort((a, b) => a.line - b.line).map((p) => p.text));
+  throw new ConfigError(
+    file,
+    problems.sort((a, b) => a.line - b.line).map((p) => p.text),
+  );
 }

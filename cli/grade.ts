@@ -28,7 +28,9 @@ async function readInput(input: string): Promise<{ text: string; name: string }>
 
 async function gradeBatch(input: string, output: string | undefined): Promise<void> {
   const { text, name } = await readInput(input);
-  const lines = gradeRecords(text, name).map((record) => JSON.stringify(record) + '\n').join('');
+  const lines = gradeRecords(text, name)
+    .map((record) => JSON.stringify(record) + '\n')
+    .join('');
   if (output) await fs.writeFile(output, lines);
   else process.stdout.write(lines);
 }

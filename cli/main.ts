@@ -54,7 +54,15 @@ stackOptions(program.command('demo'))
 
 stackOptions(program.command('up'))
   .description('dev server + SmolLM2 trainer and server (or --simulator) + workers, until Ctrl-C: start runs with `maft run`')
-  .option('--models <names>', "the society's base models, comma-separated: one vLLM engine each (from .maft/models), or one simulator each with --simulator", (v: string) => v.split(',').map((m) => m.trim()).filter(Boolean))
+  .option(
+    '--models <names>',
+    "the society's base models, comma-separated: one vLLM engine each (from .maft/models), or one simulator each with --simulator",
+    (v: string) =>
+      v
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+  )
   .option('--skill-spread <x>', "with --simulator: how far the base models' Appendix G skill shares start apart, 0 to 1 (docs/simulator.md)", Number)
   .addHelpText('after', example('maft up --simulator     # then, in another terminal: maft run examples/run.yaml'))
   .action(async (o) => {

@@ -63,7 +63,14 @@ export async function readRunSnapshot(client: Client, runId: string, info?: Work
   }
   if (status === 'COMPLETED') {
     const result = await handle.result();
-    return { ...base, iteration: result.config.iterations, iterations: result.config.iterations, phase: 'done', baseEvaluation: result.baseEvaluation, history: result.history };
+    return {
+      ...base,
+      iteration: result.config.iterations,
+      iterations: result.config.iterations,
+      phase: 'done',
+      baseEvaluation: result.baseEvaluation,
+      history: result.history,
+    };
   }
   // Running without a worker to answer, or stopped: the latest execution's input.
   const { input } = await executionInput(client, execution);

@@ -7,11 +7,9 @@ export const artifactPaths = {
   split: (runId: string, split: Split) => `runs/${runId}/task/${split}.jsonl`,
   /** The task's record beside its splits: config, checker, source files, filters, counts. */
   task: (runId: string) => `runs/${runId}/task/task.json`,
-  debate: (runId: string, iteration: number, split: Split, questionId: string) =>
-    `runs/${runId}/iteration-${iteration}/debates/${split}/${questionId}.json`,
+  debate: (runId: string, iteration: number, split: Split, questionId: string) => `runs/${runId}/iteration-${iteration}/debates/${split}/${questionId}.json`,
   debates: (runId: string, iteration: number, split: Split) => `runs/${runId}/iteration-${iteration}/debates/${split}`,
-  dataset: (runId: string, iteration: number, role: Role, n: number) =>
-    `runs/${runId}/iteration-${iteration}/datasets/${role}-${n + 1}.jsonl`,
+  dataset: (runId: string, iteration: number, role: Role, n: number) => `runs/${runId}/iteration-${iteration}/datasets/${role}-${n + 1}.jsonl`,
   /** The one dataset of a method that finetunes a single model for every agent. */
   sharedDataset: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/shared.jsonl`,
   datasetSummary: (runId: string, iteration: number) => `runs/${runId}/iteration-${iteration}/datasets/summary.json`,

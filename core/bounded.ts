@@ -2,11 +2,7 @@
  * Bounded fan-out: runs `work` over every item with at most `limit` in flight, results in item order.
  * Deterministic inside a Temporal workflow (lanes take items in a fixed order as earlier ones finish).
  */
-export async function mapBounded<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
+export async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {

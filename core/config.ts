@@ -88,9 +88,7 @@ export const AgentRecipeConfig = z
   })
   .strict();
 
-export const runIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, ".", "_" and "-", at most 63 characters');
+export const runIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$/, 'letters, digits, ".", "_" and "-", at most 63 characters');
 
 export const RunConfig = z
   .object({
@@ -122,7 +120,11 @@ export const RunConfig = z
     /** Critics see a summary of the other agents' answers, written by the base model (Section 2.1). */
     summarize: z.boolean().default(true),
     /** w: the fraction of D^C_n drawn from D^C-_n. The released code pairs every D^C- example with about one D^C+ example: 2/3. */
-    criticMix: z.number().min(0).max(1).default(2 / 3),
+    criticMix: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(2 / 3),
     /**
      * How D^C_n is drawn: 'exact', a seeded sample of exactly the w-mix (docs/architecture.md);
      * 'released', the authors' code: every D^C- example and each D^C+ example on a fair coin (w unused).

@@ -70,12 +70,7 @@ export function criticMixCounts(w: number, a: number, b: number): { fromMinus: n
 }
 
 /** D^C_n: a seeded sample of the w-mix, D^C- examples first, each part in question order. */
-export function mixCriticData(
-  criticMinus: readonly Conversation[],
-  criticPlus: readonly Conversation[],
-  w: number,
-  seed: number,
-): Conversation[] {
+export function mixCriticData(criticMinus: readonly Conversation[], criticPlus: readonly Conversation[], w: number, seed: number): Conversation[] {
   const { fromMinus, fromPlus } = criticMixCounts(w, criticMinus.length, criticPlus.length);
   const rng = createRng(seed);
   return [...sampleWithoutReplacement(rng, criticMinus, fromMinus), ...sampleWithoutReplacement(rng, criticPlus, fromPlus)];
@@ -103,10 +98,7 @@ export function emptyCriticNote(n: number, w: number, a: number, b: number): str
 
 /** One finetuning example in the chat JSONL format; optionally trains on the final assistant turn only
  * (OpenAI's per-message `weight`: 0 excludes an assistant turn from the loss). */
-export function toFinetuningRecord(
-  conversation: Conversation,
-  turns: 'all' | 'final' = 'all',
-): { messages: Array<ChatMessage & { weight?: 0 | 1 }> } {
+export function toFinetuningRecord(conversation: Conversation, turns: 'all' | 'final' = 'all'): { messages: Array<ChatMessage & { weight?: 0 | 1 }> } {
   if (turns === 'all') return { messages: conversation.map((m) => ({ role: m.role, content: m.content })) };
   const lastAssistant = conversation.map((m) => m.role).lastIndexOf('assistant');
   return {

@@ -122,7 +122,8 @@ export async function debateRound(ask: Ask, input: DebateRoundInput): Promise<De
   const { conversations, sampling, round } = input;
   const call = (model: string, messages: ChatMessage[], seed: number, name: string, temperature = sampling.temperature, baseModel?: string) =>
     ask({ model, baseModel, messages, seed, requestId: `${input.requestIdPrefix}/${name}`, ...sampling, temperature });
-  const answer = (n: number, messages: ChatMessage[]) => call(input.models[n], messages, input.replySeeds[n], `agent${n + 1}`, input.temperatures[n], input.baseModels?.[n]);
+  const answer = (n: number, messages: ChatMessage[]) =>
+    call(input.models[n], messages, input.replySeeds[n], `agent${n + 1}`, input.temperatures[n], input.baseModels?.[n]);
   if (round === 1) {
     // Line 8: y_{1,n} = A^G_n(x).
     const replies = await Promise.all(conversations.map((c, n) => answer(n, c)));
@@ -207,7 +208,11 @@ export async function debateRounds(
       requestIdPrefix: debateRequestId(input, `round${m}`),
     });
     state = {
-      conversations: state.conversations.map((c, n) => [...c, ...(round.feedback ? [round.feedback[n]] : []), { role: 'assistant', content: round.replies[n] }]),
+      conversations: state.conversations.map((c, n) => [
+        ...c,
+        ...(round.feedback ? [round.feedback[n]] : []),
+        { role: 'assistant', content: round.replies[n] },
+      ]),
       summaries: m >= 2 && settings.summarize ? [...state.summaries, round.summaries] : state.summaries,
       truncated: [...state.truncated, round.truncated],
     };

@@ -40,7 +40,8 @@ export const EngineMap = z
       names.add(engine.name);
       engine.models.forEach((model, k) => {
         const other = owner.get(model);
-        if (other !== undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['engines', i, 'models', k], message: `"${model}" is already served by engine ${other}` });
+        if (other !== undefined)
+          ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['engines', i, 'models', k], message: `"${model}" is already served by engine ${other}` });
         else owner.set(model, engine.name);
       });
     });

@@ -18,7 +18,10 @@ export const ExperimentConfig = z
       .min(1)
       .default([{ name: 'multiagent-ft' }]),
     /** Task configs (run config `task`). */
-    tasks: z.array(settings).min(1).default([{ name: 'arithmetic' }]),
+    tasks: z
+      .array(settings)
+      .min(1)
+      .default([{ name: 'arithmetic' }]),
     seeds: z.array(z.number().int().nonnegative()).min(1).default([0]),
     /** Every run of a task draws the same train/test split from this seed. */
     splitSeed: z.number().int().nonnegative().default(0),

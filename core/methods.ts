@@ -89,7 +89,10 @@ export const methods = {
   'majority-ft': { label: 'Majority FT', rows: [{ table: 1, rank: 5 }], debates: false, data: 'debate', finetune: 'shared', debaters: voting },
   'single-agent-ft': {
     label: 'Single-agent FT',
-    rows: [{ table: 1, rank: 6 }, { table: 2, rank: 4 }],
+    rows: [
+      { table: 1, rank: 6 },
+      { table: 2, rank: 4 },
+    ],
     debates: true,
     data: 'debate',
     finetune: 'shared',
@@ -138,7 +141,10 @@ const rowLabel = (label: string, suffixes: readonly string[]) => (suffixes.lengt
 export function methodLabel(config: Pick<RunConfig, 'method'> & LabelConfig): MethodLabel {
   const method: MethodEntry = methods[config.method];
   const applying = Object.values(ablations).filter((a) => a.applies(config, method));
-  return rowLabel(method.label, applying.map((a) => (typeof a.suffix === 'string' ? a.suffix : a.suffix(config))));
+  return rowLabel(
+    method.label,
+    applying.map((a) => (typeof a.suffix === 'string' ? a.suffix : a.suffix(config))),
+  );
 }
 
 /** The labels of a report table's rows, in the paper's order. */

@@ -17,7 +17,8 @@ export class Semaphore {
       return await work();
     } finally {
       const next = this.waiting.shift();
-      if (next) next.wake(); // hand the slot over directly
+      if (next)
+        next.wake(); // hand the slot over directly
       else this.active--;
     }
   }

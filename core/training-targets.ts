@@ -46,7 +46,10 @@ export function trainingTargets(
   if (plan.finetune === 'none') return { targets: [], skipped: [] };
   if (plan.finetune === 'shared') {
     if (!datasets.shared) return { targets: [], skipped: ['shared'] };
-    const everyAgent = current.generation.flatMap((_, n) => [{ role: 'generation' as const, n }, { role: 'critic' as const, n }]);
+    const everyAgent = current.generation.flatMap((_, n) => [
+      { role: 'generation' as const, n },
+      { role: 'critic' as const, n },
+    ]);
     return {
       targets: [
         {

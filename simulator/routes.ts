@@ -215,7 +215,10 @@ export const uploadFile: Handler = async (ctx, req, res) => {
   } catch (error) {
     throw badRequest('body', `malformed multipart body: ${(error as Error).message}`);
   }
-  const purpose = parts.find((p) => p.name === 'purpose')?.data.toString('utf8').trim();
+  const purpose = parts
+    .find((p) => p.name === 'purpose')
+    ?.data.toString('utf8')
+    .trim();
   if (!purpose) throw badRequest('purpose', 'purpose is required');
   const file = parts.find((p) => p.name === 'file');
   if (!file) throw badRequest('file', 'file is required');

@@ -11,7 +11,8 @@ const unknownRoute = (path: string) => new HttpError(404, `Unknown route POST ${
 function optionalInteger(body: Record<string, unknown>, field: string, min: number, max: number): number | null {
   const value = body[field];
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw badRequest(field, `${field} must be an integer in [${min}, ${max}]`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw badRequest(field, `${field} must be an integer in [${min}, ${max}]`);
   return value;
 }
 

@@ -73,7 +73,10 @@ export function skillTable(rows: SkillRow[]): string {
   const lines = [
     '| Runs | Iteration | Seeds | Generation: agents apart (L1) | Critic: agents apart (L1) | Generation: largest share | Critic: largest share |',
     '|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.group} | ${r.iteration} | ${r.seeds} | ${f(r.spread.generation)} | ${f(r.spread.critic)} | ${f(r.largest.generation)} | ${f(r.largest.critic)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.group} | ${r.iteration} | ${r.seeds} | ${f(r.spread.generation)} | ${f(r.spread.critic)} | ${f(r.largest.generation)} | ${f(r.largest.critic)} |`,
+    ),
   ];
   return lines.join('\n');
 }

@@ -40,7 +40,13 @@ export function whenAwake(route: string, handler: Handler): Handler {
  * wake, refusal and abort in order (engine-sleep.ts SleepEvent); clear=1 empties the log. */
 export const sleepLog: Handler = async (ctx, _req, res, _params, url) => {
   const { engine } = ctx.state;
-  const body = { sleeping: engine.sleeping, level: engine.level, refused: engine.count('refused'), aborted: engine.count('aborted'), events: [...engine.events] };
+  const body = {
+    sleeping: engine.sleeping,
+    level: engine.level,
+    refused: engine.count('refused'),
+    aborted: engine.count('aborted'),
+    events: [...engine.events],
+  };
   if (url.searchParams.get('clear') === '1') engine.events.length = 0;
   sendJson(res, 200, body);
 };

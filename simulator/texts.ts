@@ -6,9 +6,7 @@ import { randomInt } from '../core/random';
 import type { ArithmeticExpression } from './topics';
 
 /** How an answer was worked out: the two products used (maybe miscomputed), or a left-to-right slip. */
-export type Working =
-  | { kind: 'products'; p1: number; p2: number; result: number }
-  | { kind: 'left-to-right'; steps: number[]; result: number };
+export type Working = { kind: 'products'; p1: number; p2: number; result: number } | { kind: 'left-to-right'; steps: number[]; result: number };
 
 /** Number of phrasings of a worked solution; a model prefers one of them (its "reasoning style"). */
 export const STYLE_COUNT = 3;

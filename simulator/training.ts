@@ -153,7 +153,8 @@ export class TrainingService {
     if (!this.models.get(model)) throw new HttpError(404, `The model \`${model}\` does not exist.`, 'model');
     const file = this.files.get(trainingFile);
     if (!file) throw badRequest('training_file', `invalid training_file: no file with id ${trainingFile}`);
-    if (file.purpose !== 'fine-tune') throw badRequest('training_file', `invalid training_file: ${trainingFile} has purpose '${file.purpose}', not 'fine-tune'`);
+    if (file.purpose !== 'fine-tune')
+      throw badRequest('training_file', `invalid training_file: ${trainingFile} has purpose '${file.purpose}', not 'fine-tune'`);
     if (suffix !== null) {
       const claimed = [...this.jobs.values()].some((r) => r.job.user_provided_suffix === suffix && r.job.status !== 'failed' && r.job.status !== 'cancelled');
       if (claimed || this.models.get(suffix)) {
@@ -299,14 +300,17 @@ export class TrainingService {
     for (let k = 1; k <= ticks; k++) {
       const step = Math.round((totalSteps * k) / ticks);
       const loss = floor + (startLoss - floor) * Math.exp((-4 * step) / totalSteps) + 0.03 * (rng() - 0.5);
-      const timer = setTimeout(() => {
-        this.event(record, 'info', `Step ${step}/${totalSteps}: training loss=${loss.toFixed(4)}`, {
-          step,
-          total_steps: totalSteps,
-          train_loss: Number(loss.toFixed(4)),
-          train_mean_token_accuracy: Number(Math.min(1, 1 - loss / 2).toFixed(4)),
-        });
-      }, (duration * k) / (ticks + 1));
+      const timer = setTimeout(
+        () => {
+          this.event(record, 'info', `Step ${step}/${totalSteps}: training loss=${loss.toFixed(4)}`, {
+            step,
+            total_steps: totalSteps,
+            train_loss: Number(loss.toFixed(4)),
+            train_mean_token_accuracy: Number(Math.min(1, 1 - loss / 2).toFixed(4)),
+          });
+        },
+        (duration * k) / (ticks + 1),
+      );
       record.timers.push(timer);
     }
     record.timers.push(setTimeout(() => this.complete(record, examples, data), duration));
@@ -364,4 +368,3 @@ function page<T>(items: T[], limit: number, after: string | undefined, idOf: (it
   const data = items.slice(start, start + limit);
   return { object: 'list', data, has_more: start + limit < items.length };
 }
-

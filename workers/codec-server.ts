@@ -173,7 +173,12 @@ export async function runCodecServer(options: CodecServerCommandOptions, env: No
   const codec = payloadCodecFromEnv(env);
   if (!codec) throw new Error('MAFT_CODEC_KEY is not set: the codec server needs the key the workers encrypt with');
   const origins = options.corsOrigins ?? env.MAFT_CODEC_CORS_ORIGINS;
-  const corsOrigins = origins ? origins.split(',').map((o) => o.trim()).filter(Boolean) : DEFAULT_CORS_ORIGINS;
+  const corsOrigins = origins
+    ? origins
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean)
+    : DEFAULT_CORS_ORIGINS;
   const server = await startCodecServer({ codec, host: options.host, port: options.port, corsOrigins });
   console.log(`maft codec server at ${server.url} (key ${codec.keyId}), for browsers at ${corsOrigins.join(', ')}`);
   return server;

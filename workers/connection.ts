@@ -69,7 +69,9 @@ function tlsSwitch(flags: ConnectionFlags, env: NodeJS.ProcessEnv): boolean | un
 
 export function temporalConnectionFromEnv(env: NodeJS.ProcessEnv = process.env, flags: ConnectionFlags = {}): TemporalConnection {
   if (nonEmpty(env.TEMPORAL_TLS_DISABLE_HOST_VERIFICATION)) {
-    throw new Error('TEMPORAL_TLS_DISABLE_HOST_VERIFICATION is not supported by the TypeScript SDK: set TEMPORAL_TLS_SERVER_NAME to the name in the server certificate');
+    throw new Error(
+      'TEMPORAL_TLS_DISABLE_HOST_VERIFICATION is not supported by the TypeScript SDK: set TEMPORAL_TLS_SERVER_NAME to the name in the server certificate',
+    );
   }
   const address = nonEmpty(flags.address) ?? nonEmpty(env.TEMPORAL_ADDRESS) ?? DEFAULT_ADDRESS;
   const namespace = nonEmpty(flags.namespace) ?? nonEmpty(env.TEMPORAL_NAMESPACE) ?? 'default';

@@ -54,7 +54,20 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const port = options.port ?? (await freePort());
   const uiPort = options.uiPort ?? (await freePort());
   const namespace = options.namespace ?? 'default';
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--ui-port', String(uiPort), '--namespace', namespace, '--log-level', 'error'];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'error',
+  ];
   // `--search-attribute Name=Type` registers each custom search attribute (core/search-attributes.ts).
   for (const { name, type } of Object.values(searchAttributes)) args.push('--search-attribute', `${name}=${type}`);
   if (options.dbFile) {

@@ -102,7 +102,9 @@ async function startBackend(options: LocalStackOptions, adapterRoot: string): Pr
     inferenceUrl: url,
     trainingUrl: url,
     // Each simulator trains its own base's agents: its trainer and its engine share their state.
-    engines: perModel ? simulators.map((sim, i) => engineFor(perModel[i].baseModels[0], `${sim.url}/v1`, { trainingUrl: `${sim.url}/v1` })) : [engineFor(null, url)],
+    engines: perModel
+      ? simulators.map((sim, i) => engineFor(perModel[i].baseModels[0], `${sim.url}/v1`, { trainingUrl: `${sim.url}/v1` }))
+      : [engineFor(null, url)],
     simulators,
     ...(embeddingModel ? { embeddings: { url, model: embeddingModel } } : {}),
     describe: `simulator (seeded simulated agents, not a model) at ${simulators.map((sim) => `${sim.url}/v1`).join(', ')}`,
@@ -147,11 +149,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     trainingPollMs: 200,
     ...options.settings,
   });
-  const settings = { ...fromEnv, engines: options.settings?.engines ?? backend.engines.map((e) => ({ ...e, capacity: e.capacity ?? fromEnv.inferenceConcurrency })) };
+  const settings = {
+    ...fromEnv,
+    engines: options.settings?.engines ?? backend.engines.map((e) => ({ ...e, capacity: e.capacity ?? fromEnv.inferenceConcurrency })),
+  };
   const { workers, connection } = await createWorkers({ settings, workflowBundle: options.workflowBundle });
   const running = workers.map((w) => w.run());
   say(`maft: workers polling ${Object.values(settings.queues).join(', ')}`);
-  const client = new Client({ connection: await Connection.connect({ address: server.address }), namespace: server.namespace, dataConverter: dataConverterFromEnv() });
+  const client = new Client({
+    connection: await Connection.connect({ address: server.address }),
+    namespace: server.namespace,
+    dataConverter: dataConverterFromEnv(),
+  });
 
   let workersStopped = false;
   const stopWorkers = async () => {

@@ -57,7 +57,8 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number): number
 /** MAFT_ENGINES: inline JSON (starting with "{") or the path of a JSON file; errors name the field and the source. */
 export function enginesFromEnv(env: NodeJS.ProcessEnv, fallback: { url: string; apiKey: string; capacity: number }): EngineSettings[] {
   const raw = env.MAFT_ENGINES;
-  if (raw === undefined || raw.trim() === '') return [{ name: 'default', url: fallback.url, apiKey: fallback.apiKey, models: null, training: null, capacity: fallback.capacity }];
+  if (raw === undefined || raw.trim() === '')
+    return [{ name: 'default', url: fallback.url, apiKey: fallback.apiKey, models: null, training: null, capacity: fallback.capacity }];
   const inline = raw.trim().startsWith('{');
   const source = inline ? 'in MAFT_ENGINES (inline JSON)' : `${path.resolve(raw)} (MAFT_ENGINES)`;
   let json: unknown;

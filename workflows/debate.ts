@@ -13,7 +13,8 @@ export type { DebateInput, DebateSettings } from '../core/debate';
 
 export async function debate(input: DebateInput): Promise<DebateOutcome> {
   const { settings, split, rounds, agents } = input;
-  const again = rounds === 1 ? '' : `, ${settings.critics ? 'the critics' : 'they'} answer again for ${rounds - 1} round${rounds === 2 ? '' : 's'} (lines 9-13)`;
+  const again =
+    rounds === 1 ? '' : `, ${settings.critics ? 'the critics' : 'they'} answer again for ${rounds - 1} round${rounds === 2 ? '' : 's'} (lines 9-13)`;
   const summary = `${split === 'train' ? 'Algorithm 1' : 'Algorithm 2'}: ${agents.generation.length} agents answer (line 8)${again}, ŷ by majority vote (line 14)`;
   // The activity's result, in this workflow's history, holds the debate's text; the parent gets ŷ and the answers.
   const { inference } = queueActivities(settings.queues);

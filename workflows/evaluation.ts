@@ -39,7 +39,17 @@ export interface EvaluationOutcome {
   diversity: DiversityMetrics | null;
 }
 
-export async function evaluation({ activities, config, plan, settings, iteration, agents: society, questionIds, lanes, onDebated }: Evaluation): Promise<EvaluationOutcome> {
+export async function evaluation({
+  activities,
+  config,
+  plan,
+  settings,
+  iteration,
+  agents: society,
+  questionIds,
+  lanes,
+  onDebated,
+}: Evaluation): Promise<EvaluationOutcome> {
   const { light, inference } = activities;
   const recorded = await light.recordedEvaluation({ runId: config.runId, iteration });
   if (recorded) {

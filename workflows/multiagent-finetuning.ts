@@ -62,7 +62,17 @@ export async function multiagentFinetuning(input: MultiagentFinetuningInput): Pr
 
   /** Algorithm 2 on the society after `iteration`, through the run's debate lanes. */
   const evaluate = (iteration: number, agents: AgentTable): Promise<EvaluationOutcome> =>
-    evaluation({ activities, config, plan, settings, iteration, agents, questionIds: splits.test, lanes, onDebated: progress.evaluating(iteration, splits.test.length) });
+    evaluation({
+      activities,
+      config,
+      plan,
+      settings,
+      iteration,
+      agents,
+      questionIds: splits.test,
+      lanes,
+      onDebated: progress.evaluating(iteration, splits.test.length),
+    });
 
   if (!finetunes) {
     // A method that does not finetune: its whole result is Algorithm 2 on the base agents.
@@ -129,7 +139,12 @@ function awaitingEvaluation(config: RunConfig, state: RunState): number | null {
 }
 
 /** Algorithm 2 on the society after `iteration` (state.trained's, or the base agents for 0), its outcome kept in the run's state. */
-async function evaluateInto(state: RunState, progress: RunProgress, iteration: number, evaluate: (iteration: number, agents: AgentTable) => Promise<EvaluationOutcome>): Promise<void> {
+async function evaluateInto(
+  state: RunState,
+  progress: RunProgress,
+  iteration: number,
+  evaluate: (iteration: number, agents: AgentTable) => Promise<EvaluationOutcome>,
+): Promise<void> {
   const trained = iteration === 0 ? null : state.trained!;
   const { accuracy, diversity } = await evaluate(iteration, trained ? trained.agents : state.agents);
   if (trained) {

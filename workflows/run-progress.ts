@@ -45,7 +45,14 @@ export class RunProgress {
     };
     setHandler(progressQuery, () => this.progress);
     this.run = finetunes ? `iteration ${l} of ${config.iterations}` : methodLabel(config);
-    markRun(config.searchAttributes, { runId: config.runId, method: methodLabel(config), task: config.task.name, experiment: config.experiment, iteration: l, phase: 'starting' });
+    markRun(config.searchAttributes, {
+      runId: config.runId,
+      method: methodLabel(config),
+      task: config.task.name,
+      experiment: config.experiment,
+      iteration: l,
+      phase: 'starting',
+    });
   }
 
   /** Lines 6-16 start on `questions` training questions; the returned callback counts their debates. */

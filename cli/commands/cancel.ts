@@ -23,7 +23,11 @@ export function registerCancelCommand(program: Command): void {
         );
         const stopped = await Promise.race([closed, new Promise<boolean>((r) => setTimeout(() => r(false), options.wait * 1000).unref())]);
         const now = await describeRun(client, runId);
-        say(stopped ? `maft: run ${runId} is ${now.status.name}; \`maft resume ${runId}\` continues it` : `maft: run ${runId} is still ${now.status.name} after ${options.wait} s`);
+        say(
+          stopped
+            ? `maft: run ${runId} is ${now.status.name}; \`maft resume ${runId}\` continues it`
+            : `maft: run ${runId} is still ${now.status.name} after ${options.wait} s`,
+        );
       });
     });
 }

@@ -32,8 +32,14 @@ export function registerExperimentCommand(program: Command): void {
           }
         };
         const result = handle.result();
-        for (let done = false; !done; ) {
-          done = await Promise.race([result.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+        for (let done = false; !done;) {
+          done = await Promise.race([
+            result.then(
+              () => true,
+              () => true,
+            ),
+            new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
+          ]);
           show(await handle.query(experimentProgressQuery).catch(() => ({ experimentId: config.experimentId, runs: [], report: null })));
         }
         const { report } = await result;

@@ -44,7 +44,9 @@ export function registerListCommand(program: Command): void {
           const registered = await registeredAttributes(client);
           for (const [name, value] of filters) {
             if (!registered.has(name!)) {
-              throw new Error(`filtering needs the search attribute ${name} on the server: \`temporal operator search-attribute create --name ${name} --type Keyword\` (maft's dev server registers it)`);
+              throw new Error(
+                `filtering needs the search attribute ${name} on the server: \`temporal operator search-attribute create --name ${name} --type Keyword\` (maft's dev server registers it)`,
+              );
             }
             clauses.push(`${name} = '${value}'`);
           }

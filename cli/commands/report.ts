@@ -20,7 +20,9 @@ export function registerReportCommand(program: Command): void {
     .action(async (runId: string | undefined, options) => {
       if (!runId === !options.experiment) throw new Error('name a run, or an experiment with --experiment <id>, not both');
       await withClient(connectionFromFlags(options), async (client) => {
-        const runIds = runId ? [runId] : (await client.workflow.getHandle(workflowIds.experiment(options.experiment)).query(experimentProgressQuery)).runs.map((r) => r.runId);
+        const runIds = runId
+          ? [runId]
+          : (await client.workflow.getHandle(workflowIds.experiment(options.experiment)).query(experimentProgressQuery)).runs.map((r) => r.runId);
         const title = runId ? `Run ${runId}` : `Experiment ${options.experiment}`;
         const outDir = runId ? artifactPaths.runReport(runId) : artifactPaths.experimentReport(options.experiment);
         const written = await client.workflow.execute(report, {

@@ -49,7 +49,9 @@ Examples:
           });
         } catch (error) {
           if (error instanceof WorkflowExecutionAlreadyStartedError) {
-            throw new Error(`run "${config.runId}" exists already (workflow ${workflowId}): \`maft status ${config.runId}\` shows it; give a new run another runId`);
+            throw new Error(
+              `run "${config.runId}" exists already (workflow ${workflowId}): \`maft status ${config.runId}\` shows it; give a new run another runId`,
+            );
           }
           throw error;
         }

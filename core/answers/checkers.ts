@@ -45,7 +45,12 @@ function statedAnswer(response: string): string | null {
   const phrases = [...response.matchAll(/answer(?: is|:)/gi)];
   const last = phrases[phrases.length - 1];
   if (!last) return null;
-  const stated = response.slice(last.index + last[0].length).split('\n')[0].trim().replace(/\.$/, '').trim();
+  const stated = response
+    .slice(last.index + last[0].length)
+    .split('\n')[0]
+    .trim()
+    .replace(/\.$/, '')
+    .trim();
   return stated === '' ? null : stated;
 }
 

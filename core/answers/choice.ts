@@ -11,9 +11,7 @@ const PARENTHESIZED = /\(([A-D])\)|(?<=\b(?:[Aa]nswer|[Oo]ption|[Cc]hoice)(?: is
 
 /** The letter an answer names: "(B)", "B", "\text{(B)}", "\boxed{B}", "$(b)$." all give "B"; else null. */
 export function choiceLetter(answer: string): string | null {
-  const bare = answer
-    .replace(/\\(?:boxed|fbox|text|textbf|mathrm|mathbf)\s*\{([^{}]*)\}/g, '$1')
-    .replace(/[\s$().]/g, '');
+  const bare = answer.replace(/\\(?:boxed|fbox|text|textbf|mathrm|mathbf)\s*\{([^{}]*)\}/g, '$1').replace(/[\s$().]/g, '');
   return /^[a-zA-Z]$/.test(bare) ? bare.toUpperCase() : null;
 }
 

@@ -83,7 +83,10 @@ function rewriteTextGroups(text: string): string {
 function dropTrailingWords(text: string): string {
   const match = /([\d})]|\\circ)((?:\s+[a-zA-Z]{2,}\.?)+)\s*(?:\^\s*\d)?\s*$/.exec(text);
   if (!match) return text;
-  const words = match[2].trim().split(/\s+/).map((word) => word.replace(/\.$/, '').toLowerCase());
+  const words = match[2]
+    .trim()
+    .split(/\s+/)
+    .map((word) => word.replace(/\.$/, '').toLowerCase());
   if (words.some((word) => KEPT_WORDS.has(word))) return text;
   return text.slice(0, match.index + match[1].length);
 }
@@ -99,7 +102,5 @@ function compactSpaces(text: string): string {
 
 /** "1101_4", "152A_{11}": a numeral in base b is compared by its digits. */
 function dropBaseSubscripts(text: string): string {
-  return text.replace(/(?<![a-zA-Z\\])([0-9A-Z.]+)_(?:\{(\d+)\}|(\d))/g, (whole, numeral: string) =>
-    /\d/.test(numeral) ? numeral : whole,
-  );
+  return text.replace(/(?<![a-zA-Z\\])([0-9A-Z.]+)_(?:\{(\d+)\}|(\d))/g, (whole, numeral: string) => (/\d/.test(numeral) ? numeral : whole));
 }

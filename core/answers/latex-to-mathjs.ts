@@ -9,9 +9,21 @@
 export class LatexSyntaxError extends Error {}
 
 const FUNCTIONS: Readonly<Record<string, string>> = {
-  sin: 'sin', cos: 'cos', tan: 'tan', sec: 'sec', csc: 'csc', cot: 'cot',
-  arcsin: 'asin', arccos: 'acos', arctan: 'atan', sinh: 'sinh', cosh: 'cosh', tanh: 'tanh',
-  ln: 'log', log: 'log', exp: 'exp',
+  sin: 'sin',
+  cos: 'cos',
+  tan: 'tan',
+  sec: 'sec',
+  csc: 'csc',
+  cot: 'cot',
+  arcsin: 'asin',
+  arccos: 'acos',
+  arctan: 'atan',
+  sinh: 'sinh',
+  cosh: 'cosh',
+  tanh: 'tanh',
+  ln: 'log',
+  log: 'log',
+  exp: 'exp',
 };
 const CONSTANTS: Readonly<Record<string, string>> = { pi: 'pi', infty: 'Infinity', imath: 'i' };
 const OPERATORS: Readonly<Record<string, string>> = { cdot: '*', times: '*', ast: '*', div: '/' };
@@ -148,9 +160,7 @@ class Translator {
     const power = this.text[this.position] === '^' ? (this.position++, this.argument()) : null;
     this.skipSpaces();
     const bracketed = '({['.includes(this.text[this.position] ?? '');
-    const argument = bracketed
-      ? this.group(this.text[this.position] === '{' ? '}' : ')]')
-      : this.sequence('+-=,)]}|', true);
+    const argument = bracketed ? this.group(this.text[this.position] === '{' ? '}' : ')]') : this.sequence('+-=,)]}|', true);
     const call = base === null ? `${name}(${argument})` : `${name}(${argument}, ${base})`;
     return power === null ? call : `(${call}) ^ (${power})`;
   }

@@ -56,7 +56,14 @@ function equationsEquivalent(a: { left: string; right: string }, b: { left: stri
 
 /** A column vector written as a matrix equals the same entries written as a tuple "(1,2,3)". */
 function columnEquivalent(matrix: { rows: AnswerShape[][] }, tuple: { open: string; items: AnswerShape[] }): boolean {
-  return tuple.open === '(' && matrix.rows.every((row) => row.length === 1) && inOrder(matrix.rows.map((row) => row[0]), tuple.items);
+  return (
+    tuple.open === '(' &&
+    matrix.rows.every((row) => row.length === 1) &&
+    inOrder(
+      matrix.rows.map((row) => row[0]),
+      tuple.items,
+    )
+  );
 }
 
 function inOrder(a: AnswerShape[], b: AnswerShape[]): boolean {

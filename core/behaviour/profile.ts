@@ -61,7 +61,9 @@ function checkShape(debates: readonly GradedDebate[]): { agents: number; rounds:
   const rounds = first.rounds.length;
   for (const d of debates) {
     if (d.rounds.length !== rounds || d.rounds.some((r) => r.length !== agents)) {
-      throw new Error(`debate ${d.questionId}: ${d.rounds.length} rounds of ${d.rounds.map((r) => r.length).join('/')} agents, but debate ${first.questionId} has ${rounds} rounds of ${agents}`);
+      throw new Error(
+        `debate ${d.questionId}: ${d.rounds.length} rounds of ${d.rounds.map((r) => r.length).join('/')} agents, but debate ${first.questionId} has ${rounds} rounds of ${agents}`,
+      );
     }
   }
   return { agents, rounds };
@@ -73,13 +75,29 @@ export function behaviourProfile(debates: readonly GradedDebate[]): BehaviourPro
   const { agents, rounds } = checkShape(debates);
   const models = debates[0].agents;
   const agentIds = Array.from({ length: agents }, (_, n) => n);
-  const generation = agentIds.map((n) => agentBehaviour(n, models.generation[n], debates.map((d) => d.rounds[0][n]), null, agents));
+  const generation = agentIds.map((n) =>
+    agentBehaviour(
+      n,
+      models.generation[n],
+      debates.map((d) => d.rounds[0][n]),
+      null,
+      agents,
+    ),
+  );
   const critics =
     rounds < 2
       ? []
       : agentIds.map((n) => {
-          const steps = debates.flatMap((d) => d.rounds.slice(1).map((round, k) => ({ before: d.rounds[k][n], after: round[n], previous: d.rounds[k].map((r) => r.answer) })));
-          return agentBehaviour(n, models.critic[n] ?? models.generation[n], steps.map((s) => s.after), steps, agents);
+          const steps = debates.flatMap((d) =>
+            d.rounds.slice(1).map((round, k) => ({ before: d.rounds[k][n], after: round[n], previous: d.rounds[k].map((r) => r.answer) })),
+          );
+          return agentBehaviour(
+            n,
+            models.critic[n] ?? models.generation[n],
+            steps.map((s) => s.after),
+            steps,
+            agents,
+          );
         });
   const disagreement = (m: number) => (agents < 2 ? null : answerDisagreementMatrix(debates.map((d) => d.rounds[m].map((r) => r.answer))));
   return {

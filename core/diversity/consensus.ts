@@ -24,7 +24,5 @@ export const sampleVote = (answers: ReadonlyArray<string | null>): string | null
 /** matrix[i][j]: the fraction of questions where agents i and j end at different answers (an
  * unparseable answer differs from every answer, another unparseable one included). */
 export function answerDisagreementMatrix(finalAnswers: ReadonlyArray<ReadonlyArray<string | null>>): number[][] {
-  return meanMatrix(
-    finalAnswers.map((answers) => answers.map((a, i) => answers.map((b, j) => (i !== j && (a === null || a !== b) ? 1 : 0)))),
-  );
+  return meanMatrix(finalAnswers.map((answers) => answers.map((a, i) => answers.map((b, j) => (i !== j && (a === null || a !== b) ? 1 : 0)))));
 }

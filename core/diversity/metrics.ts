@@ -61,7 +61,10 @@ export function diversityMetrics(parts: MeasuredParts): DiversityMetrics {
     unavailable[name] = measured.ok ? 'no question measured' : measured.reason;
     return null;
   };
-  result.klFromBase = { generation: scalar('klFromBase.generation', parts.klFromBase.generation), critic: scalar('klFromBase.critic', parts.klFromBase.critic) };
+  result.klFromBase = {
+    generation: scalar('klFromBase.generation', parts.klFromBase.generation),
+    critic: scalar('klFromBase.critic', parts.klFromBase.critic),
+  };
 
   if (agents < 2) {
     const reason = 'a society of one agent has no pair of agents to compare';

@@ -6,14 +6,7 @@
  */
 
 /** The scalar metrics, by the names `unavailable` uses. */
-export type DiversityMetricName =
-  | 'consensus'
-  | 'nll'
-  | 'klPairwise'
-  | 'klFromBase.generation'
-  | 'klFromBase.critic'
-  | 'embeddingDissimilarity'
-  | 'agentKl';
+export type DiversityMetricName = 'consensus' | 'nll' | 'klPairwise' | 'klFromBase.generation' | 'klFromBase.critic' | 'embeddingDissimilarity' | 'agentKl';
 
 /** What a pairwise matrix holds: maft's k3 KL(p_i || p_j) between the agents' own models, the C.2
  * scorer KL between agents i and j, or the fraction of questions where their final answers differ. */

@@ -67,7 +67,9 @@ export function groupRuns(records: readonly EvaluationRecord[]): MethodRuns[] {
     if (first) {
       for (const field of ['method', 'task', 'baseModel', 'seed', 'experiment'] as const) {
         if (first[field] !== record[field])
-          throw new Error(`run ${record.runId}: ${field} is ${JSON.stringify(first[field])} at iteration ${first.iteration} but ${JSON.stringify(record[field])} at iteration ${record.iteration}`);
+          throw new Error(
+            `run ${record.runId}: ${field} is ${JSON.stringify(first[field])} at iteration ${first.iteration} but ${JSON.stringify(record[field])} at iteration ${record.iteration}`,
+          );
       }
       if (run.some((r) => r.iteration === record.iteration)) throw new Error(`run ${record.runId}: two records for iteration ${record.iteration}`);
     }

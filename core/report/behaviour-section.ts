@@ -41,22 +41,46 @@ const INTRO =
   'changes are from round m − 1 to round m; Model is the critic slot of the agent table, and methods without separate critics ' +
   'have their generation agents answer those rounds). Hedging: no parseable answer, a phrase of uncertainty, or several candidate answers. ' +
   'Conformity: moving to the answer a strict majority of the other agents held in the previous round, when the agent did not hold it. ' +
-  'Behavioural distance D in [0, 1]: ½ Jensen-Shannon divergence of two critics\' answer changes + ½ the mean absolute difference ' +
+  "Behavioural distance D in [0, 1]: ½ Jensen-Shannon divergence of two critics' answer changes + ½ the mean absolute difference " +
   'of their profile rates (generation agents: the profile difference alone). "—": not defined.';
 
 function matrices(profile: BehaviourProfile | null, record: EvaluationRecord): MatrixSpec[] {
   const specs: MatrixSpec[] = [];
   if (profile) {
-    specs.push({ name: 'disagreement-generation', title: 'Answer disagreement, round 1', prefix: 'G', matrix: profile.disagreement.generation, unitRange: true });
-    specs.push({ name: 'disagreement-critics', title: `Answer disagreement, round ${profile.rounds}`, prefix: 'C', matrix: profile.disagreement.critics, unitRange: true });
+    specs.push({
+      name: 'disagreement-generation',
+      title: 'Answer disagreement, round 1',
+      prefix: 'G',
+      matrix: profile.disagreement.generation,
+      unitRange: true,
+    });
+    specs.push({
+      name: 'disagreement-critics',
+      title: `Answer disagreement, round ${profile.rounds}`,
+      prefix: 'C',
+      matrix: profile.disagreement.critics,
+      unitRange: true,
+    });
   }
   const pairwise = record.diversity?.pairwise;
   if (pairwise && pairwise.metric !== 'answerDisagreement') {
     const { round } = record.diversity!;
-    specs.push({ name: `cross-${slug(pairwise.metric)}`, title: `${CROSS_SCORE_TITLES[pairwise.metric] ?? pairwise.metric}, round ${round}`, prefix: round >= 2 ? 'C' : 'G', matrix: pairwise.matrix, unitRange: false });
+    specs.push({
+      name: `cross-${slug(pairwise.metric)}`,
+      title: `${CROSS_SCORE_TITLES[pairwise.metric] ?? pairwise.metric}, round ${round}`,
+      prefix: round >= 2 ? 'C' : 'G',
+      matrix: pairwise.matrix,
+      unitRange: false,
+    });
   }
   if (profile) {
-    specs.push({ name: 'distance-generation', title: 'Behavioural distance, generation agents', prefix: 'G', matrix: distanceMatrix(profile.generation), unitRange: true });
+    specs.push({
+      name: 'distance-generation',
+      title: 'Behavioural distance, generation agents',
+      prefix: 'G',
+      matrix: distanceMatrix(profile.generation),
+      unitRange: true,
+    });
     specs.push({ name: 'distance-critics', title: 'Behavioural distance, critics', prefix: 'C', matrix: distanceMatrix(profile.critics), unitRange: true });
   }
   return specs.filter((s) => s.matrix !== null);
@@ -78,7 +102,12 @@ function iterationLines(record: EvaluationRecord, path: (name: string) => string
   const profile = record.behaviour ?? null;
   const lines = [`#### Iteration ${record.iteration}`, ''];
   if (profile) {
-    lines.push(`${profile.questions} questions, N = ${profile.agents} agents, M = ${profile.rounds} rounds.`, '', behaviourProfileTable(profile, 'generation'), '');
+    lines.push(
+      `${profile.questions} questions, N = ${profile.agents} agents, M = ${profile.rounds} rounds.`,
+      '',
+      behaviourProfileTable(profile, 'generation'),
+      '',
+    );
     lines.push(profile.critics.length > 0 ? behaviourProfileTable(profile, 'critics') : 'No critic rounds (M = 1).', '');
   } else {
     lines.push('No behaviour profile in this record (written before behaviour metrics were recorded).', '');
@@ -98,7 +127,14 @@ export function behaviourSection(groups: readonly MethodRuns[]): { lines: string
   const runs = orderGroups(groups).flatMap((group) => group.runs);
   const compared = societiesComparedTable(runs);
   if (compared) {
-    lines.push('### Societies compared', '', 'Per run and role, the mean over pairs i < j of the behavioural distance D and of the answer disagreement (round 1 for generation agents, round M for critics), at the first and the last iteration with a profile: before and after finetuning.', '', compared, '');
+    lines.push(
+      '### Societies compared',
+      '',
+      'Per run and role, the mean over pairs i < j of the behavioural distance D and of the answer disagreement (round 1 for generation agents, round M for critics), at the first and the last iteration with a profile: before and after finetuning.',
+      '',
+      compared,
+      '',
+    );
   }
   for (const group of orderGroups(groups)) {
     for (const run of group.runs) {

@@ -21,7 +21,15 @@ const CHANGE_LABELS: Record<AnswerChange, string> = {
 
 function commonCells(a: AgentBehaviour, role: 'G' | 'C'): string[] {
   const rates = behaviourRates(a);
-  return [`${role}${a.agent + 1}`, a.model, String(a.replies), percent(rates.right), percent(rates.unparseable), percent(rates.hedging), a.meanWords.toFixed(1)];
+  return [
+    `${role}${a.agent + 1}`,
+    a.model,
+    String(a.replies),
+    percent(rates.right),
+    percent(rates.unparseable),
+    percent(rates.hedging),
+    a.meanWords.toFixed(1),
+  ];
 }
 
 const COMMON_HEADER = ['Agent', 'Model', 'Replies', 'Right %', 'Unparseable %', 'Hedging %', 'Words'];
@@ -31,7 +39,12 @@ const COMMON_HEADER = ['Agent', 'Model', 'Replies', 'Right %', 'Unparseable %', 
  * critics on rounds 2..M, with overlap, each answer change and conformity besides.
  */
 export function behaviourProfileTable(profile: BehaviourProfile, role: 'generation' | 'critics'): string {
-  if (role === 'generation') return markdownTable(COMMON_HEADER, profile.generation.map((a) => commonCells(a, 'G')), COMMON_HEADER.map((_, i) => i >= 2));
+  if (role === 'generation')
+    return markdownTable(
+      COMMON_HEADER,
+      profile.generation.map((a) => commonCells(a, 'G')),
+      COMMON_HEADER.map((_, i) => i >= 2),
+    );
   const header = [...COMMON_HEADER, '3-gram overlap %', ...ANSWER_CHANGES.map((c) => CHANGE_LABELS[c]), 'Conformity % (moved/chances)', 'Held out, right %'];
   const rows = profile.critics.map((a) => {
     const rates = behaviourRates(a);
@@ -44,7 +57,11 @@ export function behaviourProfileTable(profile: BehaviourProfile, role: 'generati
       c ? `${percent(rates.holdOutRight)} (${c.heldOutRight}/${c.heldOut})` : MISSING,
     ];
   });
-  return markdownTable(header, rows, header.map((_, i) => i >= 2));
+  return markdownTable(
+    header,
+    rows,
+    header.map((_, i) => i >= 2),
+  );
 }
 
 /** One row per role and pair i < j of the run's agents, one column per iteration: D to 3 decimals. */
@@ -90,5 +107,9 @@ export function societiesComparedTable(runs: ReadonlyArray<readonly EvaluationRe
   });
   if (rows.length === 0) return null;
   const header = ['Run', 'Role', 'Iterations', 'D before', 'D after', 'Δ D', 'Disagreement before', 'Disagreement after', 'Δ disagreement'];
-  return markdownTable(header, rows, header.map((_, i) => i >= 3));
+  return markdownTable(
+    header,
+    rows,
+    header.map((_, i) => i >= 3),
+  );
 }

@@ -26,7 +26,11 @@ export const HEATMAP_LAYOUT = { left: 96, top: 56, bottom: 64, legend: 96, minWi
 /** The colour of a value at fraction t in [0, 1] of the domain: LIGHT at 0, DARK at 1. */
 export function heatColor(t: number): string {
   const clamped = Math.min(1, Math.max(0, t));
-  return `#${LIGHT.map((c, k) => Math.round(c + (DARK[k] - c) * clamped).toString(16).padStart(2, '0')).join('')}`;
+  return `#${LIGHT.map((c, k) =>
+    Math.round(c + (DARK[k] - c) * clamped)
+      .toString(16)
+      .padStart(2, '0'),
+  ).join('')}`;
 }
 
 /** Side of a cell: 64 px, smaller for large matrices so the grid stays near 384 px. */
@@ -73,7 +77,14 @@ export function heatmapSvg(heatmap: Heatmap): string {
       const fill = value === null ? MISSING_FILL : heatColor(t);
       parts.push(`<rect class="cell" data-row="${i}" data-column="${j}" x="${x}" y="${y}" width="${cell}" height="${cell}" fill="${fill}" stroke="#ffffff"/>`);
       const ink = value !== null && t > 0.5 ? '#ffffff' : '#111111';
-      parts.push(text(x + cell / 2, y + cell / 2 + fontSize / 3, value === null ? '—' : value.toFixed(2), `class="value" text-anchor="middle" font-size="${fontSize}" fill="${ink}"`));
+      parts.push(
+        text(
+          x + cell / 2,
+          y + cell / 2 + fontSize / 3,
+          value === null ? '—' : value.toFixed(2),
+          `class="value" text-anchor="middle" font-size="${fontSize}" fill="${ink}"`,
+        ),
+      );
     }),
   );
   parts.push('</g>', '<g class="labels" font-size="12" fill="#222">');
@@ -92,7 +103,8 @@ export function heatmapSvg(heatmap: Heatmap): string {
 function colourBar(x: number, y: number, height: number, lo: number, hi: number): string {
   const band = height / 10;
   const parts = ['<g class="colour-bar" font-size="11" fill="#222">'];
-  for (let k = 0; k < 10; k++) parts.push(`<rect x="${x}" y="${r2(y + k * band)}" width="14" height="${r2(band + 0.5)}" fill="${heatColor(1 - (k + 0.5) / 10)}"/>`);
+  for (let k = 0; k < 10; k++)
+    parts.push(`<rect x="${x}" y="${r2(y + k * band)}" width="14" height="${r2(band + 0.5)}" fill="${heatColor(1 - (k + 0.5) / 10)}"/>`);
   parts.push(text(x + 20, y + 10, hi.toFixed(2), 'class="bar-max"'), text(x + 20, y + height, lo.toFixed(2), 'class="bar-min"'), '</g>');
   return parts.join('');
 }

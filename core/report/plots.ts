@@ -20,7 +20,12 @@ export interface PlotSpec {
 
 /** Lower-case letters, digits and single dashes. */
 export function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'x';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'x'
+  );
 }
 
 function accuracyPoints(group: MethodRuns): ChartPoint[] {

@@ -22,9 +22,9 @@ export interface BuiltReport {
 }
 
 const CELL_RULE =
-  'Cells are accuracy % ± standard error at each run\'s final iteration (the last iteration every seed of the cell reached; ' +
-  'iteration 0 for methods without finetuning). One seed: that run\'s accuracy and binomial SE over its test questions, ' +
-  'sqrt(p(1 − p)/n). Several seeds: the mean accuracy over seeds ± the SE across seeds, s/sqrt(k) (sample standard deviation s of the k seeds\' accuracies). ' +
+  "Cells are accuracy % ± standard error at each run's final iteration (the last iteration every seed of the cell reached; " +
+  "iteration 0 for methods without finetuning). One seed: that run's accuracy and binomial SE over its test questions, " +
+  "sqrt(p(1 − p)/n). Several seeds: the mean accuracy over seeds ± the SE across seeds, s/sqrt(k) (sample standard deviation s of the k seeds' accuracies). " +
   '"—": no run.';
 
 function seedsSentence(groups: readonly MethodRuns[]): string {

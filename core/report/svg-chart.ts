@@ -126,7 +126,9 @@ function seriesSvg(series: ChartSeries, index: number, scales: Scales, markers: 
   const points = [...series.points].sort((a, b) => a.x - b.x);
   const parts = [`<g class="series" data-name="${escapeXml(series.name)}">`];
   if (points.length > 1) {
-    parts.push(`<polyline fill="none" stroke-width="2" ${seriesStyle(index)} points="${points.map((p) => `${n(scales.x(p.x))},${n(scales.y(p.y))}`).join(' ')}"/>`);
+    parts.push(
+      `<polyline fill="none" stroke-width="2" ${seriesStyle(index)} points="${points.map((p) => `${n(scales.x(p.x))},${n(scales.y(p.y))}`).join(' ')}"/>`,
+    );
   }
   for (const p of points) {
     const [cx, cy] = [scales.x(p.x), scales.y(p.y)];

@@ -68,11 +68,7 @@ export function accuracyPerIterationTable(groups: readonly MethodRuns[]): string
   const last = Math.max(...ordered.flatMap(iterationsOf));
   const iterations = Array.from({ length: last + 1 }, (_, l) => l);
   const rows = ordered.map((g) => [g.baseModel, g.task, g.method, seedsCell(g), ...iterations.map((l) => accuracyCell(g, l))]);
-  return markdownTable(
-    ['Base model', 'Task', 'Method', 'Seeds', ...iterations.map(String)],
-    rows,
-    [false, false, false, true, ...iterations.map(() => true)],
-  );
+  return markdownTable(['Base model', 'Task', 'Method', 'Seeds', ...iterations.map(String)], rows, [false, false, false, true, ...iterations.map(() => true)]);
 }
 
 const formatMetric = (value: number | null) => (value === null ? MISSING : value.toFixed(3));
@@ -91,7 +87,11 @@ export function diversityPerRunTable(groups: readonly MethodRuns[]): string {
     ...SCALAR_DIVERSITY_METRICS.map((m) => formatMetric(r.diversity ? m.value(r.diversity) : null)),
   ]);
   const header = ['Run', 'Method', 'Task', 'Base model', 'Seed', 'Iteration', 'Accuracy %', ...SCALAR_DIVERSITY_METRICS.map((m) => m.label)];
-  return markdownTable(header, rows, header.map((_, i) => i >= 4));
+  return markdownTable(
+    header,
+    rows,
+    header.map((_, i) => i >= 4),
+  );
 }
 
 /** Why metrics are missing: each distinct (metric, reason) once, with the runs it applies to. */

@@ -71,12 +71,15 @@ export function generatedSplits(seed: number, trainSize: number, testSize: numbe
   return { train: questions.slice(0, trainSize), test: questions.slice(trainSize) };
 }
 
-
 const ARITHMETIC_CLOSING = ' can you provide an updated answer? Make sure to state your answer at the end of the response.';
 
 /** Du et al., math/gen_math.py: the summary request and critic turns, which never restate the question. */
 export function summaryRequest(otherAnswers: readonly string[]): ChatMessage[] {
-  return [user(SUMMARY_REQUEST_PREFIX + opinionBlocks(otherAnswers, 'response') + '\n\n Write a summary of the different opinions from each of the individual agent.')];
+  return [
+    user(
+      SUMMARY_REQUEST_PREFIX + opinionBlocks(otherAnswers, 'response') + '\n\n Write a summary of the different opinions from each of the individual agent.',
+    ),
+  ];
 }
 
 export function criticTurnWithSummary(summary: string): ChatMessage {
@@ -99,7 +102,11 @@ export const arithmeticTask = defineTask({
   spec: { checker: 'number', prompts: 'arithmetic' },
   source: { kind: 'generated', splits: (config, seed) => generatedSplits(seed, config.trainSize, config.testSize) },
   prompts: {
-    critic: { summaryRequest, criticTurnWithSummary: (summary) => criticTurnWithSummary(summary), criticTurnWithOpinions: (others) => criticTurnWithOpinions(others) },
+    critic: {
+      summaryRequest,
+      criticTurnWithSummary: (summary) => criticTurnWithSummary(summary),
+      criticTurnWithOpinions: (others) => criticTurnWithOpinions(others),
+    },
     answerFormat: 'Make sure to state your answer at the end of the response.',
   },
 });

@@ -46,7 +46,8 @@ export function parseCsv(text: string, file: string): CsvRecord[] {
       if (text[i] !== ',') break;
       i++;
     }
-    if (i < text.length && text[i] !== '\r' && text[i] !== '\n') throw new DataFileError(file, line, `unexpected ${JSON.stringify(text[i])} after a quoted field`);
+    if (i < text.length && text[i] !== '\r' && text[i] !== '\n')
+      throw new DataFileError(file, line, `unexpected ${JSON.stringify(text[i])} after a quoted field`);
     i += text.startsWith('\r\n', i) ? 2 : 1;
     line++;
     if (record.fields.length > 1 || record.fields[0] !== '') records.push(record);

@@ -35,7 +35,8 @@ export function gradeRecords(text: string, file: string): Array<Record<string, u
     }
     const reference = textField(entry, 'reference', file);
     const response = entry.record.response;
-    if (typeof response !== 'string') throw new DataFileError(file, entry.line, response === undefined ? 'missing' : `expected a string, got ${JSON.stringify(response)}`, 'response');
+    if (typeof response !== 'string')
+      throw new DataFileError(file, entry.line, response === undefined ? 'missing' : `expected a string, got ${JSON.stringify(response)}`, 'response');
     return { ...entry.record, ...gradeWith(checker, reference, response) };
   });
 }

@@ -16,7 +16,10 @@ export const GSM8K_PROMPT =
 export function gsm8kFinalAnswer(solution: string): string | null {
   const marker = solution.lastIndexOf('####');
   if (marker < 0) return null;
-  const answer = solution.slice(marker + 4).trim().replace(/,/g, '');
+  const answer = solution
+    .slice(marker + 4)
+    .trim()
+    .replace(/,/g, '');
   return /^-?\d+(\.\d+)?$/.test(answer) ? answer : null;
 }
 
@@ -26,7 +29,13 @@ export function parseGsm8k(text: string, file: string, idPrefix = 'gsm8k'): Ques
     const question = stringField(entry, 'question', file);
     const reference = gsm8kFinalAnswer(stringField(entry, 'answer', file));
     if (reference === null) throw new DataFileError(file, entry.line, 'no number after a final "####"', 'answer');
-    return { id: questionId(idPrefix, entry.line), prompt: fillTemplate(GSM8K_PROMPT, question), text: question, reference, source: { file, line: entry.line } };
+    return {
+      id: questionId(idPrefix, entry.line),
+      prompt: fillTemplate(GSM8K_PROMPT, question),
+      text: question,
+      reference,
+      source: { file, line: entry.line },
+    };
   });
 }
 

@@ -29,7 +29,9 @@ export function taskSpec(config: TaskConfig): TaskSpec {
 }
 
 /** The tasks whose checker is fixed, with it (a jsonl task's checker is named in its config). */
-const fixedCheckers = new Map(taskModules.flatMap((task) => (typeof task.spec === 'function' ? [] : [[task.name as string, (task.spec as TaskSpecParts).checker] as const])));
+const fixedCheckers = new Map(
+  taskModules.flatMap((task) => (typeof task.spec === 'function' ? [] : [[task.name as string, (task.spec as TaskSpecParts).checker] as const])),
+);
 
 /** The tasks `maft grade --task` takes by name. */
 export const tasksWithFixedChecker = [...fixedCheckers.keys()];

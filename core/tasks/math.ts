@@ -15,15 +15,7 @@ export const MATH_PROMPT =
   'Can you solve the following math problem? {question} Provide a bullet point summary of your reasoning. Your final answer should be a single answer, in the form \\boxed{answer}, at the end of your response.';
 
 /** MATH's subjects, as its `type` field writes them. */
-export const MATH_SUBJECTS = [
-  'Algebra',
-  'Counting & Probability',
-  'Geometry',
-  'Intermediate Algebra',
-  'Number Theory',
-  'Prealgebra',
-  'Precalculus',
-] as const;
+export const MATH_SUBJECTS = ['Algebra', 'Counting & Probability', 'Geometry', 'Intermediate Algebra', 'Number Theory', 'Prealgebra', 'Precalculus'] as const;
 export type MathSubject = (typeof MATH_SUBJECTS)[number];
 
 export interface MathFilter {
@@ -45,9 +37,11 @@ export function parseMath(text: string, file: string, filter: MathFilter): Quest
   for (const entry of parseJsonl(text, file)) {
     const problem = stringField(entry, 'problem', file);
     const level = parseLevel(stringField(entry, 'level', file));
-    if (level === undefined) throw new DataFileError(file, entry.line, `expected "Level 1".."Level 5" or "Level ?", got ${JSON.stringify(entry.record.level)}`, 'level');
+    if (level === undefined)
+      throw new DataFileError(file, entry.line, `expected "Level 1".."Level 5" or "Level ?", got ${JSON.stringify(entry.record.level)}`, 'level');
     const subject = stringField(entry, 'type', file);
-    if (!(MATH_SUBJECTS as readonly string[]).includes(subject)) throw new DataFileError(file, entry.line, `unknown subject ${JSON.stringify(subject)}`, 'type');
+    if (!(MATH_SUBJECTS as readonly string[]).includes(subject))
+      throw new DataFileError(file, entry.line, `unknown subject ${JSON.stringify(subject)}`, 'type');
     const reference = lastBoxed(stringField(entry, 'solution', file));
     if (reference === null) throw new DataFileError(file, entry.line, 'no \\boxed{...} final answer', 'solution');
     const uniqueId = stringField(entry, 'unique_id', file);

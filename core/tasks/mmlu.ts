@@ -10,7 +10,8 @@ import { dataPath, defineTask, splitSizes } from './module';
 import type { Question } from './question';
 import { DataFileError, questionId } from './records';
 
-export const MMLU_PROMPT = 'Can you answer the following question as accurately as possible? {question} Explain your answer, putting the answer in the form (X) at the end of your response.';
+export const MMLU_PROMPT =
+  'Can you answer the following question as accurately as possible? {question} Explain your answer, putting the answer in the form (X) at the end of your response.';
 
 const COLUMNS = ['question', 'A', 'B', 'C', 'D', 'answer'] as const;
 
@@ -27,7 +28,8 @@ export function mmluQuestionText(question: string, choices: readonly string[]): 
 /** Every row of one subject's CSV file as a question; throws on the first bad row. */
 export function parseMmlu(text: string, file: string, subject: string): Question[] {
   return parseCsv(text, file).map(({ line, fields }) => {
-    if (fields.length !== COLUMNS.length) throw new DataFileError(file, line, `expected ${COLUMNS.length} columns (${COLUMNS.join(', ')}), got ${fields.length}`);
+    if (fields.length !== COLUMNS.length)
+      throw new DataFileError(file, line, `expected ${COLUMNS.length} columns (${COLUMNS.join(', ')}), got ${fields.length}`);
     const [question, a, b, c, d, answer] = fields;
     if (question.trim() === '') throw new DataFileError(file, line, 'empty', 'question');
     if (!/^[ABCD]$/.test(answer.trim())) throw new DataFileError(file, line, `expected one of A, B, C, D, got ${JSON.stringify(answer)}`, 'answer');
@@ -49,7 +51,10 @@ export const mmluTask = defineTask({
       /** The folder of `<subject>_<split>.csv` files. */
       dir: dataPath('mmlu/test'),
       /** Absent: every subject in the folder. */
-      subjects: z.array(z.string().regex(/^[a-z0-9_]+$/, 'a subject as in its file name, e.g. high_school_physics')).nonempty().optional(),
+      subjects: z
+        .array(z.string().regex(/^[a-z0-9_]+$/, 'a subject as in its file name, e.g. high_school_physics'))
+        .nonempty()
+        .optional(),
     })
     .strict(),
   spec: { checker: 'choice', prompts: 'mmlu' },

@@ -22,6 +22,7 @@ start of CUDA and of the page cache, so neither mode does. Two figures per mode,
 - training: trained tokens / the time during which at least one job was inside its training loop
   (result.json's train_started_at and train_finished_at): the sharing of the device alone.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,10 @@ from maft_runtime.trainer import store
 from maft_runtime.trainer.manager import JobManager
 from maft_runtime.trainer.records import TERMINAL
 
-WORDS = ("what is plus minus times the answer question please think step by step so it equals user assistant "
-         "you are a helpful agent other agents said final yes no because first then sum of and").split()
+WORDS = (
+    "what is plus minus times the answer question please think step by step so it equals user assistant "
+    "you are a helpful agent other agents said final yes no because first then sum of and"
+).split()
 
 
 @dataclass
@@ -75,11 +78,15 @@ def training_text(tokenizer, count: int, seq_len: int, seed: int) -> str:
 
     def chat(words: int) -> list[dict[str, str]]:
         half = max(1, words // 2)
-        return [{"role": "user", "content": " ".join(rng.choice(WORDS) for _ in range(half))},
-                {"role": "assistant", "content": " ".join(rng.choice(WORDS) for _ in range(max(1, words - half)))}]
+        return [
+            {"role": "user", "content": " ".join(rng.choice(WORDS) for _ in range(half))},
+            {"role": "assistant", "content": " ".join(rng.choice(WORDS) for _ in range(max(1, words - half)))},
+        ]
 
     def tokens(words: int) -> int:
-        return len(tokenizer(tokenizer.apply_chat_template(chat(words), tokenize=False), add_special_tokens=False)["input_ids"])
+        return len(
+            tokenizer(tokenizer.apply_chat_template(chat(words), tokenize=False), add_special_tokens=False)["input_ids"]
+        )
 
     # tokens ~ template + per_word * words (the template may add a default system prompt, as SmolLM2's does)
     per_word = (tokens(400) - tokens(200)) / 200
@@ -97,19 +104,48 @@ def union_seconds(spans: list[tuple[float, float]]) -> float:
     return total
 
 
-async def run_jobs(state: Path, folder: Path, texts: list[str], *, devices: list[str], jobs_per_device: int,
-                   torch_threads: int | None, lora_rank: int, max_seq_length: int, tag: str) -> tuple[list[dict], list[dict], float]:
+async def run_jobs(
+    state: Path,
+    folder: Path,
+    texts: list[str],
+    *,
+    devices: list[str],
+    jobs_per_device: int,
+    torch_threads: int | None,
+    lora_rank: int,
+    max_seq_length: int,
+    tag: str,
+) -> tuple[list[dict], list[dict], float]:
     """Trains one LoRA job per text through a fresh JobManager; returns the jobs, their result.json and the wall time."""
-    manager = JobManager(state / "trainer", models_dir=folder.parent, adapter_root=state / "adapters", devices=devices,
-                         jobs_per_device=jobs_per_device, torch_threads=torch_threads, poll_interval=0.05)
+    manager = JobManager(
+        state / "trainer",
+        models_dir=folder.parent,
+        adapter_root=state / "adapters",
+        devices=devices,
+        jobs_per_device=jobs_per_device,
+        torch_threads=torch_threads,
+        poll_interval=0.05,
+    )
     await manager.start()
     try:
-        files = [await manager.create_file(f"{tag}-{i}.jsonl", "fine-tune", Upload(text.encode())) for i, text in enumerate(texts)]
+        files = [
+            await manager.create_file(f"{tag}-{i}.jsonl", "fine-tune", Upload(text.encode()))
+            for i, text in enumerate(texts)
+        ]
         start = time.perf_counter()
-        ids = [manager.create_job({"model": folder.name, "training_file": file["id"], "suffix": f"{tag}-{i}", "seed": i,
-                                   "hyperparameters": {"n_epochs": 1, "batch_size": 1},
-                                   "maft_training": {"method": "lora", "lora_rank": lora_rank, "max_seq_length": max_seq_length}})["id"]
-               for i, file in enumerate(files)]
+        ids = [
+            manager.create_job(
+                {
+                    "model": folder.name,
+                    "training_file": file["id"],
+                    "suffix": f"{tag}-{i}",
+                    "seed": i,
+                    "hyperparameters": {"n_epochs": 1, "batch_size": 1},
+                    "maft_training": {"method": "lora", "lora_rank": lora_rank, "max_seq_length": max_seq_length},
+                }
+            )["id"]
+            for i, file in enumerate(files)
+        ]
         while any(manager.get_job(job_id)["status"] not in TERMINAL for job_id in ids):
             await asyncio.sleep(0.05)
         wall = time.perf_counter() - start
@@ -123,29 +159,61 @@ async def run_jobs(state: Path, folder: Path, texts: list[str], *, devices: list
     return jobs, results, wall
 
 
-def measure_mode(mode: str, root: Path, folder: Path, texts: list[str], *, devices: list[str], torch_threads: int | None,
-                 lora_rank: int, max_seq_length: int) -> ModeFigure:
+def measure_mode(
+    mode: str,
+    root: Path,
+    folder: Path,
+    texts: list[str],
+    *,
+    devices: list[str],
+    torch_threads: int | None,
+    lora_rank: int,
+    max_seq_length: int,
+) -> ModeFigure:
     k = 1 if mode == "serial" else len(texts)
-    jobs, results, wall = asyncio.run(run_jobs(root / mode, folder, texts, devices=devices, jobs_per_device=k, torch_threads=torch_threads,
-                                               lora_rank=lora_rank, max_seq_length=max_seq_length, tag=mode))
+    jobs, results, wall = asyncio.run(
+        run_jobs(
+            root / mode,
+            folder,
+            texts,
+            devices=devices,
+            jobs_per_device=k,
+            torch_threads=torch_threads,
+            lora_rank=lora_rank,
+            max_seq_length=max_seq_length,
+            tag=mode,
+        )
+    )
     tokens = sum(job["trained_tokens"] for job in jobs)
     training = union_seconds([(r["train_started_at"], r["train_finished_at"]) for r in results])
     peaks = [r["peak_gpu_memory_bytes"] for r in results if r.get("peak_gpu_memory_bytes") is not None]
-    return ModeFigure(mode, k, len(jobs), tokens, wall, tokens / wall, training, tokens / training, max(peaks) if peaks else None)
+    return ModeFigure(
+        mode, k, len(jobs), tokens, wall, tokens / wall, training, tokens / training, max(peaks) if peaks else None
+    )
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", choices=sorted(SIZES), default="tiny")
     parser.add_argument("--jobs", type=int, default=6, help="2N: the jobs, run serially and then all at once")
-    parser.add_argument("--examples", type=int, default=64, help="training examples per job (one step each: batch size 1)")
+    parser.add_argument(
+        "--examples", type=int, default=64, help="training examples per job (one step each: batch size 1)"
+    )
     parser.add_argument("--seq-len", type=int, default=512, help="about this many tokens per example")
     parser.add_argument("--lora-rank", type=int, default=16)
-    parser.add_argument("--device", default="auto", help="a CUDA device id as the trainer's --devices takes it, cpu, or auto")
-    parser.add_argument("--torch-threads", type=int, default=None, help="the trainer's --torch-threads (default: the trainer's)")
+    parser.add_argument(
+        "--device", default="auto", help="a CUDA device id as the trainer's --devices takes it, cpu, or auto"
+    )
+    parser.add_argument(
+        "--torch-threads", type=int, default=None, help="the trainer's --torch-threads (default: the trainer's)"
+    )
     parser.add_argument("--no-warmup", action="store_true", help="skip the uncounted warm-up job")
     parser.add_argument("--json", type=Path, help="write the figures here")
-    parser.add_argument("--tokenizer", type=Path, help="a model folder whose tokenizer (with a chat template) to use (default: the prepared SmolLM2)")
+    parser.add_argument(
+        "--tokenizer",
+        type=Path,
+        help="a model folder whose tokenizer (with a chat template) to use (default: the prepared SmolLM2)",
+    )
     args = parser.parse_args(argv)
     if args.jobs < 1 or args.examples < 1 or args.seq_len < 8:
         parser.error("--jobs and --examples must be >= 1, --seq-len >= 8")
@@ -165,10 +233,23 @@ def main(argv: list[str] | None = None) -> dict:
         folder = build_model_folder(args.size, root / "models" / f"random-llama-{args.size}", tokenizer_source)
         tokenizer = AutoTokenizer.from_pretrained(folder)
         texts = [training_text(tokenizer, args.examples, args.seq_len, seed=i) for i in range(args.jobs)]
-        options = dict(devices=devices, torch_threads=args.torch_threads, lora_rank=args.lora_rank, max_seq_length=2 * args.seq_len + 64)
+        options = dict(
+            devices=devices,
+            torch_threads=args.torch_threads,
+            lora_rank=args.lora_rank,
+            max_seq_length=2 * args.seq_len + 64,
+        )
         if not args.no_warmup:
-            asyncio.run(run_jobs(root / "warmup", folder, [training_text(tokenizer, 2, args.seq_len, seed=99)], jobs_per_device=1,
-                                 tag="warmup", **options))
+            asyncio.run(
+                run_jobs(
+                    root / "warmup",
+                    folder,
+                    [training_text(tokenizer, 2, args.seq_len, seed=99)],
+                    jobs_per_device=1,
+                    tag="warmup",
+                    **options,
+                )
+            )
         serial = measure_mode("serial", root, folder, texts, **options)
         concurrent = measure_mode("concurrent", root, folder, texts, **options)
     report = {
@@ -186,11 +267,17 @@ def main(argv: list[str] | None = None) -> dict:
         "training_ratio": concurrent.training_tokens_per_s / serial.training_tokens_per_s,
     }
     for figure in (serial, concurrent):
-        memory = f"  peak {figure.peak_gpu_memory_bytes / 2**30:.2f} GiB per job" if figure.peak_gpu_memory_bytes else ""
-        print(f"{figure.mode:10}  K={figure.jobs_per_device:<3} {figure.tokens_per_s:10.0f} tokens/s end to end ({figure.wall_s:.1f} s)  "
-              f"{figure.training_tokens_per_s:10.0f} tokens/s training ({figure.training_s:.1f} s){memory}")
-    print(f"concurrent / serial: {report['ratio']:.2f} end to end, {report['training_ratio']:.2f} training "
-          f"({args.jobs} jobs, {serial.trained_tokens} tokens each way, on {device_name})")
+        memory = (
+            f"  peak {figure.peak_gpu_memory_bytes / 2**30:.2f} GiB per job" if figure.peak_gpu_memory_bytes else ""
+        )
+        print(
+            f"{figure.mode:10}  K={figure.jobs_per_device:<3} {figure.tokens_per_s:10.0f} tokens/s end to end ({figure.wall_s:.1f} s)  "
+            f"{figure.training_tokens_per_s:10.0f} tokens/s training ({figure.training_s:.1f} s){memory}"
+        )
+    print(
+        f"concurrent / serial: {report['ratio']:.2f} end to end, {report['training_ratio']:.2f} training "
+        f"({args.jobs} jobs, {serial.trained_tokens} tokens each way, on {device_name})"
+    )
     if args.json:
         write_report(args.json, report)
     return report

@@ -13,6 +13,7 @@ the weights. Training uses the trainer's LoRA targets (trainer/job.py) in a plai
 forward, backward and AdamW steps on random token ids; FLOPs per token are 6N (full) or 4N (LoRA:
 no weight gradients for frozen weights) plus the attention term 12·layers·hidden·seq (PaLM, App. B).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,12 @@ from maft_runtime.models import models_dir
 from maft_runtime.trainer.job import default_targets
 
 SIZES = {
-    "tiny": dict(hidden_size=64, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2),
-    "1b": dict(hidden_size=2048, intermediate_size=8192, num_hidden_layers=16, num_attention_heads=32, num_key_value_heads=8),
+    "tiny": dict(
+        hidden_size=64, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4, num_key_value_heads=2
+    ),
+    "1b": dict(
+        hidden_size=2048, intermediate_size=8192, num_hidden_layers=16, num_attention_heads=32, num_key_value_heads=8
+    ),
 }
 # Dense bf16 peak of the devices maft's GPU hosts have (vendor datasheets, without sparsity).
 PEAK_BF16_FLOPS = {"H100": 989e12, "H200": 989e12, "A100": 312e12}
@@ -68,8 +73,14 @@ def build_model_folder(size: str, folder: Path, tokenizer_source: Path) -> Path:
     from transformers import AutoTokenizer, LlamaConfig, LlamaForCausalLM
 
     tokenizer = AutoTokenizer.from_pretrained(tokenizer_source)
-    config = LlamaConfig(vocab_size=len(tokenizer), max_position_embeddings=4096, tie_word_embeddings=True,
-                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id, **SIZES[size])
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        max_position_embeddings=4096,
+        tie_word_embeddings=True,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        **SIZES[size],
+    )
     torch.manual_seed(0)
     LlamaForCausalLM(config).save_pretrained(folder)
     tokenizer.save_pretrained(folder)
@@ -83,7 +94,9 @@ def flops_per_token(model, seq_len: int, method: str) -> float:
     return (6 if method == "full" else 4) * non_embedding + attention
 
 
-def measure_training(folder: Path, method: str, device: torch.device, peak: float | None, *, seq_len: int, batch_size: int, steps: int) -> TrainingFigure:
+def measure_training(
+    folder: Path, method: str, device: torch.device, peak: float | None, *, seq_len: int, batch_size: int, steps: int
+) -> TrainingFigure:
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
 
@@ -93,7 +106,12 @@ def measure_training(folder: Path, method: str, device: torch.device, peak: floa
     per_token = flops_per_token(model, seq_len, method)
     params = sum(p.numel() for p in model.parameters())
     if method == "lora":
-        model = get_peft_model(model, LoraConfig(r=16, lora_alpha=32, lora_dropout=0.0, target_modules=default_targets(model), task_type="CAUSAL_LM"))
+        model = get_peft_model(
+            model,
+            LoraConfig(
+                r=16, lora_alpha=32, lora_dropout=0.0, target_modules=default_targets(model), task_type="CAUSAL_LM"
+            ),
+        )
     model.train()
     trainable = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=1e-5)
@@ -115,8 +133,14 @@ def measure_training(folder: Path, method: str, device: torch.device, peak: floa
     if device.type == "cuda":
         torch.cuda.synchronize(device)
     tokens_per_s = steps * batch_size * seq_len / (time.perf_counter() - start)
-    figure = TrainingFigure(method, params, sum(p.numel() for p in trainable), tokens_per_s, per_token,
-                            tokens_per_s * per_token / peak if peak else None)
+    figure = TrainingFigure(
+        method,
+        params,
+        sum(p.numel() for p in trainable),
+        tokens_per_s,
+        per_token,
+        tokens_per_s * per_token / peak if peak else None,
+    )
     del model, optimizer
     if device.type == "cuda":
         torch.cuda.empty_cache()
@@ -127,17 +151,30 @@ def measure_generation(folder: Path, device: torch.device, *, batch: int, new_to
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.bfloat16 if device.type == "cuda" else torch.float32).to(device)
-    prompt = tokenizer.apply_chat_template([{"role": "user", "content": "What is the result of 3+4*5+6-7*8?"}],
-                                           add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    model = AutoModelForCausalLM.from_pretrained(
+        folder, dtype=torch.bfloat16 if device.type == "cuda" else torch.float32
+    ).to(device)
+    prompt = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "What is the result of 3+4*5+6-7*8?"}],
+        add_generation_prompt=True,
+        return_tensors="pt",
+        return_dict=True,
+    )
     ids = prompt["input_ids"].repeat(batch, 1).to(device)
     mask = prompt["attention_mask"].repeat(batch, 1).to(device)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
 
     def generate(rows: int):
         with torch.no_grad():
-            return model.generate(input_ids=ids[:rows], attention_mask=mask[:rows], max_new_tokens=new_tokens, do_sample=True,
-                                  temperature=1.0, top_p=1.0, pad_token_id=pad)
+            return model.generate(
+                input_ids=ids[:rows],
+                attention_mask=mask[:rows],
+                max_new_tokens=new_tokens,
+                do_sample=True,
+                temperature=1.0,
+                top_p=1.0,
+                pad_token_id=pad,
+            )
 
     generate(1)  # warm-up
     if device.type == "cuda":
@@ -149,7 +186,7 @@ def measure_generation(folder: Path, device: torch.device, *, batch: int, new_to
     elapsed = time.perf_counter() - start
     # Random weights rarely emit end-of-sequence; only the tokens actually generated count (generate pads
     # a finished row to the longest one).
-    generated = int((out[:, ids.shape[1]:] != pad).sum().item())
+    generated = int((out[:, ids.shape[1] :] != pad).sum().item())
     del model
     return GenerationFigure(batch, new_tokens, generated / elapsed)
 
@@ -171,7 +208,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--gen-batch", type=int, default=32)
     parser.add_argument("--gen-tokens", type=int, default=128)
     parser.add_argument("--json", type=Path, help="write the figures here")
-    parser.add_argument("--tokenizer", type=Path, help="a model folder whose tokenizer to use (default: the prepared SmolLM2)")
+    parser.add_argument(
+        "--tokenizer", type=Path, help="a model folder whose tokenizer to use (default: the prepared SmolLM2)"
+    )
     args = parser.parse_args(argv)
 
     device, peak, device_name = device_and_peak(args.device)
@@ -180,8 +219,12 @@ def main(argv: list[str] | None = None) -> dict:
         raise SystemExit(f"{tokenizer_source} is missing: run scripts/setup.sh (it prepares SmolLM2)")
     with tempfile.TemporaryDirectory() as tmp:
         folder = build_model_folder(args.size, Path(tmp) / f"random-llama-{args.size}", tokenizer_source)
-        training = [measure_training(folder, m, device, peak, seq_len=args.seq_len, batch_size=args.batch_size, steps=args.steps)
-                    for m in args.methods.split(",")]
+        training = [
+            measure_training(
+                folder, m, device, peak, seq_len=args.seq_len, batch_size=args.batch_size, steps=args.steps
+            )
+            for m in args.methods.split(",")
+        ]
         generation = measure_generation(folder, device, batch=args.gen_batch, new_tokens=args.gen_tokens)
     report = {
         "device": device_name,
@@ -196,8 +239,12 @@ def main(argv: list[str] | None = None) -> dict:
     }
     for t in training:
         mfu = f"{100 * t.mfu:.1f}%" if t.mfu is not None else "n/a (no peak for this device)"
-        print(f"train {t.method:4}  {t.tokens_per_s:12.0f} tokens/s  MFU {mfu}  ({t.trainable_params:,} of {t.params:,} parameters trained)")
-    print(f"generate  {generation.tokens_per_s:12.0f} tokens/s  (batch {generation.batch}, {generation.new_tokens} new tokens each)")
+        print(
+            f"train {t.method:4}  {t.tokens_per_s:12.0f} tokens/s  MFU {mfu}  ({t.trainable_params:,} of {t.params:,} parameters trained)"
+        )
+    print(
+        f"generate  {generation.tokens_per_s:12.0f} tokens/s  (batch {generation.batch}, {generation.new_tokens} new tokens each)"
+    )
     if args.json:
         write_report(args.json, report)
     return report

@@ -7,6 +7,7 @@ checkpoint for full finetuning, plus maft_model.json naming its base model and i
 (the model it was trained from: warm starts chain). The inference server is told an adapter's
 path by `POST /v1/load_lora_adapter`; maft's workers send ADAPTER_ROOT/<name>.
 """
+
 from __future__ import annotations
 
 import json
@@ -73,4 +74,6 @@ def resolve(name: str, *, models: Path | None = None, adapters: Path | None = No
             kind=record.get("kind", "lora"),
             parent=record.get("parent"),
         )
-    raise UnknownModel(f"The model `{name}` does not exist (no base model in {models}, no finetuned model in {adapters}).")
+    raise UnknownModel(
+        f"The model `{name}` does not exist (no base model in {models}, no finetuned model in {adapters})."
+    )

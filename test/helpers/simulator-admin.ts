@@ -16,6 +16,8 @@ export async function simulatorState(openAiUrl: string): Promise<ReturnType<Simu
 
 /** GET /admin/sleep-log: the engine's sleeps, wakes, and model calls refused or aborted by a sleep, in order
  * (simulator/engine-sleep.ts), for tests of colocated runs. */
-export async function simulatorSleepLog(openAiUrl: string): Promise<{ sleeping: boolean; level: SleepLevel | null; refused: number; aborted: number; events: SleepEvent[] }> {
+export async function simulatorSleepLog(
+  openAiUrl: string,
+): Promise<{ sleeping: boolean; level: SleepLevel | null; refused: number; aborted: number; events: SleepEvent[] }> {
   return (await (await fetch(adminUrl(openAiUrl, 'sleep-log'))).json()) as Awaited<ReturnType<typeof simulatorSleepLog>>;
 }

@@ -24,7 +24,9 @@ let runtimeInstalled = false;
 export type Stack = LocalStack & { artifactRoot: string };
 
 /** `baseModels`: one engine per base model (one simulator each with the simulator backend). */
-export async function startStack(options: { backend?: Backend; baseModels?: string[]; simulator?: SimulatorOptions; settings?: Partial<WorkerSettings> } = {}): Promise<Stack> {
+export async function startStack(
+  options: { backend?: Backend; baseModels?: string[]; simulator?: SimulatorOptions; settings?: Partial<WorkerSettings> } = {},
+): Promise<Stack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: quiet });
     runtimeInstalled = true;

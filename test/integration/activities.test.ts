@@ -31,8 +31,16 @@ beforeAll(async () => {
   sim = await startSimulator({ seed: 3, trainingMsPerExample: 20 });
   client = openAiClient(`${sim.url}/v1`, 'test-key', 2000);
   store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-activities-')));
-  const example = (answer: string) => ({ messages: [{ role: 'user', content: 'What is the result of 1+2*3+4-5*6?' }, { role: 'assistant', content: `The answer is ${answer}.` }] });
-  await store.writeJsonl('data/good.jsonl', Array.from({ length: 10 }, () => example('-19')));
+  const example = (answer: string) => ({
+    messages: [
+      { role: 'user', content: 'What is the result of 1+2*3+4-5*6?' },
+      { role: 'assistant', content: `The answer is ${answer}.` },
+    ],
+  });
+  await store.writeJsonl(
+    'data/good.jsonl',
+    Array.from({ length: 10 }, () => example('-19')),
+  );
   await store.writeText('data/bad.jsonl', `${JSON.stringify(example('-19'))}\n{"messages": [{"role": "robot"\n`);
 });
 afterAll(() => sim.close());
@@ -51,7 +59,14 @@ async function failure(promise: Promise<unknown>): Promise<ApplicationFailure> {
   return error as ApplicationFailure;
 }
 
-const chatInput = { model: 'sim-base', messages: [{ role: 'user' as const, content: 'What is the result of 1+2*3+4-5*6?' }], temperature: 1, topP: 0.9, maxTokens: 64, seed: 1 };
+const chatInput = {
+  model: 'sim-base',
+  messages: [{ role: 'user' as const, content: 'What is the result of 1+2*3+4-5*6?' }],
+  temperature: 1,
+  topP: 0.9,
+  maxTokens: 64,
+  seed: 1,
+};
 
 describe('chat', () => {
   const chat = (input: ModelCall) => createChat(client, 8)(input); // `client` exists once beforeAll ran
@@ -153,7 +168,14 @@ describe('debateRound (core/debate.ts) through the chat activity code', () => {
   const x = { role: 'user' as const, content: 'What is the result of 12+3*4+5-6*7? Make sure to state your answer at the end of the response.' };
 
   it('round 1: each generation agent answers x with its own seed', async () => {
-    const result = await round({ round: 1, conversations: [[x], [x], [x]], models: ['sim-base', 'sim-base', 'sim-base'], summarize: true, replySeeds: [1, 2, 3], summarySeeds: [0, 0, 0] });
+    const result = await round({
+      round: 1,
+      conversations: [[x], [x], [x]],
+      models: ['sim-base', 'sim-base', 'sim-base'],
+      summarize: true,
+      replySeeds: [1, 2, 3],
+      summarySeeds: [0, 0, 0],
+    });
     expect(result.feedback).toBeNull();
     expect(result.replies).toHaveLength(3);
     expect(new Set(result.replies).size).toBeGreaterThan(1); // copies of one model, different samples
@@ -161,7 +183,14 @@ describe('debateRound (core/debate.ts) through the chat activity code', () => {
 
   it('round 2: each critic gets a summary of the other answers, written for it', async () => {
     const conversations = ['The answer is 1.', 'The answer is 2.', 'The answer is 3.'].map((y) => [x, { role: 'assistant' as const, content: y }]);
-    const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base', 'sim-base'], summarize: true, replySeeds: [4, 5, 6], summarySeeds: [7, 8, 9] });
+    const result = await round({
+      round: 2,
+      conversations,
+      models: ['sim-base', 'sim-base', 'sim-base'],
+      summarize: true,
+      replySeeds: [4, 5, 6],
+      summarySeeds: [7, 8, 9],
+    });
     expect(result.summaries.every((s) => s.length > 0)).toBe(true);
     expect(result.feedback![0].content).toBe(criticTurnWithSummary(result.summaries[0]).content);
     // Agent 1's summary covers agents 2 and 3, not itself.
@@ -173,13 +202,24 @@ describe('debateRound (core/debate.ts) through the chat activity code', () => {
   it('round 2 without summaries passes the other answers verbatim', async () => {
     const conversations = ['The answer is 1.', 'The answer is 2.'].map((y) => [x, { role: 'assistant' as const, content: y }]);
     const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base'], summarize: false, replySeeds: [4, 5], summarySeeds: [7, 8] });
-    expect(result.feedback!.map((f) => f.content)).toEqual([criticTurnWithOpinions(['The answer is 2.']).content, criticTurnWithOpinions(['The answer is 1.']).content]);
+    expect(result.feedback!.map((f) => f.content)).toEqual([
+      criticTurnWithOpinions(['The answer is 2.']).content,
+      criticTurnWithOpinions(['The answer is 1.']).content,
+    ]);
     expect(result.summaries).toEqual(['', '']);
   });
 
   it("cooperative mode (appendix D) asks each critic to combine its solution with the others'", async () => {
     const conversations = ['The answer is 1.', 'The answer is 2.'].map((y) => [x, { role: 'assistant' as const, content: y }]);
-    const result = await round({ round: 2, conversations, models: ['sim-base', 'sim-base'], summarize: false, cooperative: true, replySeeds: [4, 5], summarySeeds: [7, 8] });
+    const result = await round({
+      round: 2,
+      conversations,
+      models: ['sim-base', 'sim-base'],
+      summarize: false,
+      cooperative: true,
+      replySeeds: [4, 5],
+      summarySeeds: [7, 8],
+    });
     expect(result.feedback!.map((f) => f.content)).toEqual([
       cooperativeTurn({ answers: ['The answer is 2.'] }, 'arithmetic').content,
       cooperativeTurn({ answers: ['The answer is 1.'] }, 'arithmetic').content,
@@ -188,9 +228,25 @@ describe('debateRound (core/debate.ts) through the chat activity code', () => {
 
   it('each agent samples at its own temperature: at 0 different seeds give one greedy answer', async () => {
     const agents = Array(4).fill('sim-base');
-    const greedy = await round({ round: 1, conversations: agents.map(() => [x]), models: agents, summarize: true, temperatures: [0, 0, 0, 0], replySeeds: [1, 2, 3, 4], summarySeeds: [0, 0, 0, 0] });
+    const greedy = await round({
+      round: 1,
+      conversations: agents.map(() => [x]),
+      models: agents,
+      summarize: true,
+      temperatures: [0, 0, 0, 0],
+      replySeeds: [1, 2, 3, 4],
+      summarySeeds: [0, 0, 0, 0],
+    });
     expect(new Set(greedy.replies).size).toBe(1);
-    const mixed = await round({ round: 1, conversations: agents.map(() => [x]), models: agents, summarize: true, temperatures: [0, 0, 1, 1], replySeeds: [1, 2, 3, 4], summarySeeds: [0, 0, 0, 0] });
+    const mixed = await round({
+      round: 1,
+      conversations: agents.map(() => [x]),
+      models: agents,
+      summarize: true,
+      temperatures: [0, 0, 1, 1],
+      replySeeds: [1, 2, 3, 4],
+      summarySeeds: [0, 0, 0, 0],
+    });
     expect(mixed.replies[0]).toBe(greedy.replies[0]);
     expect(mixed.replies[1]).toBe(greedy.replies[0]);
   });

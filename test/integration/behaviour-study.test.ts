@@ -34,7 +34,11 @@ describe('the behaviour study on the simulator', () => {
   const runIds = ['plain', 'recipe', 'mixed'].map((name) => `behaviour-study-sim-${name}-arithmetic-s0`);
 
   beforeAll(async () => {
-    const result = await stack.client.workflow.execute(experiment, { taskQueue: 'maft', workflowId: 'maft-experiment-behaviour-study-sim', args: [{ config }] });
+    const result = await stack.client.workflow.execute(experiment, {
+      taskQueue: 'maft',
+      workflowId: 'maft-experiment-behaviour-study-sim',
+      args: [{ config }],
+    });
     expect(result.runIds).toEqual(runIds);
     markdown = readFileSync(result.report.markdownPath, 'utf8');
     records = readFileSync(path.join(path.dirname(result.report.markdownPath), 'records.jsonl'), 'utf8')

@@ -115,7 +115,9 @@ describe('AES-256-GCM payload codec on the dev server', () => {
     const decoded = ((await response.json()) as { payloads: ReturnType<typeof toJson>[] }).payloads;
     expect(decoded).toHaveLength(payloads.length);
     const values = decoded.map((p) =>
-      JSON.stringify(defaultPayloadConverter.fromPayload({ metadata: { encoding: Buffer.from(p.metadata.encoding, 'base64') }, data: Buffer.from(p.data, 'base64') })),
+      JSON.stringify(
+        defaultPayloadConverter.fromPayload({ metadata: { encoding: Buffer.from(p.metadata.encoding, 'base64') }, data: Buffer.from(p.data, 'base64') }),
+      ),
     );
     const { prompt, replies } = storedDebate();
     const inHistory = (s: string) => values.some((v) => v.includes(JSON.stringify(s).slice(1, -1)));
@@ -129,7 +131,15 @@ describe('AES-256-GCM payload codec on the dev server', () => {
     const [encoded] = ((await response.json()) as { payloads: ReturnType<typeof toJson>[] }).payloads;
     expect(Buffer.from(encoded.metadata.encoding, 'base64').toString()).toBe('binary/encrypted');
     const codec = payloadCodecFromEnv()!;
-    const [back] = await codec.decode([{ metadata: { encoding: Buffer.from(encoded.metadata.encoding, 'base64'), 'encryption-key-id': Buffer.from(encoded.metadata['encryption-key-id'], 'base64') }, data: Buffer.from(encoded.data, 'base64') }]);
+    const [back] = await codec.decode([
+      {
+        metadata: {
+          encoding: Buffer.from(encoded.metadata.encoding, 'base64'),
+          'encryption-key-id': Buffer.from(encoded.metadata['encryption-key-id'], 'base64'),
+        },
+        data: Buffer.from(encoded.data, 'base64'),
+      },
+    ]);
     expect(defaultPayloadConverter.fromPayload(back)).toEqual({ question: 'what is 2+3?' });
   });
 
@@ -142,10 +152,16 @@ describe('AES-256-GCM payload codec on the dev server', () => {
         'set MAFT_CODEC_KEY (or MAFT_CODEC_PREVIOUS_KEYS) to the key the run was started with',
     );
 
-    const wrongClient = new Client({ connection: stack.client.connection, namespace: stack.server.namespace, dataConverter: dataConverterFromEnv({ MAFT_CODEC_KEY: wrongKey }) });
+    const wrongClient = new Client({
+      connection: stack.client.connection,
+      namespace: stack.server.namespace,
+      dataConverter: dataConverterFromEnv({ MAFT_CODEC_KEY: wrongKey }),
+    });
     await expect(wrongClient.workflow.getHandle('maft-codec').result()).rejects.toThrow(/set MAFT_CODEC_KEY/);
     await expect(rawClient().workflow.getHandle('maft-codec').result()).rejects.toThrow(/binary\/encrypted/);
-    expect(() => dataConverterFromEnv({ MAFT_CODEC_KEY: Buffer.from('short').toString('base64') })).toThrow('MAFT_CODEC_KEY must decode to 32 bytes for AES-256-GCM, got 5');
+    expect(() => dataConverterFromEnv({ MAFT_CODEC_KEY: Buffer.from('short').toString('base64') })).toThrow(
+      'MAFT_CODEC_KEY must decode to 32 bytes for AES-256-GCM, got 5',
+    );
     expect(() => dataConverterFromEnv({ MAFT_CODEC_KEY: 'not base64!' })).toThrow('MAFT_CODEC_KEY must be base64');
   });
 

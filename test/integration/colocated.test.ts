@@ -43,7 +43,11 @@ describe('colocated: the engine sleeps while the agents train', () => {
   });
 
   it('sleeps after the evaluation beside and before the jobs, wakes after them and before publishing; no call meets a sleeping engine', async () => {
-    const result = await stack.client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-colo', args: [{ config: config('colo') }] });
+    const result = await stack.client.workflow.execute(multiagentFinetuning, {
+      taskQueue: 'maft',
+      workflowId: 'maft-colo',
+      args: [{ config: config('colo') }],
+    });
     expect(result.history.map((h) => h.iteration)).toEqual([1, 2]);
     const events = await sleepLog(stack);
     expect(events.filter((e) => e.event === 'refused' || e.event === 'aborted')).toEqual([]);
@@ -57,14 +61,19 @@ describe('colocated: the engine sleeps while the agents train', () => {
     }
     // The evaluation beside iteration 2 (of iteration 1's society) had finished before the engine slept.
     const debates: Array<{ id: string; closedMs: number }> = [];
-    for await (const w of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH 'maft-colo-l1-test-'` })) debates.push({ id: w.workflowId, closedMs: w.closeTime!.getTime() });
+    for await (const w of stack.client.workflow.list({ query: `WorkflowId STARTS_WITH 'maft-colo-l1-test-'` }))
+      debates.push({ id: w.workflowId, closedMs: w.closeTime!.getTime() });
     expect(debates).toHaveLength(4);
     expect(Math.max(...debates.map((d) => d.closedMs))).toBeLessThanOrEqual(changes[2].atMs);
     expect(await isSleeping(stack)).toBe(false);
   });
 
   it('wakes the engine when the run is cancelled while it sleeps', async () => {
-    const handle = await stack.client.workflow.start(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-colo-cancel', args: [{ config: config('colo-cancel') }] });
+    const handle = await stack.client.workflow.start(multiagentFinetuning, {
+      taskQueue: 'maft',
+      workflowId: 'maft-colo-cancel',
+      args: [{ config: config('colo-cancel') }],
+    });
     await until(() => isSleeping(stack));
     await handle.cancel();
     await expect(handle.result()).rejects.toThrow();
@@ -73,7 +82,11 @@ describe('colocated: the engine sleeps while the agents train', () => {
   });
 
   it('a resumed run wakes an engine its terminated execution left asleep, and completes', async () => {
-    const handle = await stack.client.workflow.start(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-colo-crash', args: [{ config: config('colo-crash') }] });
+    const handle = await stack.client.workflow.start(multiagentFinetuning, {
+      taskQueue: 'maft',
+      workflowId: 'maft-colo-crash',
+      args: [{ config: config('colo-crash') }],
+    });
     await until(() => isSleeping(stack));
     const latest = await handle.describe();
     await handle.terminate('test: a crash between sleep and wake');
@@ -82,7 +95,12 @@ describe('colocated: the engine sleeps while the agents train', () => {
     const before = (await sleepLog(stack)).length;
 
     const { input } = await executionInput(stack.client, { workflowId: 'maft-colo-crash', runId: latest.runId });
-    const resumed = await stack.client.workflow.start(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-colo-crash', args: [input], workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' });
+    const resumed = await stack.client.workflow.start(multiagentFinetuning, {
+      taskQueue: 'maft',
+      workflowId: 'maft-colo-crash',
+      args: [input],
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    });
     const result = await resumed.result();
     expect(result.history.map((h) => h.iteration)).toEqual([1, 2]);
     const after = (await sleepLog(stack)).slice(before);

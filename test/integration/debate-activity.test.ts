@@ -58,7 +58,11 @@ const input = (index: number, overrides: Partial<DebateInput> = {}, star = false
 async function setup(latencyMs = 0) {
   const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-debate-')));
   const artifacts = createRunArtifacts(store);
-  await createDebateRecordActivities(artifacts).prepareTask({ runId: 'd', seed: 11, task: parseRunConfig({ runId: 'd', baseModel: 'b', task: { trainSize: 6, testSize: 2 } }).task });
+  await createDebateRecordActivities(artifacts).prepareTask({
+    runId: 'd',
+    seed: 11,
+    task: parseRunConfig({ runId: 'd', baseModel: 'b', task: { trainSize: 6, testSize: 2 } }).task,
+  });
   const asked: string[] = [];
   const slowAsk: Ask = async (call) => {
     asked.push(call.requestId!);
@@ -77,13 +81,17 @@ beforeAll(async () => {
 });
 afterAll(() => sim.close());
 
-describe('one question\'s whole debate in one activity', () => {
+describe("one question's whole debate in one activity", () => {
   it('asks the N + 2N(M-1) calls, stores the transcript and returns its text with ŷ and the answers', async () => {
     const { activity, asked, transcript } = await setup();
     const result = await new MockActivityEnvironment(undefined, { logger }).run(activity, input(0));
     expect(asked).toHaveLength(N + 2 * N);
     const t = await transcript(0);
-    expect(result).toEqual({ outcome: { questionId: t.questionId, majority: t.majority, answers: t.answers }, conversations: t.conversations, summaries: t.summaries });
+    expect(result).toEqual({
+      outcome: { questionId: t.questionId, majority: t.majority, answers: t.answers },
+      conversations: t.conversations,
+      summaries: t.summaries,
+    });
     expect(t.summaries.flat().every((summary) => summary.length > 0)).toBe(true);
     expect(t.conversations.map((c) => c.length)).toEqual([4, 4, 4]);
     expect(t.answers[1].map((a) => (a === null ? null : Number(a)))).toEqual(t.conversations.map((c) => parseArithmeticAnswer(c[3].content) ?? null));

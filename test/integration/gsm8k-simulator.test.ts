@@ -18,7 +18,14 @@ jest.setTimeout(180_000);
 
 const DATA_DIR = process.env.MAFT_DATA_DIR ?? path.resolve(__dirname, '../..', '../shared/data');
 const file = path.join(DATA_DIR, 'gsm8k', 'test.jsonl');
-const config = { runId: 'gsm', seed: 2, baseModel: 'sim-base', iterations: 1, task: { name: 'gsm8k' as const, file, trainSize: 6, testSize: 4 }, maxConcurrentDebates: 4 };
+const config = {
+  runId: 'gsm',
+  seed: 2,
+  baseModel: 'sim-base',
+  iterations: 1,
+  task: { name: 'gsm8k' as const, file, trainSize: 6, testSize: 4 },
+  maxConcurrentDebates: 4,
+};
 const number = answerChecker('number');
 
 let stack: Stack;
@@ -31,14 +38,17 @@ afterAll(() => stack?.stop());
 
 const read = <T>(relative: string): T => JSON.parse(readFileSync(path.join(stack.artifactRoot, 'runs', 'gsm', relative), 'utf8')) as T;
 const split = (s: 'train' | 'test'): Question[] =>
-  readFileSync(path.join(stack.artifactRoot, 'runs', 'gsm', 'task', `${s}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Question);
+  readFileSync(path.join(stack.artifactRoot, 'runs', 'gsm', 'task', `${s}.jsonl`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Question);
 const transcripts = (l: number, s: 'train' | 'test'): Map<string, DebateTranscript> => {
   const dir = `iteration-${l}/debates/${s}`;
   return new Map(readdirSync(path.join(stack.artifactRoot, 'runs', 'gsm', dir)).map((f) => [f.replace(/\.json$/, ''), read<DebateTranscript>(`${dir}/${f}`)]));
 };
 
 describe('a GSM8K run on the simulator', () => {
-  it('records the task: the data file, the checker, the prompts and each question\'s source line', () => {
+  it("records the task: the data file, the checker, the prompts and each question's source line", () => {
     const record = read<TaskRecord>('task/task.json');
     expect(record.spec).toEqual({ name: 'gsm8k', checker: 'number', prompts: 'gsm8k' });
     expect(record.sources.map((s) => s.file)).toEqual([file]);
@@ -72,7 +82,10 @@ describe('a GSM8K run on the simulator', () => {
       expect(t.majority).not.toBeNull();
       expect(votes(t.majority!)).toBe(Math.max(...last.map(votes)));
     }
-    const sizes = partitionDebates(split('train').map((q) => debates.find((t) => t.questionId === q.id)!), 3);
+    const sizes = partitionDebates(
+      split('train').map((q) => debates.find((t) => t.questionId === q.id)!),
+      3,
+    );
     expect(result.history[0].datasets.generation).toEqual(sizes.map((s) => s.generation.length));
     expect(result.history[0].datasets.criticMinus).toEqual(sizes.map((s) => s.criticMinus.length));
     expect(result.history[0].datasets.criticPlus).toEqual(sizes.map((s) => s.criticPlus.length));
@@ -80,7 +93,10 @@ describe('a GSM8K run on the simulator', () => {
 
   it("scores each iteration's majorities against GSM8K's references", () => {
     const questions = split('test');
-    for (const [l, accuracy] of [[0, result.baseEvaluation!], [1, result.history[0].evaluation]] as const) {
+    for (const [l, accuracy] of [
+      [0, result.baseEvaluation!],
+      [1, result.history[0].evaluation],
+    ] as const) {
       const debates = transcripts(l, 'test');
       const correct = questions.filter((q) => {
         const majority = debates.get(q.id)!.majority;

@@ -115,7 +115,7 @@ describe('finetuning methods', () => {
     expect(r.transcripts(1, 'test').map(shape)).toEqual(Array(4).fill({ agents: 3, rounds: 1 }));
   });
 
-  it('Single-agent FT (iterated) trains one model per iteration on every agent\'s debate data, warm-started', async () => {
+  it("Single-agent FT (iterated) trains one model per iteration on every agent's debate data, warm-started", async () => {
     const r = await run('m-single', { method: 'single-agent-ft', iterations: 2 });
     const jobs = await r.jobs();
     expect(jobs.map((j) => j.key)).toEqual(['m-single/l1/shared', 'm-single/l2/shared']);

@@ -78,7 +78,11 @@ describe('a mixed society on one engine per base model', () => {
 
   it('trained and loaded each adapter on the engine of its base only', async () => {
     const [a, b] = await Promise.all(urls().map(simulatorState));
-    const loaded = (state: typeof a) => state.models.filter((m) => m.parent !== null && m.servable).map((m) => m.name).sort();
+    const loaded = (state: typeof a) =>
+      state.models
+        .filter((m) => m.parent !== null && m.servable)
+        .map((m) => m.name)
+        .sort();
     const { generation, critic } = result.agents;
     expect(loaded(a)).toEqual([generation[0], generation[2], critic[0], critic[2]].sort());
     expect(loaded(b)).toEqual([generation[1], critic[1]].sort());
@@ -99,7 +103,14 @@ describe('a mixed society on one engine per base model', () => {
 describe('a society naming a base model no engine serves', () => {
   it('fails before anything starts, naming the agent and the model', async () => {
     const before = await Promise.all(urls().map(simulatorState));
-    const config = { runId: 'unserved', baseModel: 'sim-a', agents: 3, iterations: 1, task: { trainSize: 4, testSize: 2 }, society: [{}, { baseModel: 'gemma-3-270m-it' }, {}] };
+    const config = {
+      runId: 'unserved',
+      baseModel: 'sim-a',
+      agents: 3,
+      iterations: 1,
+      task: { trainSize: 4, testSize: 2 },
+      society: [{}, { baseModel: 'gemma-3-270m-it' }, {}],
+    };
     const { root } = await runFailure(stack.client, config);
     expect([root.type, root.nonRetryable]).toEqual(['InvalidConfig', true]);
     expect(root.message).toBe(

@@ -83,7 +83,7 @@ describe('multiagentFinetuning on the dev server', () => {
     }
   });
 
-  it('measures the society\'s diversity at each evaluation; a metric the backend lacks is unavailable, with its reason', () => {
+  it("measures the society's diversity at each evaluation; a metric the backend lacks is unavailable, with its reason", () => {
     for (const h of result.history) {
       const d = h.diversity!;
       expect(d.consensus).toBeGreaterThan(0);

@@ -81,7 +81,11 @@ async function timesOf(stack: Stack): Promise<ExecutionTimes> {
 
 async function runToEnd(pipelining: boolean): Promise<{ stack: Stack; result: RunResult; files: Map<string, string> }> {
   const stack = await startStack({ simulator: { latencyMs: 5 } });
-  const result = await stack.client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-pipe', args: [{ config: config(pipelining) }] });
+  const result = await stack.client.workflow.execute(multiagentFinetuning, {
+    taskQueue: 'maft',
+    workflowId: 'maft-pipe',
+    args: [{ config: config(pipelining) }],
+  });
   return { stack, result, files: artifactTree(path.join(stack.artifactRoot, 'runs', 'pipe')) };
 }
 
@@ -104,18 +108,27 @@ describe('pipelined iterations', () => {
     for (const files of [on.files, off.files]) expect(files.delete('result.json')).toBe(true);
     expect([...on.files.keys()]).toEqual([...off.files.keys()]);
     const kinds = [...on.files.keys()].map((f) => f.split('/').slice(0, -1).join('/'));
-    expect(kinds).toEqual(expect.arrayContaining(['iteration-1/datasets', 'iteration-2/debates/train', 'iteration-2/debates/test', 'iteration-0/debates/test']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['iteration-1/datasets', 'iteration-2/debates/train', 'iteration-2/debates/test', 'iteration-0/debates/test']),
+    );
     for (const [file, contents] of on.files) expect({ file, contents }).toEqual({ file, contents: off.files.get(file) });
     const accuracies = (r: RunResult) => [r.baseEvaluation, ...r.history.map((h) => h.evaluation)];
     expect(accuracies(on.result)).toEqual(accuracies(off.result));
-    expect(on.result.history.map((h) => [h.iteration, h.datasets, h.agents, h.diversity])).toEqual(off.result.history.map((h) => [h.iteration, h.datasets, h.agents, h.diversity]));
+    expect(on.result.history.map((h) => [h.iteration, h.datasets, h.agents, h.diversity])).toEqual(
+      off.result.history.map((h) => [h.iteration, h.datasets, h.agents, h.diversity]),
+    );
     expect(on.result.history.map((h) => h.iteration)).toEqual([1, 2]);
   });
 
   it('runs evaluation(l) beside iteration l+1, and after it when pipelining is off', async () => {
     const byExecution = async (stack: Stack) => {
       const { debates, lastFinetuneCloseMs } = await timesOf(stack);
-      return [0, 1].map((x) => Object.assign(debates.filter((d) => d.execution === x), { lastFinetuneCloseMs: lastFinetuneCloseMs[x] }));
+      return [0, 1].map((x) =>
+        Object.assign(
+          debates.filter((d) => d.execution === x),
+          { lastFinetuneCloseMs: lastFinetuneCloseMs[x] },
+        ),
+      );
     };
     // Pipelined: execution 1 (iteration 1) debates the base society's test questions too, execution 2 those of iteration 1's.
     const [first, second] = await byExecution(on.stack);
@@ -134,7 +147,7 @@ describe('pipelined iterations', () => {
     expect(Math.max(...offSecond.filter((d) => d.id.includes('-l1-test-')).map((d) => d.closedMs))).toBeLessThanOrEqual(firstTrainStart(offSecond, 2));
   });
 
-  it('gives the training split\'s debates the shared lanes first', async () => {
+  it("gives the training split's debates the shared lanes first", async () => {
     const history = await on.stack.client.workflow.getHandle('maft-pipe').fetchHistory();
     const order = history.events!.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
     // The last execution: iteration 2's 12 training debates are all started before any test debate of iteration 1.
@@ -156,14 +169,22 @@ describe('pipelined iterations', () => {
       expect(input.state?.iteration).toBe(2);
       expect(input.state?.trained?.iteration).toBe(1); // the terminated execution was evaluating iteration 1 beside iteration 2
 
-      const resumed = await stack.client.workflow.start(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-pipe', args: [input], workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' });
+      const resumed = await stack.client.workflow.start(multiagentFinetuning, {
+        taskQueue: 'maft',
+        workflowId: 'maft-pipe',
+        args: [input],
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+      });
       const result = await resumed.result();
       const history = await resumed.fetchHistory();
       const children = history.events!.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []);
       const activities = history.events!.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
       expect(children.filter((id) => id.includes('-l1-test-'))).toEqual([]);
       expect(activities.filter((a) => a === 'scoreEvaluation' || a === 'measureDiversity')).toEqual(['scoreEvaluation', 'measureDiversity']); // evaluation(2) only
-      expect([result.baseEvaluation, ...result.history.map((h) => h.evaluation)]).toEqual([on.result.baseEvaluation, ...on.result.history.map((h) => h.evaluation)]);
+      expect([result.baseEvaluation, ...result.history.map((h) => h.evaluation)]).toEqual([
+        on.result.baseEvaluation,
+        ...on.result.history.map((h) => h.evaluation),
+      ]);
     } finally {
       await stack.stop();
     }

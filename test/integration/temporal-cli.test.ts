@@ -34,9 +34,7 @@ function startRun(workflowId: string, ...input: string[]): Promise<string> {
 describe('the Temporal CLI', () => {
   it('starts a run from examples/run.json, queries its progress and sees it complete', async () => {
     await startRun('maft-cli-example', '--input-file', path.join(PROJECT_ROOT, 'examples', 'run.json'));
-    const progress = JSON.parse(
-      await temporal('workflow', 'query', '--workflow-id', 'maft-cli-example', '--type', 'progress', '--output', 'json'),
-    );
+    const progress = JSON.parse(await temporal('workflow', 'query', '--workflow-id', 'maft-cli-example', '--type', 'progress', '--output', 'json'));
     const answer = progress.queryResult?.[0] ?? progress;
     expect(answer).toMatchObject({ runId: 'cli-example', iterations: 2 });
     expect(['starting', 'debate', 'datasets', 'finetune', 'evaluate', 'done']).toContain(answer.phase);

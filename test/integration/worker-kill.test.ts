@@ -105,8 +105,9 @@ describe('a run whose worker is killed -9 three times', () => {
   });
 
   it('created exactly 2N training jobs per iteration', () => {
-    for (const l of [1, 2]) expect(crashed.jobKeys.filter((k) => k.startsWith(`crash/l${l}/`)).sort()).toEqual(
-      ['critic', 'generation'].flatMap((role) => Array.from({ length: N }, (_, n) => `crash/l${l}/${role}/${n + 1}`)).sort(),
-    );
+    for (const l of [1, 2])
+      expect(crashed.jobKeys.filter((k) => k.startsWith(`crash/l${l}/`)).sort()).toEqual(
+        ['critic', 'generation'].flatMap((role) => Array.from({ length: N }, (_, n) => `crash/l${l}/${role}/${n + 1}`)).sort(),
+      );
   });
 });

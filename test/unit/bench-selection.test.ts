@@ -21,7 +21,18 @@ describe('bench --only', () => {
 
 describe('the pipeline scenario', () => {
   it("is the issue's run at full size and the same shape tiny", () => {
-    expect(pipelineSpec(false)).toMatchObject({ iterations: 3, agents: 3, rounds: 2, trainSize: 200, testSize: 200, capacity: 64, latencyMs: 200, jitterMs: 50, trainingMs: 20_000, trainingSlots: 2 });
+    expect(pipelineSpec(false)).toMatchObject({
+      iterations: 3,
+      agents: 3,
+      rounds: 2,
+      trainSize: 200,
+      testSize: 200,
+      capacity: 64,
+      latencyMs: 200,
+      jitterMs: 50,
+      trainingMs: 20_000,
+      trainingSlots: 2,
+    });
     expect(pipelineSpec(true)).toMatchObject({ iterations: 3, agents: 3, rounds: 2, trainingSlots: 2 });
   });
 

@@ -1,4 +1,14 @@
-import { bothBusyFraction, busyFraction, busySpans, dependencyGaps, inFlightProfile, meanInFlight, percentile, type Call, type Interval } from '../../bench/call-metrics';
+import {
+  bothBusyFraction,
+  busyFraction,
+  busySpans,
+  dependencyGaps,
+  inFlightProfile,
+  meanInFlight,
+  percentile,
+  type Call,
+  type Interval,
+} from '../../bench/call-metrics';
 
 const call = (requestId: string, arrivedMs: number, startedMs: number, finishedMs: number): Call => ({ requestId, arrivedMs, startedMs, finishedMs });
 
@@ -32,7 +42,10 @@ describe('benchmark call metrics', () => {
     expect(busyFraction(intervals, 10, 10)).toBe(0);
     // Never above the mean in flight, which counts overlaps: 30 / 50.
     expect(meanInFlight(intervals, 0, 50)).toBe(0.6);
-    expect(busySpans(intervals, 0, 50)).toEqual([[0, 15], [30, 40]]);
+    expect(busySpans(intervals, 0, 50)).toEqual([
+      [0, 15],
+      [30, 40],
+    ]);
   });
 
   it('measures the time two sets are busy at once', () => {

@@ -57,7 +57,14 @@ describe('the progress line', () => {
   it('shows an evaluation running beside the iteration (pipelined), naming its society', () => {
     const base = formatProgress({ ...progress, evaluation: { iteration: 0, questionsDone: 4, questionsTotal: 10 } });
     expect(base).toBe('iteration 1/2  debate    12/20 questions  evaluating the base agents: 4/10 test questions  last accuracy 75.0 ± 21.7');
-    const later = formatProgress({ ...progress, iteration: 2, phase: 'finetune', trainingDone: 1, trainingTotal: 6, evaluation: { iteration: 1, questionsDone: 9, questionsTotal: 10 } });
+    const later = formatProgress({
+      ...progress,
+      iteration: 2,
+      phase: 'finetune',
+      trainingDone: 1,
+      trainingTotal: 6,
+      evaluation: { iteration: 1, questionsDone: 9, questionsTotal: 10 },
+    });
     expect(later).toBe('iteration 2/2  finetune  1/6 training jobs  evaluating iteration 1: 9/10 test questions  last accuracy 75.0 ± 21.7');
   });
 });

@@ -80,7 +80,11 @@ const { services } = compose;
 
 /** Services that others wait for to exit with code 0 (schema setup, namespace registration). */
 const oneShots = new Set(
-  Object.values(services).flatMap((s) => Object.entries(s.depends_on ?? {}).filter(([, d]) => d.condition === 'service_completed_successfully').map(([name]) => name)),
+  Object.values(services).flatMap((s) =>
+    Object.entries(s.depends_on ?? {})
+      .filter(([, d]) => d.condition === 'service_completed_successfully')
+      .map(([name]) => name),
+  ),
 );
 /** A volume entry `source:target[:mode]`. */
 const mounts = (service: Service) =>
@@ -145,7 +149,8 @@ describe('docker-compose.yml', () => {
     const named = new Set<string>();
     for (const service of Object.values(services)) {
       for (const { source } of mounts(service)) {
-        if (source.startsWith('./docker/') || source.startsWith('./gpu-runtime/')) expect([source, existsSync(path.join(ROOT, source))]).toEqual([source, true]);
+        if (source.startsWith('./docker/') || source.startsWith('./gpu-runtime/'))
+          expect([source, existsSync(path.join(ROOT, source))]).toEqual([source, true]);
         else if (!source.startsWith('.') && !source.startsWith('/')) named.add(source);
       }
     }
@@ -226,7 +231,13 @@ describe('docker-compose.yml', () => {
     );
     chmodSync(python, 0o755);
     const run = spawnSync('bash', [path.join(ROOT, 'gpu-runtime/scripts/serve-vllm.sh')], {
-      env: { PATH: process.env.PATH, ...vllm.environment, MAFT_VLLM_PYTHON: python, MAFT_MODELS_DIR: path.join(dir, 'models'), MAFT_ADAPTER_ROOT: path.join(dir, 'adapters') },
+      env: {
+        PATH: process.env.PATH,
+        ...vllm.environment,
+        MAFT_VLLM_PYTHON: python,
+        MAFT_MODELS_DIR: path.join(dir, 'models'),
+        MAFT_ADAPTER_ROOT: path.join(dir, 'adapters'),
+      },
       encoding: 'utf8',
     });
     expect(run.stderr).not.toMatch(/serve-vllm.sh: (?!warning)/);
@@ -250,7 +261,10 @@ describe('docker-compose.yml', () => {
   it('builds the worker image from every folder tsconfig.build.json compiles, all let through by its .dockerignore', () => {
     const { include } = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
     const copied = [...read('docker/maft.Dockerfile').matchAll(/^COPY (\S+) \1$/gm)].map((m) => m[1]);
-    const allowed = read('docker/maft.Dockerfile.dockerignore').split('\n').filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    const allowed = read('docker/maft.Dockerfile.dockerignore')
+      .split('\n')
+      .filter((l) => l.startsWith('!'))
+      .map((l) => l.slice(1));
     expect(copied).toEqual(expect.arrayContaining(include));
     expect(allowed).toEqual(expect.arrayContaining([...include, 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json']));
   });

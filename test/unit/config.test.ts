@@ -19,7 +19,9 @@ describe('run config', () => {
     // C.2 and C.3's fixed scoring model: the base model unless given (the paper's Gemma-2 2B is not available here)
     expect(config.diversity).toEqual({ measure: true, scoringModel: 'base' });
     expect(parseRunConfig({ runId: 'r1', baseModel: 'base', diversity: { scoringModel: 'gemma-2-2b' } }).diversity.scoringModel).toBe('gemma-2-2b');
-    expect(() => parseRunConfig({ runId: 'r1', baseModel: 'base', diversity: { scoringModel: '' } })).toThrow(/diversity\.scoringModel: String must contain at least 1 character/);
+    expect(() => parseRunConfig({ runId: 'r1', baseModel: 'base', diversity: { scoringModel: '' } })).toThrow(
+      /diversity\.scoringModel: String must contain at least 1 character/,
+    );
   });
 
   it('names every bad field by its path', () => {

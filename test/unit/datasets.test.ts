@@ -10,7 +10,19 @@ function debate(q: string, round1: Array<string | null>, round2: Array<string | 
     { role: 'user', content: `feedback for ${n}` },
     { role: 'assistant', content: say(round2[n]) },
   ]);
-  return { runId: 'r', iteration: 1, split: 'train', questionId: q, agents: { generation: [], critic: [] }, conversations, summaries: [], checker: 'number', extracted: [round1, round2], answers: [round1, round2], majority };
+  return {
+    runId: 'r',
+    iteration: 1,
+    split: 'train',
+    questionId: q,
+    agents: { generation: [], critic: [] },
+    conversations,
+    summaries: [],
+    checker: 'number',
+    extracted: [round1, round2],
+    answers: [round1, round2],
+    majority,
+  };
 }
 
 const transcripts = [
@@ -32,7 +44,11 @@ describe('D^G_n, D^C-_n, D^C+_n (Algorithm 1, lines 18-25)', () => {
   });
 
   it('matches the hand-computed partition for every agent', () => {
-    expect(data.map((d) => questions(d.generation))).toEqual([['Q1', 'Q2'], ['Q2', 'Q4'], ['Q1', 'Q4']]);
+    expect(data.map((d) => questions(d.generation))).toEqual([
+      ['Q1', 'Q2'],
+      ['Q2', 'Q4'],
+      ['Q1', 'Q4'],
+    ]);
     expect(data.map((d) => questions(d.criticMinus))).toEqual([['Q4'], ['Q1'], []]);
     expect(data.map((d) => questions(d.criticPlus))).toEqual([['Q1', 'Q2'], ['Q2', 'Q4'], ['Q1']]);
   });

@@ -57,7 +57,9 @@ describe('a debate with summaries (Algorithm 1, lines 8-13)', () => {
 
   it('asks N answers in round 1 and, per later round, N summaries by the base model and N critic answers', () => {
     const ids = calls.map((c) => c.requestId).sort();
-    const expected = [1, 2, 3].flatMap((m) => [1, 2, 3].flatMap((n) => (m === 1 ? [`agent${n}`] : [`agent${n}`, `summary${n}`])).map((call) => `r/l2/train/q4/round${m}/${call}`));
+    const expected = [1, 2, 3].flatMap((m) =>
+      [1, 2, 3].flatMap((n) => (m === 1 ? [`agent${n}`] : [`agent${n}`, `summary${n}`])).map((call) => `r/l2/train/q4/round${m}/${call}`),
+    );
     expect(ids).toEqual(expected.sort());
     expect(calls).toHaveLength(N + 2 * N * 2);
   });
@@ -89,7 +91,11 @@ describe('a debate with summaries (Algorithm 1, lines 8-13)', () => {
     expect(state.conversations.map((c) => c.map((m) => m.role))).toEqual(Array(N).fill(['user', 'assistant', 'user', 'assistant', 'user', 'assistant']));
     expect(state.summaries).toHaveLength(2);
     expect(state.summaries[0][1]).toBe(`r/l2/train/q4/round2/summary2 says ${debateSeed(input(), 'summary', 1, 'round', 2)}`);
-    expect(state.truncated).toEqual([[false, false, false], [false, false, true], [false, false, false]]);
+    expect(state.truncated).toEqual([
+      [false, false, false],
+      [false, false, true],
+      [false, false, false],
+    ]);
   });
 
   it('reports the state after every round, the last one being the result', () => {
@@ -100,14 +106,19 @@ describe('a debate with summaries (Algorithm 1, lines 8-13)', () => {
   it('resumed from the checkpoint of round 1, asks only rounds 2..M and ends where the uninterrupted debate did', async () => {
     const r = recorder(['r/l2/train/q4/round2/agent3']);
     const resumed = await debateRounds(r.ask, input(), critic, finished[0]);
-    expect(r.calls.map((c) => c.requestId).sort()).toEqual(calls.map((c) => c.requestId).filter((id) => !id!.includes('/round1/')).sort());
+    expect(r.calls.map((c) => c.requestId).sort()).toEqual(
+      calls
+        .map((c) => c.requestId)
+        .filter((id) => !id!.includes('/round1/'))
+        .sort(),
+    );
     expect(resumed).toEqual(state);
     expect(finished[0].truncated).toHaveLength(1); // the checkpoint itself is left as it was
   });
 });
 
 describe('debate variants', () => {
-  it('without summaries, critics get the others\' answers verbatim and no summary call is made', async () => {
+  it("without summaries, critics get the others' answers verbatim and no summary call is made", async () => {
     const r = recorder();
     const state = await debateRounds(r.ask, input({ summarize: false }, 2), critic, openingState(input({ summarize: false }, 2), 'x'));
     expect(r.calls.filter((c) => c.requestId!.includes('summary'))).toEqual([]);
@@ -116,17 +127,24 @@ describe('debate variants', () => {
     expect(state.conversations[0][2].content).toContain('r/l2/train/q4/round1/agent2');
   });
 
-  it('without critics, the generation agents answer every round; with agent ids, every prompt begins with the agent\'s id (Appendix E.2)', async () => {
+  it("without critics, the generation agents answer every round; with agent ids, every prompt begins with the agent's id (Appendix E.2)", async () => {
     const settings = { critics: false, agentIds: true };
     const r = recorder();
     const state = await debateRounds(r.ask, input(settings, 2), critic, openingState(input(settings, 2), 'x'));
-    expect(r.calls.filter((c) => c.requestId!.includes('/agent')).map((c) => c.model).sort()).toEqual(['g1', 'g1', 'g2', 'g2', 'g3', 'g3']);
+    expect(
+      r.calls
+        .filter((c) => c.requestId!.includes('/agent'))
+        .map((c) => c.model)
+        .sort(),
+    ).toEqual(['g1', 'g1', 'g2', 'g2', 'g3', 'g3']);
     expect(state.conversations.map((c) => c[0].content)).toEqual(
       [1, 2, 3].map((n) => `Agent ID: GEN${n} (This is a generation agent ${n} tasked with creating a solution.)\n\nx`),
     );
     const withoutIds = await debateRounds(recorder().ask, input({ critics: false }, 2), critic, openingState(input({ critics: false }, 2), 'x'));
     expect(state.conversations.map((c) => c[2].content)).toEqual(
-      withoutIds.conversations.map((c, n) => `Agent ID: CRIT${n + 1} (This is a critic agent ${n + 1} tasked with evaluating and improving responses.)\n\n${c[2].content}`),
+      withoutIds.conversations.map(
+        (c, n) => `Agent ID: CRIT${n + 1} (This is a critic agent ${n + 1} tasked with evaluating and improving responses.)\n\n${c[2].content}`,
+      ),
     );
   });
 
@@ -135,8 +153,12 @@ describe('debate variants', () => {
     const state = await debateRounds(recorder().ask, input(settings, 2), critic, openingState(input(settings, 2), 'x'));
     expect(state.conversations[0][2].content).toBe(
       'These are the solutions to the problem from other agents: ' +
-        '\n\n One agent solution: ```r/l2/train/q4/round1/agent2 says ' + seedFrom(7, 'r', 2, 'train', 4, 'agent', 1, 'round', 1) + '```' +
-        '\n\n One agent solution: ```r/l2/train/q4/round1/agent3 says ' + seedFrom(7, 'r', 2, 'train', 4, 'agent', 2, 'round', 1) + '```' +
+        '\n\n One agent solution: ```r/l2/train/q4/round1/agent2 says ' +
+        seedFrom(7, 'r', 2, 'train', 4, 'agent', 1, 'round', 1) +
+        '```' +
+        '\n\n One agent solution: ```r/l2/train/q4/round1/agent3 says ' +
+        seedFrom(7, 'r', 2, 'train', 4, 'agent', 2, 'round', 1) +
+        '```' +
         '\n\n Can you derive a new solution by combining your solution with the solutions of other agents? Make sure to state your answer at the end of the response.',
     );
   });

@@ -62,7 +62,11 @@ describe('heterogeneous societies of one experiment', () => {
   );
 
   it('names each society by its variant, so the report keeps them apart', () => {
-    expect(cells.map((c) => methodLabel(c.config))).toEqual(['Multiagent FT (temperature 0.2)', 'Multiagent FT (temperature 0.2, society recipe)', 'Multiagent FT (temperature 0.2, society mixed)']);
+    expect(cells.map((c) => methodLabel(c.config))).toEqual([
+      'Multiagent FT (temperature 0.2)',
+      'Multiagent FT (temperature 0.2, society recipe)',
+      'Multiagent FT (temperature 0.2, society mixed)',
+    ]);
     const records = cells.map((c) => evaluationRecord(c.config, 0, { accuracy: 0.5, standardError: 0.1, correct: 1, total: 2 }, null));
     expect(() => buildReport('study', records)).not.toThrow();
   });

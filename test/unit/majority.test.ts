@@ -40,10 +40,21 @@ describe('equivalence classes', () => {
   });
 
   it('gives a class with no last-round member its smallest member', () => {
-    expect(equivalenceClasses([['9.0', '09', '3'], ['3', '3', '3']], sameValue)).toEqual([['09', '09', '3'], ['3', '3', '3']]);
+    expect(
+      equivalenceClasses(
+        [
+          ['9.0', '09', '3'],
+          ['3', '3', '3'],
+        ],
+        sameValue,
+      ),
+    ).toEqual([
+      ['09', '09', '3'],
+      ['3', '3', '3'],
+    ]);
   });
 
-  it("makes the vote count equivalent answers together, where string equality would tie", () => {
+  it('makes the vote count equivalent answers together, where string equality would tie', () => {
     const last = ['18', '18.00', '7'];
     expect(new Set(Array.from({ length: 20 }, (_, seed) => majorityVote(last, seed)))).toEqual(new Set(['18', '18.00', '7'])); // strings: a 3-way tie
     const [classes] = equivalenceClasses([last], sameValue);
@@ -57,7 +68,12 @@ describe('equivalence classes', () => {
     ];
     const permute = <T>(r: T[][], p: number[]) => r.map((round) => p.map((n) => round[n]));
     const base = equivalenceClasses(rounds, sameValue);
-    for (const p of [[1, 2, 0], [2, 0, 1], [2, 1, 0]]) expect(equivalenceClasses(permute(rounds, p), sameValue)).toEqual(permute(base, p));
+    for (const p of [
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ])
+      expect(equivalenceClasses(permute(rounds, p), sameValue)).toEqual(permute(base, p));
   });
 
   it("groups with a task's checker", () => {

@@ -17,8 +17,16 @@ const sizes = (generation: number[], critic: number[], shared?: number): Dataset
 });
 
 describe('methodPlan', () => {
-  it('the paper\'s method is the default: N agents, M rounds, each agent its own model, critics', () => {
-    expect(methodPlan(config())).toEqual({ agents: 3, trainingRounds: 2, evaluationAgents: 3, evaluationRounds: 2, finetune: 'society', data: 'debate', critics: true });
+  it("the paper's method is the default: N agents, M rounds, each agent its own model, critics", () => {
+    expect(methodPlan(config())).toEqual({
+      agents: 3,
+      trainingRounds: 2,
+      evaluationAgents: 3,
+      evaluationRounds: 2,
+      finetune: 'society',
+      data: 'debate',
+      critics: true,
+    });
   });
   it.each([
     ['base', 1, 1, 1, 1, 'none'],
@@ -28,9 +36,12 @@ describe('methodPlan', () => {
     ['majority-ft', 5, 1, 5, 1, 'shared'],
     ['single-agent-ft', 5, 3, 5, 3, 'shared'],
     ['single-agent-ft-no-debate', 5, 1, 1, 1, 'shared'], // the finetuned model answers directly (Table 2)
-  ])('%s with N=5, M=3: %i agents for %i rounds in training, %i agents for %i rounds in evaluation, finetunes %s', (method, agents, trainingRounds, evaluationAgents, evaluationRounds, finetune) => {
-    expect(methodPlan(config({ method, agents: 5, rounds: 3 }))).toMatchObject({ agents, trainingRounds, evaluationAgents, evaluationRounds, finetune });
-  });
+  ])(
+    '%s with N=5, M=3: %i agents for %i rounds in training, %i agents for %i rounds in evaluation, finetunes %s',
+    (method, agents, trainingRounds, evaluationAgents, evaluationRounds, finetune) => {
+      expect(methodPlan(config({ method, agents: 5, rounds: 3 }))).toMatchObject({ agents, trainingRounds, evaluationAgents, evaluationRounds, finetune });
+    },
+  );
   it('has no critics without critic rounds or with critics: false', () => {
     expect(methodPlan(config({ rounds: 1 })).critics).toBe(false);
     expect(methodPlan(config({ critics: false })).critics).toBe(false);
@@ -52,17 +63,17 @@ describe('methodLabel', () => {
 });
 
 describe('the method entries', () => {
-  it('name the config\'s methods in the table\'s order', () => {
+  it("name the config's methods in the table's order", () => {
     expect(methodNames).toEqual(['base', 'majority', 'debate', 'star', 'majority-ft', 'single-agent-ft', 'single-agent-ft-no-debate', 'multiagent-ft']);
     expect(() => config({ method: 'multiagent' })).toThrow(/method/);
   });
-  it('give STaR the rationalization data stage, every other method the debates\' data', () => {
+  it("give STaR the rationalization data stage, every other method the debates' data", () => {
     expect(methodNames.filter((method) => methodPlan(config({ method })).data === 'star')).toEqual(['star']);
   });
-  it('place Table 1\'s rows in the paper\'s order', () => {
+  it("place Table 1's rows in the paper's order", () => {
     expect(tableLabels(1)).toEqual(['Base', 'Majority', 'Debate', 'STaR', 'Majority FT', 'Single-agent FT', 'Multiagent FT']);
   });
-  it('place Table 2\'s rows in the paper\'s order, the ablations labelled as a run with that field is', () => {
+  it("place Table 2's rows in the paper's order, the ablations labelled as a run with that field is", () => {
     expect(tableLabels(2)).toEqual([
       'Multiagent FT',
       'Multiagent FT (w/o summary)',
@@ -72,7 +83,8 @@ describe('the method entries', () => {
       'Multiagent FT (cooperative)',
       'Multiagent FT (agent ids)',
     ]);
-    for (const extra of [{ summarize: false }, { critics: false }, { cooperative: true }, { agentIds: true }]) expect(tableLabels(2)).toContain(methodLabel(config(extra)));
+    for (const extra of [{ summarize: false }, { critics: false }, { cooperative: true }, { agentIds: true }])
+      expect(tableLabels(2)).toContain(methodLabel(config(extra)));
   });
   it('give each table rank once', () => {
     for (const table of [1, 2]) {
@@ -84,10 +96,15 @@ describe('the method entries', () => {
 
 describe('a heterogeneous society', () => {
   const c = config({ society: [{}, { baseModel: 'other', temperature: 0.5, criticMix: 1, generation: { epochs: 4 }, loraRank: 64 }, {}] });
-  it('gives agent n its own entries over the run\'s settings', () => {
+  it("gives agent n its own entries over the run's settings", () => {
     const [first, second] = agentRecipes(c, 3);
     expect(first).toMatchObject({ baseModel: 'base', criticMix: 2 / 3, generation: { learningRate: 5e-5, laterLearningRate: 5e-6, epochs: 2 } });
-    expect(second).toMatchObject({ baseModel: 'other', criticMix: 1, generation: { learningRate: 5e-5, laterLearningRate: 5e-6, epochs: 4 }, critic: { learningRate: 5e-6, epochs: 1 } });
+    expect(second).toMatchObject({
+      baseModel: 'other',
+      criticMix: 1,
+      generation: { learningRate: 5e-5, laterLearningRate: 5e-6, epochs: 4 },
+      critic: { learningRate: 5e-6, epochs: 1 },
+    });
     expect(second.sampling).toEqual({ temperature: 0.5, topP: 0.9, maxTokens: 2048 });
     expect(second.lora).toEqual({ rank: 64, alpha: 32, dropout: 0.05 });
     expect(initialSociety(c, methodPlan(c))).toEqual({ generation: ['base', 'other', 'base'], critic: ['base', 'other', 'base'] });
@@ -108,7 +125,7 @@ describe('roundModels', () => {
 
 describe('trainingTargets', () => {
   const current = { generation: ['g1', 'g2', 'g3'], critic: ['c1', 'c2', 'c3'] };
-  it('Multiagent FT: one job per non-empty dataset, each from the agent\'s own model (2N at most)', () => {
+  it("Multiagent FT: one job per non-empty dataset, each from the agent's own model (2N at most)", () => {
     const c = config();
     const { targets, skipped } = trainingTargets(c, methodPlan(c), 1, current, sizes([4, 0, 2], [1, 3, 0]));
     expect(targets.map((t) => [t.label, t.jobKey, t.model, t.trainingFile, t.suffix, t.learningRate, t.epochs, t.weightDecay])).toEqual([
@@ -131,7 +148,11 @@ describe('trainingTargets', () => {
   });
   it('w/o critic trains the generation agents only', () => {
     const c = config({ critics: false });
-    expect(trainingTargets(c, methodPlan(c), 1, current, sizes([1, 1, 1], [1, 1, 1])).targets.map((t) => t.label)).toEqual(['generation 1', 'generation 2', 'generation 3']);
+    expect(trainingTargets(c, methodPlan(c), 1, current, sizes([1, 1, 1], [1, 1, 1])).targets.map((t) => t.label)).toEqual([
+      'generation 1',
+      'generation 2',
+      'generation 3',
+    ]);
   });
   it('single-model methods: one job on the pooled data whose model fills every slot', () => {
     const c = config({ method: 'single-agent-ft' });

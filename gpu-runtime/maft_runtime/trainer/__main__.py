@@ -1,4 +1,5 @@
 """python -m maft_runtime.trainer --host 127.0.0.1 --port 8200 --state-dir .maft/trainer [--devices 0,1 --jobs-per-device 2]"""
+
 from __future__ import annotations
 
 import argparse
@@ -14,22 +15,45 @@ from .service import create_app
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m maft_runtime.trainer", description="maft's finetuning service (OpenAI fine-tuning API subset)")
+    parser = argparse.ArgumentParser(
+        prog="python -m maft_runtime.trainer", description="maft's finetuning service (OpenAI fine-tuning API subset)"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (no authentication: keep it private)")
     parser.add_argument("--port", type=int, default=8200, help="port to listen on")
-    parser.add_argument("--state-dir", type=Path, default=Path(".maft/trainer"), help="files, job records, events and checkpoints")
-    parser.add_argument("--slots", type=int, default=None,
-                        help="jobs that train at once (default: --jobs-per-device per --devices entry, else --jobs-per-device)")
-    parser.add_argument("--devices", default=None,
-                        help="comma-separated CUDA device ids; each running job gets one as CUDA_VISIBLE_DEVICES (e.g. 0,1,2,3)")
-    parser.add_argument("--jobs-per-device", type=int, default=1,
-                        help="K: jobs that train at once on one device (on the CPU without --devices); a new job goes to the device running fewest")
+    parser.add_argument(
+        "--state-dir", type=Path, default=Path(".maft/trainer"), help="files, job records, events and checkpoints"
+    )
+    parser.add_argument(
+        "--slots",
+        type=int,
+        default=None,
+        help="jobs that train at once (default: --jobs-per-device per --devices entry, else --jobs-per-device)",
+    )
+    parser.add_argument(
+        "--devices",
+        default=None,
+        help="comma-separated CUDA device ids; each running job gets one as CUDA_VISIBLE_DEVICES (e.g. 0,1,2,3)",
+    )
+    parser.add_argument(
+        "--jobs-per-device",
+        type=int,
+        default=1,
+        help="K: jobs that train at once on one device (on the CPU without --devices); a new job goes to the device running fewest",
+    )
     parser.add_argument("--checkpoint-every-steps", type=int, default=20, help="optimizer steps between checkpoints")
     parser.add_argument("--models-dir", type=Path, default=None, help="base models (default: $MAFT_MODELS_DIR)")
-    parser.add_argument("--adapter-root", type=Path, default=None, help="finetuned models (default: $MAFT_ADAPTER_ROOT)")
-    parser.add_argument("--torch-threads", type=int, default=None,
-                        help="torch.set_num_threads in each job process (default: torch's, or on the CPU with several slots an equal share of the cores)")
-    parser.add_argument("--log-level", default="info", help="the service's and uvicorn's log level (debug, info, warning, error)")
+    parser.add_argument(
+        "--adapter-root", type=Path, default=None, help="finetuned models (default: $MAFT_ADAPTER_ROOT)"
+    )
+    parser.add_argument(
+        "--torch-threads",
+        type=int,
+        default=None,
+        help="torch.set_num_threads in each job process (default: torch's, or on the CPU with several slots an equal share of the cores)",
+    )
+    parser.add_argument(
+        "--log-level", default="info", help="the service's and uvicorn's log level (debug, info, warning, error)"
+    )
     args = parser.parse_args(argv)
     args.devices = [d.strip() for d in args.devices.split(",") if d.strip()] if args.devices else []
     try:

@@ -12,6 +12,7 @@ template appends to a turn) keep their ids as labels, every other position gets 
 
 Parsing needs no third-party imports, so a bad file fails its job before torch is loaded.
 """
+
 from __future__ import annotations
 
 import json
@@ -110,7 +111,9 @@ def _render(tokenizer: Any, messages: list[dict[str, Any]], generation_prompt: b
     return list(tokenizer(text, add_special_tokens=False)["input_ids"])
 
 
-def build_labels(tokenizer: Any, messages: list[dict[str, Any]], assistant_turns: str = "all") -> tuple[list[int], list[int]]:
+def build_labels(
+    tokenizer: Any, messages: list[dict[str, Any]], assistant_turns: str = "all"
+) -> tuple[list[int], list[int]]:
     """(input_ids, labels) of one conversation: labels equal input_ids on trained assistant spans, -100 elsewhere.
 
     Raises ValueError when the chat template rejects the conversation or does not render prefixes as

@@ -1,4 +1,5 @@
 """Uploaded files: `<state>/files/<id>.json` (the FileRecord) beside `<id>.data` (the bytes)."""
+
 from __future__ import annotations
 
 import os

@@ -11,6 +11,7 @@ written to a temporary folder under ADAPTER_ROOT and renamed to ADAPTER_ROOT/<fi
 Exit codes: 0 success (result.json written, model in place); 3 bad training data or options
 (error.json written); 1 any other failure (error.json written when possible); 70 the service died.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -95,12 +96,18 @@ def check_adapter_modules(model: Any) -> None:
     for name, module in model.named_modules():
         base = getattr(module, "base_layer", None)
         if base is not None and (isinstance(base, nn.Embedding) or base is output):
-            raise JobError(f"LoRA target {name} is an embedding or the LM head, which vLLM rejects",
-                           "invalid_target_modules", "maft_training.target_modules")
+            raise JobError(
+                f"LoRA target {name} is an embedding or the LM head, which vLLM rejects",
+                "invalid_target_modules",
+                "maft_training.target_modules",
+            )
     for name, param in model.named_parameters():
         if param.requires_grad and "lora_" not in name:
-            raise JobError(f"parameter {name} would be trained outside the LoRA matrices (modules_to_save?), which vLLM rejects",
-                           "invalid_target_modules", "maft_training.target_modules")
+            raise JobError(
+                f"parameter {name} would be trained outside the LoRA matrices (modules_to_save?), which vLLM rejects",
+                "invalid_target_modules",
+                "maft_training.target_modules",
+            )
 
 
 def tokenize_examples(tokenizer: Any, spec: TrainingSpec, examples: list) -> tuple[list[dict[str, list[int]]], int]:
@@ -113,7 +120,9 @@ def tokenize_examples(tokenizer: Any, spec: TrainingSpec, examples: list) -> tup
         except ValueError as error:
             raise DatasetError(f"{where}: {error}") from None
         if len(input_ids) > spec.max_seq_length:
-            raise DatasetError(f"{where}: the example is {len(input_ids)} tokens long, more than max_seq_length {spec.max_seq_length}")
+            raise DatasetError(
+                f"{where}: the example is {len(input_ids)} tokens long, more than max_seq_length {spec.max_seq_length}"
+            )
         rows.append({"input_ids": input_ids, "labels": labels})
         tokens += len(input_ids)
     return rows, tokens
@@ -142,18 +151,28 @@ def load_model(spec: TrainingSpec, dtype: Any) -> Any:
         model = PeftModel.from_pretrained(model, spec.parent_path, is_trainable=True, config=config)
     else:
         targets = spec.target_modules or default_targets(model)
-        config = LoraConfig(r=spec.lora_rank, lora_alpha=spec.lora_alpha, lora_dropout=spec.lora_dropout,
-                            target_modules=targets, bias="none", task_type="CAUSAL_LM")
+        config = LoraConfig(
+            r=spec.lora_rank,
+            lora_alpha=spec.lora_alpha,
+            lora_dropout=spec.lora_dropout,
+            target_modules=targets,
+            bias="none",
+            task_type="CAUSAL_LM",
+        )
         model = get_peft_model(model, config)
     check_adapter_modules(model)
     return model
 
 
-def save_output(model: Any, tokenizer: Any, spec: TrainingSpec, job_id: str, job_dir: Path, result: dict[str, Any]) -> None:
+def save_output(
+    model: Any, tokenizer: Any, spec: TrainingSpec, job_id: str, job_dir: Path, result: dict[str, Any]
+) -> None:
     adapter_root = Path(spec.adapter_root)
     final = adapter_root / spec.output_name
     if final.exists():
-        raise JobError(f"a model named {spec.output_name!r} already exists in {adapter_root}", "output_exists", "suffix")
+        raise JobError(
+            f"a model named {spec.output_name!r} already exists in {adapter_root}", "output_exists", "suffix"
+        )
     tmp = adapter_root / f".tmp-{job_id}-{secrets.token_hex(4)}"
     if spec.method == "lora":
         # vLLM's filesystem LoRA resolver serves ADAPTER_ROOT/<name> only when the adapter names the
@@ -213,12 +232,21 @@ def train(spec: TrainingSpec, job_id: str, job_dir: Path, checkpoint_every: int,
         def on_log(self, args, state, control, logs=None, **kwargs):
             if logs and "loss" in logs:
                 loss = float(logs["loss"])
-                data = {"step": state.global_step, "total_steps": state.max_steps, "train_loss": round(loss, 6),
-                        "epoch": round(float(state.epoch or 0), 4)}
+                data = {
+                    "step": state.global_step,
+                    "total_steps": state.max_steps,
+                    "train_loss": round(loss, 6),
+                    "epoch": round(float(state.epoch or 0), 4),
+                }
                 if "learning_rate" in logs:
                     data["learning_rate"] = float(logs["learning_rate"])
-                store.append_event(job_dir, job_id, f"Step {state.global_step}/{state.max_steps}: training loss={loss:.4f}",
-                                   data=data, type="metrics")
+                store.append_event(
+                    job_dir,
+                    job_id,
+                    f"Step {state.global_step}/{state.max_steps}: training loss={loss:.4f}",
+                    data=data,
+                    type="metrics",
+                )
 
         def on_save(self, args, state, control, **kwargs):
             store.append_event(job_dir, job_id, f"Checkpoint saved at step {state.global_step}.")
@@ -259,25 +287,41 @@ def train(spec: TrainingSpec, job_id: str, job_dir: Path, checkpoint_every: int,
         packing=False,
         dataloader_num_workers=0,
     )
-    trainer = SFTTrainer(model=model, args=config, train_dataset=Dataset.from_list(rows),
-                         processing_class=tokenizer, callbacks=[Progress()])
+    trainer = SFTTrainer(
+        model=model,
+        args=config,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tokenizer,
+        callbacks=[Progress()],
+    )
 
     resume_from = None
     checkpoints = store.complete_checkpoints(job_dir)
     if checkpoints:
         step, resume_from = checkpoints[-1]
-        store.append_event(job_dir, job_id, f"Resumed from checkpoint at step {step}.", data={"step": step, "total_steps": total_steps})
+        store.append_event(
+            job_dir, job_id, f"Resumed from checkpoint at step {step}.", data={"step": step, "total_steps": total_steps}
+        )
     else:
-        store.append_event(job_dir, job_id, f"Training started: {len(rows)} examples, {total_steps} steps, {trained_tokens} tokens.",
-                           data={"total_steps": total_steps})
+        store.append_event(
+            job_dir,
+            job_id,
+            f"Training started: {len(rows)} examples, {total_steps} steps, {trained_tokens} tokens.",
+            data={"total_steps": total_steps},
+        )
     train_started_at = time.time()
     output = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
 
     # The training loop's wall-clock span and (on a GPU) peak memory: what bench/jobs_per_device.py reads.
-    result = {"trained_tokens": trained_tokens, "total_steps": trainer.state.global_step,
-              "train_loss": float(output.training_loss), "fine_tuned_model": spec.output_name,
-              "train_started_at": train_started_at, "train_finished_at": time.time(),
-              "peak_gpu_memory_bytes": torch.cuda.max_memory_allocated() if cuda else None}
+    result = {
+        "trained_tokens": trained_tokens,
+        "total_steps": trainer.state.global_step,
+        "train_loss": float(output.training_loss),
+        "fine_tuned_model": spec.output_name,
+        "train_started_at": train_started_at,
+        "train_finished_at": time.time(),
+        "peak_gpu_memory_bytes": torch.cuda.max_memory_allocated() if cuda else None,
+    }
     save_output(trainer.model, tokenizer, spec, job_id, job_dir, result)
     shutil.rmtree(job_dir / store.CHECKPOINTS, ignore_errors=True)
 

@@ -3,6 +3,7 @@
 The book holds every job in memory, written through to disk (atomically) on each change. Outcomes
 read what the job process left: its model folder and `result.json` (success) or `error.json`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -35,7 +36,9 @@ class JobBook:
     def get(self, job_id: str) -> JobRecord:
         record = self.records.get(job_id)
         if record is None:
-            raise ApiError(404, f"No fine-tuning job with id {job_id}.", "fine_tuning_job_id", "fine_tuning_job_not_found")
+            raise ApiError(
+                404, f"No fine-tuning job with id {job_id}.", "fine_tuning_job_id", "fine_tuning_job_not_found"
+            )
         return record
 
     def by_key(self, key: str) -> JobRecord | None:
@@ -44,8 +47,14 @@ class JobBook:
 
     def claiming(self, output_name: str) -> JobRecord | None:
         """A job that has not failed or been cancelled and will publish `output_name`."""
-        return next((r for r in self.records.values()
-                     if r.spec.output_name == output_name and r.job.status not in ("failed", "cancelled")), None)
+        return next(
+            (
+                r
+                for r in self.records.values()
+                if r.spec.output_name == output_name and r.job.status not in ("failed", "cancelled")
+            ),
+            None,
+        )
 
     def oldest_first(self) -> list[JobRecord]:
         return sorted(self.records.values(), key=lambda r: r.seq)

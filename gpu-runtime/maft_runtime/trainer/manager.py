@@ -5,6 +5,7 @@ All methods run on the service's event loop (one thread), so a create request's 
 existing `metadata.maft_job_key` and its insertion happen without interleaving. Answers are the
 records' JSON, exactly as the API returns them.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -31,10 +32,19 @@ class ServiceLocked(RuntimeError):
 
 
 class JobManager:
-    def __init__(self, state_dir: Path, *, slots: int | None = None, checkpoint_every_steps: int = 20,
-                 models_dir: Path | None = None, adapter_root: Path | None = None,
-                 torch_threads: int | None = None, devices: list[str] | None = None, jobs_per_device: int = 1,
-                 poll_interval: float = 0.5):
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        slots: int | None = None,
+        checkpoint_every_steps: int = 20,
+        models_dir: Path | None = None,
+        adapter_root: Path | None = None,
+        torch_threads: int | None = None,
+        devices: list[str] | None = None,
+        jobs_per_device: int = 1,
+        poll_interval: float = 0.5,
+    ):
         """`state_dir` holds files, jobs and the service lock (store.py); the options are the
         service's flags (__main__.py, docs/trainer.md); `poll_interval` is seconds between checks
         for exited job processes."""
@@ -48,9 +58,15 @@ class JobManager:
         # Concurrent jobs on the CPU share its cores rather than each taking all of them.
         if torch_threads is None and not devices and slots > 1:
             torch_threads = cpu_threads_per_job(slots)
-        self.supervisor = Supervisor(self.jobs, slots=slots, devices=devices, jobs_per_device=jobs_per_device,
-                                     checkpoint_every_steps=checkpoint_every_steps, torch_threads=torch_threads,
-                                     poll_interval=poll_interval)
+        self.supervisor = Supervisor(
+            self.jobs,
+            slots=slots,
+            devices=devices,
+            jobs_per_device=jobs_per_device,
+            checkpoint_every_steps=checkpoint_every_steps,
+            torch_threads=torch_threads,
+            poll_interval=poll_interval,
+        )
         self.lock = asyncio.Lock()  # serializes create and cancel requests
         self._service_lock_fd: int | None = None
 
@@ -85,8 +101,12 @@ class JobManager:
         self._service_lock_fd = fd
 
     def health(self) -> dict[str, Any]:
-        return {"status": "ok", "running": len(self.supervisor.procs), "queued": len(self.supervisor.queue),
-                "slots": self.supervisor.slots}
+        return {
+            "status": "ok",
+            "running": len(self.supervisor.procs),
+            "queued": len(self.supervisor.queue),
+            "slots": self.supervisor.slots,
+        }
 
     # ---- files -----------------------------------------------------------------------------
 
@@ -119,19 +139,38 @@ class JobManager:
         if file is None:
             raise bad("training_file", f"invalid training_file: no file with id {training_file}", "file_not_found")
         if file.purpose != "fine-tune":
-            raise bad("training_file", f"invalid training_file: {training_file} has purpose {file.purpose!r}, not 'fine-tune'")
+            raise bad(
+                "training_file", f"invalid training_file: {training_file} has purpose {file.purpose!r}, not 'fine-tune'"
+            )
 
         job_id = store.new_id("ftjob")
-        spec, hyper = build_spec(body, training_file=file, training_path=self.files.path(training_file), job_id=job_id,
-                                 models_dir=self.models_dir, adapter_root=self.adapter_root)
+        spec, hyper = build_spec(
+            body,
+            training_file=file,
+            training_path=self.files.path(training_file),
+            job_id=job_id,
+            models_dir=self.models_dir,
+            adapter_root=self.adapter_root,
+        )
         claimant = self.jobs.claiming(spec.output_name)
         if claimant is not None:
-            raise bad("suffix", f"suffix {spec.output_name!r} is already used by fine-tuning job {claimant.id}; it must be unique")
+            raise bad(
+                "suffix",
+                f"suffix {spec.output_name!r} is already used by fine-tuning job {claimant.id}; it must be unique",
+            )
 
-        job = FineTuningJob(id=job_id, model=spec.model, created_at=store.now(), status="queued",
-                            training_file=training_file, hyperparameters=Hyperparameters.from_json(hyper),
-                            seed=spec.seed, maft_training=MaftTraining.from_spec(spec), metadata=metadata,
-                            user_provided_suffix=body.get("suffix"))
+        job = FineTuningJob(
+            id=job_id,
+            model=spec.model,
+            created_at=store.now(),
+            status="queued",
+            training_file=training_file,
+            hyperparameters=Hyperparameters.from_json(hyper),
+            seed=spec.seed,
+            maft_training=MaftTraining.from_spec(spec),
+            metadata=metadata,
+            user_provided_suffix=body.get("suffix"),
+        )
         self.jobs.add(job, spec)
         self.supervisor.queue.append(job_id)
         log.info("created %s (%s on %s) -> %s", job_id, spec.model, training_file, spec.output_name)
@@ -156,7 +195,10 @@ class JobManager:
         record = self.jobs.get(job_id)
         job = record.job
         if job.status in ("succeeded", "failed"):
-            raise bad("fine_tuning_job_id", f"Job {job_id} has already finished with status {job.status} and cannot be cancelled.")
+            raise bad(
+                "fine_tuning_job_id",
+                f"Job {job_id} has already finished with status {job.status} and cannot be cancelled.",
+            )
         if job.status == "cancelled":
             return job.to_json()
         was_running = job_id in self.supervisor.procs

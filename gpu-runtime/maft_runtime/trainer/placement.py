@@ -6,6 +6,7 @@ to len(devices) * K and may not exceed it. Without devices the jobs share the CP
 K, and unless `--torch-threads` says otherwise each of several concurrent jobs gets an equal share
 of the CPUs this process may use, so K jobs do not each start one thread per core.
 """
+
 from __future__ import annotations
 
 import collections
@@ -22,8 +23,10 @@ def resolve_slots(slots: int | None, devices: list[str], jobs_per_device: int) -
     if slots < 1:
         raise ValueError(f"--slots must be >= 1 (got {slots})")
     if devices and slots > len(devices) * jobs_per_device:
-        raise ValueError(f"--slots {slots} may not exceed the number of --devices times --jobs-per-device "
-                         f"({len(devices)} x {jobs_per_device} = {len(devices) * jobs_per_device})")
+        raise ValueError(
+            f"--slots {slots} may not exceed the number of --devices times --jobs-per-device "
+            f"({len(devices)} x {jobs_per_device} = {len(devices) * jobs_per_device})"
+        )
     return slots
 
 

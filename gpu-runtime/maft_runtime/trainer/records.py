@@ -6,6 +6,7 @@ back, including ones written before these types existed (the format is unchanged
 upgraded mid-run resumes its jobs. Fields that are constant in maft's subset of the API
 (`object`, `organization_id`, `result_files`, ...) are written by `to_json` and not stored.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -28,14 +29,27 @@ class FileRecord:
     purpose: str  # as uploaded; jobs need "fine-tune"
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "object": "file", "bytes": self.bytes, "created_at": self.created_at,
-                "filename": self.filename, "purpose": self.purpose, "status": "processed",
-                "status_details": None, "expires_at": None}
+        return {
+            "id": self.id,
+            "object": "file",
+            "bytes": self.bytes,
+            "created_at": self.created_at,
+            "filename": self.filename,
+            "purpose": self.purpose,
+            "status": "processed",
+            "status_details": None,
+            "expires_at": None,
+        }
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> FileRecord:
-        return cls(id=value["id"], bytes=value["bytes"], created_at=value["created_at"],
-                   filename=value["filename"], purpose=value["purpose"])
+        return cls(
+            id=value["id"],
+            bytes=value["bytes"],
+            created_at=value["created_at"],
+            filename=value["filename"],
+            purpose=value["purpose"],
+        )
 
 
 @dataclass
@@ -48,8 +62,11 @@ class Hyperparameters:
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> Hyperparameters:
-        return cls(n_epochs=value["n_epochs"], batch_size=value["batch_size"],
-                   learning_rate_multiplier=value["learning_rate_multiplier"])
+        return cls(
+            n_epochs=value["n_epochs"],
+            batch_size=value["batch_size"],
+            learning_rate_multiplier=value["learning_rate_multiplier"],
+        )
 
 
 @dataclass
@@ -82,16 +99,32 @@ class MaftTraining:
 
     @classmethod
     def from_spec(cls, spec: TrainingSpec) -> MaftTraining:
-        return cls(method=spec.method, learning_rate=spec.learning_rate, weight_decay=spec.weight_decay,
-                   lora_rank=spec.lora_rank, lora_alpha=spec.lora_alpha, lora_dropout=spec.lora_dropout,
-                   target_modules=spec.target_modules, assistant_turns=spec.assistant_turns,
-                   max_seq_length=spec.max_seq_length, gradient_checkpointing=spec.gradient_checkpointing)
+        return cls(
+            method=spec.method,
+            learning_rate=spec.learning_rate,
+            weight_decay=spec.weight_decay,
+            lora_rank=spec.lora_rank,
+            lora_alpha=spec.lora_alpha,
+            lora_dropout=spec.lora_dropout,
+            target_modules=spec.target_modules,
+            assistant_turns=spec.assistant_turns,
+            max_seq_length=spec.max_seq_length,
+            gradient_checkpointing=spec.gradient_checkpointing,
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {"method": self.method, "learning_rate": self.learning_rate, "weight_decay": self.weight_decay,
-                "lora_rank": self.lora_rank, "lora_alpha": self.lora_alpha, "lora_dropout": self.lora_dropout,
-                "target_modules": self.target_modules, "assistant_turns": self.assistant_turns,
-                "max_seq_length": self.max_seq_length, "gradient_checkpointing": self.gradient_checkpointing}
+        return {
+            "method": self.method,
+            "learning_rate": self.learning_rate,
+            "weight_decay": self.weight_decay,
+            "lora_rank": self.lora_rank,
+            "lora_alpha": self.lora_alpha,
+            "lora_dropout": self.lora_dropout,
+            "target_modules": self.target_modules,
+            "assistant_turns": self.assistant_turns,
+            "max_seq_length": self.max_seq_length,
+            "gradient_checkpointing": self.gradient_checkpointing,
+        }
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> MaftTraining:
@@ -146,12 +179,22 @@ class FineTuningJob:
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> FineTuningJob:
         error = value.get("error")
-        return cls(id=value["id"], model=value["model"], created_at=value["created_at"], status=value["status"],
-                   training_file=value["training_file"], hyperparameters=Hyperparameters.from_json(value["hyperparameters"]),
-                   seed=value["seed"], maft_training=MaftTraining.from_json(value["maft_training"]),
-                   metadata=value.get("metadata"), user_provided_suffix=value.get("user_provided_suffix"),
-                   finished_at=value.get("finished_at"), fine_tuned_model=value.get("fine_tuned_model"),
-                   trained_tokens=value.get("trained_tokens"), error=JobFailure.from_json(error) if error else None)
+        return cls(
+            id=value["id"],
+            model=value["model"],
+            created_at=value["created_at"],
+            status=value["status"],
+            training_file=value["training_file"],
+            hyperparameters=Hyperparameters.from_json(value["hyperparameters"]),
+            seed=value["seed"],
+            maft_training=MaftTraining.from_json(value["maft_training"]),
+            metadata=value.get("metadata"),
+            user_provided_suffix=value.get("user_provided_suffix"),
+            finished_at=value.get("finished_at"),
+            fine_tuned_model=value.get("fine_tuned_model"),
+            trained_tokens=value.get("trained_tokens"),
+            error=JobFailure.from_json(error) if error else None,
+        )
 
     def key(self) -> str | None:
         """The idempotency key, `metadata.maft_job_key`."""
@@ -174,9 +217,20 @@ class JobRecord:
         return self.job.id
 
     def to_json(self) -> dict[str, Any]:
-        return {"job": self.job.to_json(), "spec": self.spec.to_json(), "seq": self.seq, "pid": self.pid, "pgid": self.pgid}
+        return {
+            "job": self.job.to_json(),
+            "spec": self.spec.to_json(),
+            "seq": self.seq,
+            "pid": self.pid,
+            "pgid": self.pgid,
+        }
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> JobRecord:
-        return cls(job=FineTuningJob.from_json(value["job"]), spec=TrainingSpec.from_json(value["spec"]),
-                   seq=value["seq"], pid=value.get("pid"), pgid=value.get("pgid"))
+        return cls(
+            job=FineTuningJob.from_json(value["job"]),
+            spec=TrainingSpec.from_json(value["spec"]),
+            seq=value["seq"],
+            pid=value.get("pid"),
+            pgid=value.get("pgid"),
+        )

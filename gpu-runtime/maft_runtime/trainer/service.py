@@ -11,6 +11,7 @@
 
 Errors use OpenAI's shape: {"error": {"message", "type", "param", "code"}}.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -77,7 +78,9 @@ def create_app(manager: JobManager) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(ApiError(error.status_code, str(error.detail), None, None).body(), status_code=error.status_code)
+        return JSONResponse(
+            ApiError(error.status_code, str(error.detail), None, None).body(), status_code=error.status_code
+        )
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -92,7 +95,9 @@ def create_app(manager: JobManager) -> FastAPI:
         try:
             form = await request.form()
         except Exception as error:  # not multipart, or malformed
-            raise bad("file", f"file uploads must be multipart/form-data with fields file and purpose ({error})") from None
+            raise bad(
+                "file", f"file uploads must be multipart/form-data with fields file and purpose ({error})"
+            ) from None
         purpose = form.get("purpose")
         if not isinstance(purpose, str) or not purpose.strip():
             raise bad("purpose", "purpose is required", "missing_required_parameter")

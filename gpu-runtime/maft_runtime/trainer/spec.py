@@ -1,4 +1,5 @@
 """Validation of ``POST /v1/fine_tuning/jobs`` bodies into a training spec (no heavy imports)."""
+
 from __future__ import annotations
 
 import json
@@ -17,11 +18,29 @@ VLLM_LORA_RANKS = (8, 16, 32, 64, 128, 256)
 DEFAULT_LORA_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 # Module names that are embeddings or the LM head in common architectures: never LoRA targets,
 # since vLLM rejects adapters that train them.
-FORBIDDEN_TARGETS = ("embed_tokens", "lm_head", "wte", "wpe", "embed_out", "embed_in", "word_embeddings", "embeddings", "output_layer")
+FORBIDDEN_TARGETS = (
+    "embed_tokens",
+    "lm_head",
+    "wte",
+    "wpe",
+    "embed_out",
+    "embed_in",
+    "word_embeddings",
+    "embeddings",
+    "output_layer",
+)
 DEFAULT_LEARNING_RATE = {"lora": 1e-4, "full": 1e-5}
 MAFT_TRAINING_KEYS = {
-    "learning_rate", "method", "lora_rank", "lora_alpha", "lora_dropout", "target_modules",
-    "assistant_turns", "max_seq_length", "gradient_checkpointing", "weight_decay",
+    "learning_rate",
+    "method",
+    "lora_rank",
+    "lora_alpha",
+    "lora_dropout",
+    "target_modules",
+    "assistant_turns",
+    "max_seq_length",
+    "gradient_checkpointing",
+    "weight_decay",
 }
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$")
 
@@ -29,8 +48,14 @@ NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,255}$")
 class ApiError(Exception):
     """An error answered in OpenAI's shape: {"error": {"message", "type", "param", "code"}}."""
 
-    def __init__(self, status: int, message: str, param: str | None = None, code: str | None = None,
-                 type: str = "invalid_request_error"):
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        param: str | None = None,
+        code: str | None = None,
+        type: str = "invalid_request_error",
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
@@ -87,8 +112,15 @@ class TrainingSpec:
 def _positive(param: str, value: Any, default: float, integer: bool) -> Any:
     if value is None or value == "auto":
         return default
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0 or (integer and int(value) != value):
-        raise bad(param, f"{param} must be 'auto' or a positive {'integer' if integer else 'number'}, not {json.dumps(value)}")
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not value > 0
+        or (integer and int(value) != value)
+    ):
+        raise bad(
+            param, f"{param} must be 'auto' or a positive {'integer' if integer else 'number'}, not {json.dumps(value)}"
+        )
     return int(value) if integer else float(value)
 
 
@@ -106,11 +138,16 @@ def parse_hyperparameters(body: dict[str, Any]) -> dict[str, Any]:
     unknown = set(raw) - {"n_epochs", "batch_size", "learning_rate_multiplier"}
     if unknown:
         name = sorted(unknown)[0]
-        raise bad(f"hyperparameters.{name}", f"unknown hyperparameter {name!r} (supported: n_epochs, batch_size, learning_rate_multiplier)")
+        raise bad(
+            f"hyperparameters.{name}",
+            f"unknown hyperparameter {name!r} (supported: n_epochs, batch_size, learning_rate_multiplier)",
+        )
     return {
         "n_epochs": _positive("hyperparameters.n_epochs", raw.get("n_epochs"), 1, True),
         "batch_size": _positive("hyperparameters.batch_size", raw.get("batch_size"), 1, True),
-        "learning_rate_multiplier": _positive("hyperparameters.learning_rate_multiplier", raw.get("learning_rate_multiplier"), 1.0, False),
+        "learning_rate_multiplier": _positive(
+            "hyperparameters.learning_rate_multiplier", raw.get("learning_rate_multiplier"), 1.0, False
+        ),
     }
 
 
@@ -129,8 +166,15 @@ def read_adapter_config(folder: Path) -> dict[str, Any]:
     return json.loads((folder / "adapter_config.json").read_text())
 
 
-def build_spec(body: dict[str, Any], *, training_file: FileRecord, training_path: Path, job_id: str,
-               models_dir: Path, adapter_root: Path) -> tuple[TrainingSpec, dict[str, Any]]:
+def build_spec(
+    body: dict[str, Any],
+    *,
+    training_file: FileRecord,
+    training_path: Path,
+    job_id: str,
+    models_dir: Path,
+    adapter_root: Path,
+) -> tuple[TrainingSpec, dict[str, Any]]:
     """Validates a create body (the training file already looked up) into (spec, public hyperparameters)."""
     model = body.get("model")
     if not isinstance(model, str) or not model:
@@ -159,20 +203,31 @@ def build_spec(body: dict[str, Any], *, training_file: FileRecord, training_path
     unknown = set(extension) - MAFT_TRAINING_KEYS
     if unknown:
         name = sorted(unknown)[0]
-        raise bad(f"maft_training.{name}", f"unknown maft_training option {name!r} (supported: {', '.join(sorted(MAFT_TRAINING_KEYS))})")
+        raise bad(
+            f"maft_training.{name}",
+            f"unknown maft_training option {name!r} (supported: {', '.join(sorted(MAFT_TRAINING_KEYS))})",
+        )
 
     method = extension.get("method", "lora")
     if method not in ("lora", "full"):
         raise bad("maft_training.method", f"maft_training.method must be 'lora' or 'full', not {json.dumps(method)}")
-    learning_rate = _positive("maft_training.learning_rate", extension.get("learning_rate"), DEFAULT_LEARNING_RATE[method], False)
+    learning_rate = _positive(
+        "maft_training.learning_rate", extension.get("learning_rate"), DEFAULT_LEARNING_RATE[method], False
+    )
     learning_rate *= hyper["learning_rate_multiplier"]
     weight_decay = extension.get("weight_decay", 0.0)
     if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) or not weight_decay >= 0:
-        raise bad("maft_training.weight_decay", f"maft_training.weight_decay must be a number >= 0, not {json.dumps(weight_decay)}")
+        raise bad(
+            "maft_training.weight_decay",
+            f"maft_training.weight_decay must be a number >= 0, not {json.dumps(weight_decay)}",
+        )
 
     rank = extension.get("lora_rank", 16)
     if isinstance(rank, bool) or rank not in VLLM_LORA_RANKS:
-        raise bad("maft_training.lora_rank", f"maft_training.lora_rank must be one of {list(VLLM_LORA_RANKS)} (ranks vLLM serves), not {json.dumps(rank)}")
+        raise bad(
+            "maft_training.lora_rank",
+            f"maft_training.lora_rank must be one of {list(VLLM_LORA_RANKS)} (ranks vLLM serves), not {json.dumps(rank)}",
+        )
     alpha = _positive("maft_training.lora_alpha", extension.get("lora_alpha"), 2 * rank, False)
     dropout = extension.get("lora_dropout", 0.05)
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
@@ -180,11 +235,15 @@ def build_spec(body: dict[str, Any], *, training_file: FileRecord, training_path
     targets = extension.get("target_modules")
     if targets is not None:
         if not isinstance(targets, list) or not targets or not all(isinstance(t, str) and t for t in targets):
-            raise bad("maft_training.target_modules", "maft_training.target_modules must be a non-empty list of module names")
+            raise bad(
+                "maft_training.target_modules", "maft_training.target_modules must be a non-empty list of module names"
+            )
         forbidden = [t for t in targets if any(f in t for f in FORBIDDEN_TARGETS)]
         if forbidden:
-            raise bad("maft_training.target_modules",
-                      f"maft_training.target_modules may not include embeddings or the LM head ({', '.join(forbidden)}): vLLM rejects such adapters")
+            raise bad(
+                "maft_training.target_modules",
+                f"maft_training.target_modules may not include embeddings or the LM head ({', '.join(forbidden)}): vLLM rejects such adapters",
+            )
     turns = extension.get("assistant_turns", "all")
     if turns not in ("all", "final"):
         raise bad("maft_training.assistant_turns", "maft_training.assistant_turns must be 'all' or 'final'")
@@ -200,29 +259,44 @@ def build_spec(body: dict[str, Any], *, training_file: FileRecord, training_path
         try:
             parent_config = read_adapter_config(resolved.finetuned_path)
         except (OSError, ValueError) as error:
-            raise bad("model", f"model {model!r} has no readable adapter_config.json: {error}", "model_not_found") from None
+            raise bad(
+                "model", f"model {model!r} has no readable adapter_config.json: {error}", "model_not_found"
+            ) from None
         if method == "lora":
             if parent_config.get("r") != rank:
-                raise bad("maft_training.lora_rank",
-                          f"model {model!r} is a rank-{parent_config.get('r')} LoRA adapter; a warm start keeps training it, so lora_rank must be {parent_config.get('r')}, not {rank}")
+                raise bad(
+                    "maft_training.lora_rank",
+                    f"model {model!r} is a rank-{parent_config.get('r')} LoRA adapter; a warm start keeps training it, so lora_rank must be {parent_config.get('r')}, not {rank}",
+                )
             if float(parent_config.get("lora_alpha", alpha)) != float(alpha):
-                raise bad("maft_training.lora_alpha",
-                          f"model {model!r} has lora_alpha {parent_config.get('lora_alpha')}; a warm start keeps it, so lora_alpha must be {parent_config.get('lora_alpha')}, not {alpha}")
+                raise bad(
+                    "maft_training.lora_alpha",
+                    f"model {model!r} has lora_alpha {parent_config.get('lora_alpha')}; a warm start keeps it, so lora_alpha must be {parent_config.get('lora_alpha')}, not {alpha}",
+                )
             parent_targets = parent_config.get("target_modules")
             if targets is not None and isinstance(parent_targets, list) and sorted(targets) != sorted(parent_targets):
-                raise bad("maft_training.target_modules",
-                          f"model {model!r} adapts {sorted(parent_targets)}; a warm start keeps its target modules")
+                raise bad(
+                    "maft_training.target_modules",
+                    f"model {model!r} adapts {sorted(parent_targets)}; a warm start keeps its target modules",
+                )
             if parent_config.get("modules_to_save"):
-                raise bad("model", f"model {model!r} has modules_to_save, which vLLM rejects; it cannot be warm-started")
+                raise bad(
+                    "model", f"model {model!r} has modules_to_save, which vLLM rejects; it cannot be warm-started"
+                )
     elif resolved.kind == "full" and method == "lora":
-        raise bad("maft_training.method",
-                  f"model {model!r} is a fully finetuned checkpoint; LoRA adapters must sit on a base model in MODELS_DIR, "
-                  "so continue it with method 'full' (or train a LoRA adapter on its base model)")
+        raise bad(
+            "maft_training.method",
+            f"model {model!r} is a fully finetuned checkpoint; LoRA adapters must sit on a base model in MODELS_DIR, "
+            "so continue it with method 'full' (or train a LoRA adapter on its base model)",
+        )
 
     suffix = body.get("suffix")
     if suffix is not None:
         if not isinstance(suffix, str) or not NAME_PATTERN.match(suffix) or ".." in suffix:
-            raise bad("suffix", "suffix must be 1-256 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit")
+            raise bad(
+                "suffix",
+                "suffix must be 1-256 characters of letters, digits, '.', '_', ':' or '-', starting with a letter or digit",
+            )
         output_name = suffix
     else:
         output_name = f"{model}-{job_id}"

@@ -13,6 +13,7 @@
 
 This module is shared by the service and the job process and imports nothing heavy.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,8 +71,15 @@ def read_records(paths: Iterable[Path], from_json: Callable[[Any], Record]) -> l
     return records
 
 
-def append_event(job_dir: Path, job_id: str, message: str, *, level: str = "info",
-                 data: dict[str, Any] | None = None, type: str = "message") -> dict[str, Any]:
+def append_event(
+    job_dir: Path,
+    job_id: str,
+    message: str,
+    *,
+    level: str = "info",
+    data: dict[str, Any] | None = None,
+    type: str = "message",
+) -> dict[str, Any]:
     """Appends one event as a single O_APPEND write, so the service and the job process can both append."""
     event = {
         "object": "fine_tuning.job.event",

@@ -5,6 +5,7 @@ cancelling it or stopping the service SIGKILLs that group. Jobs that were runnin
 stopped (or was killed) are still `running` on disk; `recover` queues them first on the next start
 and the job process resumes from its latest checkpoint.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -55,8 +56,17 @@ def kill_group(pgid: int) -> None:
 
 
 class Supervisor:
-    def __init__(self, book: JobBook, *, slots: int, devices: list[str], jobs_per_device: int,
-                 checkpoint_every_steps: int, torch_threads: int | None, poll_interval: float):
+    def __init__(
+        self,
+        book: JobBook,
+        *,
+        slots: int,
+        devices: list[str],
+        jobs_per_device: int,
+        checkpoint_every_steps: int,
+        torch_threads: int | None,
+        poll_interval: float,
+    ):
         self.book = book
         self.slots = slots  # jobs that train at once (placement.resolve_slots)
         self.devices = devices  # CUDA device ids; each running job gets one as CUDA_VISIBLE_DEVICES
@@ -131,7 +141,9 @@ class Supervisor:
             try:
                 self._launch(record)
             except OSError as error:
-                self.book.fail(record, JobFailure("training_process_failed", f"could not start the training process: {error}"))
+                self.book.fail(
+                    record, JobFailure("training_process_failed", f"could not start the training process: {error}")
+                )
 
     def _launch(self, record: JobRecord) -> None:
         job_dir = self.book.job_dir(record.id)
@@ -142,13 +154,29 @@ class Supervisor:
         if self.devices:
             device = self._next_device()
             env["CUDA_VISIBLE_DEVICES"] = device
-        command = [sys.executable, "-m", "maft_runtime.trainer.job", "--job-dir", str(job_dir),
-                   "--checkpoint-every-steps", str(self.checkpoint_every_steps), "--parent-pid", str(os.getpid())]
+        command = [
+            sys.executable,
+            "-m",
+            "maft_runtime.trainer.job",
+            "--job-dir",
+            str(job_dir),
+            "--checkpoint-every-steps",
+            str(self.checkpoint_every_steps),
+            "--parent-pid",
+            str(os.getpid()),
+        ]
         if self.torch_threads:
             command += ["--torch-threads", str(self.torch_threads)]
         with open(job_dir / store.LOG_FILE, "ab") as log_file:
-            proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
-                                    env=env, cwd=str(job_dir), start_new_session=True)
+            proc = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=str(job_dir),
+                start_new_session=True,
+            )
         self.procs[record.id] = proc
         if device is not None:
             self.job_devices[record.id] = device

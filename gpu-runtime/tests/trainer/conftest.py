@@ -1,4 +1,5 @@
 """Trainer fixtures; helpers live in trainer_helpers.py."""
+
 from __future__ import annotations
 
 import pytest

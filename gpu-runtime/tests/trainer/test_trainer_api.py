@@ -1,4 +1,5 @@
 """The HTTP contract: files, validation errors, idempotent creation, listing, bad datasets."""
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -10,12 +11,18 @@ from trainer_helpers import job_body, qa_examples
 
 
 def test_file_upload_and_retrieve(trainer):
-    response = trainer.client.post("/v1/files", files={"file": ("agent.jsonl", io.BytesIO(b'{"messages": []}\n'))},
-                                   data={"purpose": "fine-tune"})
+    response = trainer.client.post(
+        "/v1/files", files={"file": ("agent.jsonl", io.BytesIO(b'{"messages": []}\n'))}, data={"purpose": "fine-tune"}
+    )
     assert response.status_code == 200
     file = response.json()
     assert file["id"].startswith("file-") and file["object"] == "file"
-    assert (file["bytes"], file["filename"], file["purpose"], file["status"]) == (17, "agent.jsonl", "fine-tune", "processed")
+    assert (file["bytes"], file["filename"], file["purpose"], file["status"]) == (
+        17,
+        "agent.jsonl",
+        "fine-tune",
+        "processed",
+    )
     assert isinstance(file["created_at"], int)
     assert trainer.client.get(f"/v1/files/{file['id']}").json() == file
     assert trainer.client.get(f"/v1/files/{file['id']}/content").content == b'{"messages": []}\n'
@@ -58,9 +65,11 @@ def test_bad_requests_are_400_naming_the_field(trainer, tiny_model, change, para
 
 
 def test_unknown_job_is_404(trainer):
-    for response in (trainer.client.get("/v1/fine_tuning/jobs/ftjob-nope"),
-                     trainer.client.post("/v1/fine_tuning/jobs/ftjob-nope/cancel"),
-                     trainer.client.get("/v1/fine_tuning/jobs/ftjob-nope/events")):
+    for response in (
+        trainer.client.get("/v1/fine_tuning/jobs/ftjob-nope"),
+        trainer.client.post("/v1/fine_tuning/jobs/ftjob-nope/cancel"),
+        trainer.client.get("/v1/fine_tuning/jobs/ftjob-nope/events"),
+    ):
         assert response.status_code == 404
         assert response.json()["error"]["param"] == "fine_tuning_job_id"
 
@@ -76,12 +85,30 @@ def test_same_job_key_creates_one_job_even_concurrently(trainer, tiny_model):
     job_id = ids.pop()
     assert trainer.create(body).json()["id"] == job_id  # and again, sequentially
 
-    listed = trainer.client.get("/v1/fine_tuning/jobs", params={"metadata[maft_job_key]": "run-x/l1/generation/0", "limit": 10}).json()
+    listed = trainer.client.get(
+        "/v1/fine_tuning/jobs", params={"metadata[maft_job_key]": "run-x/l1/generation/0", "limit": 10}
+    ).json()
     assert listed["object"] == "list" and [j["id"] for j in listed["data"]] == [job_id]
     job = listed["data"][0]
-    for field in ("id", "object", "model", "status", "fine_tuned_model", "created_at", "finished_at", "training_file",
-                  "hyperparameters", "metadata", "error", "trained_tokens", "seed", "result_files", "organization_id",
-                  "validation_file", "estimated_finish"):
+    for field in (
+        "id",
+        "object",
+        "model",
+        "status",
+        "fine_tuned_model",
+        "created_at",
+        "finished_at",
+        "training_file",
+        "hyperparameters",
+        "metadata",
+        "error",
+        "trained_tokens",
+        "seed",
+        "result_files",
+        "organization_id",
+        "validation_file",
+        "estimated_finish",
+    ):
         assert field in job
     assert job["object"] == "fine_tuning.job" and job["id"].startswith("ftjob-")
     assert job["hyperparameters"] == {"n_epochs": 2, "batch_size": 4, "learning_rate_multiplier": 1.0}
@@ -98,7 +125,10 @@ def test_same_job_key_creates_one_job_even_concurrently(trainer, tiny_model):
 
 def test_list_is_newest_first_and_pages(trainer, tiny_model):
     file_id = trainer.upload(["not json"])
-    ids = [trainer.create(job_body(tiny_model.name, file_id, key=f"page-{i}", suffix=f"page-{i}")).json()["id"] for i in range(3)]
+    ids = [
+        trainer.create(job_body(tiny_model.name, file_id, key=f"page-{i}", suffix=f"page-{i}")).json()["id"]
+        for i in range(3)
+    ]
     first = trainer.client.get("/v1/fine_tuning/jobs", params={"limit": 2}).json()
     assert [j["id"] for j in first["data"]] == [ids[2], ids[1]] and first["has_more"]
     second = trainer.client.get("/v1/fine_tuning/jobs", params={"limit": 2, "after": ids[1]}).json()
@@ -109,8 +139,16 @@ def test_list_is_newest_first_and_pages(trainer, tiny_model):
 
 BAD_DATASETS = {
     "invalid JSON": ([qa_examples(1)[0], "{oops"], "line 2", "invalid JSON"),
-    "unknown role": ([{"messages": [{"role": "tool", "content": "x"}, {"role": "assistant", "content": "y"}]}], "line 1", "unknown role"),
-    "no assistant turn": ([qa_examples(1)[0], qa_examples(1)[0], {"messages": [{"role": "user", "content": "x"}]}], "line 3", "no assistant"),
+    "unknown role": (
+        [{"messages": [{"role": "tool", "content": "x"}, {"role": "assistant", "content": "y"}]}],
+        "line 1",
+        "unknown role",
+    ),
+    "no assistant turn": (
+        [qa_examples(1)[0], qa_examples(1)[0], {"messages": [{"role": "user", "content": "x"}]}],
+        "line 3",
+        "no assistant",
+    ),
     "empty file": ([], "line 1", "empty"),
 }
 
@@ -119,7 +157,9 @@ BAD_DATASETS = {
 def test_bad_dataset_fails_the_job_naming_file_and_line(trainer, tiny_model, kind):
     lines, line, phrase = BAD_DATASETS[kind]
     file_id = trainer.upload(lines, filename=f"critic-{kind.replace(' ', '-')}.jsonl")
-    job = trainer.create(job_body(tiny_model.name, file_id, key=f"bad-data-{kind}", suffix=f"bad-data-{kind.replace(' ', '-')}")).json()
+    job = trainer.create(
+        job_body(tiny_model.name, file_id, key=f"bad-data-{kind}", suffix=f"bad-data-{kind.replace(' ', '-')}")
+    ).json()
     job = trainer.wait(job["id"], 30)
     assert job["status"] == "failed" and job["fine_tuned_model"] is None
     assert job["error"]["code"] == "invalid_training_file" and job["error"]["param"] == "training_file"
@@ -132,7 +172,9 @@ def test_bad_dataset_fails_the_job_naming_file_and_line(trainer, tiny_model, kin
 def test_example_longer_than_max_seq_length_fails(trainer, tiny_model):
     long = {"messages": [{"role": "user", "content": "plus " * 200}, {"role": "assistant", "content": "7"}]}
     file_id = trainer.upload([qa_examples(1)[0], long], filename="long.jsonl")
-    job = trainer.create(job_body(tiny_model.name, file_id, key="too-long", suffix="too-long", max_seq_length=64)).json()
+    job = trainer.create(
+        job_body(tiny_model.name, file_id, key="too-long", suffix="too-long", max_seq_length=64)
+    ).json()
     job = trainer.wait(job["id"], 60)
     assert job["status"] == "failed"
     assert "'long.jsonl' line 2" in job["error"]["message"] and "max_seq_length 64" in job["error"]["message"]

@@ -1,4 +1,5 @@
 """The chat JSONL checks and the assistant-only label builder (no service)."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,10 @@ def expected_spans(tokenizer, messages, turns) -> list[tuple[int, int]]:
     """Hand-computed: each trained turn spans `content<|im_end|>\\n` after `<|im_start|>assistant\\n`."""
     result = []
     for i in turns:
-        prefix = "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages[:i]) + "<|im_start|>assistant\n"
+        prefix = (
+            "".join(f"<|im_start|>{m['role']}\n{m['content']}<|im_end|>\n" for m in messages[:i])
+            + "<|im_start|>assistant\n"
+        )
         turn = f"{messages[i]['content']}<|im_end|>\n"
         start = len(tokenizer(prefix, add_special_tokens=False)["input_ids"])
         result.append((start, start + len(tokenizer(turn, add_special_tokens=False)["input_ids"])))
@@ -77,13 +81,33 @@ def test_trailing_user_turn_is_not_trained(tiny_tokenizer):
 
 BAD_FILES = {
     "invalid JSON": (['{"messages": [}'], 1, "invalid JSON"),
-    "not an object": (['{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}', "[1, 2]"], 2, '"messages" list'),
+    "not an object": (
+        ['{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}', "[1, 2]"],
+        2,
+        '"messages" list',
+    ),
     "no messages list": (['{"prompt": "a"}'], 1, '"messages" list'),
-    "unknown role": (['{"messages": [{"role": "robot", "content": "a"}, {"role": "assistant", "content": "b"}]}'], 1, "unknown role 'robot'"),
+    "unknown role": (
+        ['{"messages": [{"role": "robot", "content": "a"}, {"role": "assistant", "content": "b"}]}'],
+        1,
+        "unknown role 'robot'",
+    ),
     "no assistant": (['{"messages": [{"role": "user", "content": "a"}]}'], 1, "no assistant message"),
-    "empty content": (["", '{"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": "b"}]}'], 2, "empty content"),
-    "all weight 0": (['{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b", "weight": 0}]}'], 1, "weight 0"),
-    "bad weight": (['{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b", "weight": 0.5}]}'], 1, "weight must be 0 or 1"),
+    "empty content": (
+        ["", '{"messages": [{"role": "user", "content": ""}, {"role": "assistant", "content": "b"}]}'],
+        2,
+        "empty content",
+    ),
+    "all weight 0": (
+        ['{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b", "weight": 0}]}'],
+        1,
+        "weight 0",
+    ),
+    "bad weight": (
+        ['{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b", "weight": 0.5}]}'],
+        1,
+        "weight must be 0 or 1",
+    ),
     "empty file": (["", "  "], 1, "empty"),
 }
 
@@ -102,7 +126,9 @@ def test_bad_files_name_file_and_line(tmp_path, kind):
 
 def test_good_file_parses_with_line_numbers(tmp_path):
     path = tmp_path / "data.jsonl"
-    path.write_text("\n" + json.dumps({"messages": CONVERSATION}) + "\n\n" + json.dumps({"messages": CONVERSATION[:2]}) + "\n")
+    path.write_text(
+        "\n" + json.dumps({"messages": CONVERSATION}) + "\n\n" + json.dumps({"messages": CONVERSATION[:2]}) + "\n"
+    )
     examples = parse_training_file(path, "x.jsonl")
     assert [e.line for e in examples] == [2, 4]
     assert examples[0].messages == CONVERSATION

@@ -1,6 +1,7 @@
 """Several jobs per device (--jobs-per-device K): slots and flags, placement on the device running
 fewest (with stand-in job processes, no training), and two jobs trained at once on the CPU giving
 the same adapters as the same jobs trained one after the other."""
+
 from __future__ import annotations
 
 import time
@@ -28,14 +29,23 @@ def test_slots_default_to_k_per_device_and_k_on_the_cpu():
     assert parse_args(["--slots", "4"]).slots == 4  # on the CPU --slots is not bounded, as before
 
 
-@pytest.mark.parametrize("argv, flag", [
-    (["--jobs-per-device", "0"], "--jobs-per-device must be >= 1"),
-    (["--devices", "0", "--jobs-per-device", "-2"], "--jobs-per-device must be >= 1"),
-    (["--devices", "0,1", "--jobs-per-device", "2", "--slots", "5"], "--slots 5 may not exceed the number of --devices times --jobs-per-device (2 x 2 = 4)"),
-    (["--devices", "0", "--slots", "2"], "--slots 2 may not exceed the number of --devices times --jobs-per-device"),
-    (["--slots", "0"], "--slots must be >= 1"),
-    (["--torch-threads", "0"], "--torch-threads must be >= 1"),
-])
+@pytest.mark.parametrize(
+    "argv, flag",
+    [
+        (["--jobs-per-device", "0"], "--jobs-per-device must be >= 1"),
+        (["--devices", "0", "--jobs-per-device", "-2"], "--jobs-per-device must be >= 1"),
+        (
+            ["--devices", "0,1", "--jobs-per-device", "2", "--slots", "5"],
+            "--slots 5 may not exceed the number of --devices times --jobs-per-device (2 x 2 = 4)",
+        ),
+        (
+            ["--devices", "0", "--slots", "2"],
+            "--slots 2 may not exceed the number of --devices times --jobs-per-device",
+        ),
+        (["--slots", "0"], "--slots must be >= 1"),
+        (["--torch-threads", "0"], "--torch-threads must be >= 1"),
+    ],
+)
 def test_bad_values_are_refused_naming_the_flag(capsys, argv, flag):
     with pytest.raises(SystemExit) as exit_info:
         parse_args(argv)
@@ -44,7 +54,11 @@ def test_bad_values_are_refused_naming_the_flag(capsys, argv, flag):
 
 
 def test_concurrent_cpu_jobs_share_the_cores(tmp_path: Path):
-    assert cpu_threads_per_job(2, cpus=16) == 8 and cpu_threads_per_job(3, cpus=16) == 5 and cpu_threads_per_job(4, cpus=2) == 1
+    assert (
+        cpu_threads_per_job(2, cpus=16) == 8
+        and cpu_threads_per_job(3, cpus=16) == 5
+        and cpu_threads_per_job(4, cpus=2) == 1
+    )
     dirs = {"models_dir": tmp_path / "models", "adapter_root": tmp_path / "adapters"}
     assert JobManager(tmp_path / "a", **dirs).supervisor.torch_threads is None  # one job: torch's default
     assert JobManager(tmp_path / "b", jobs_per_device=2, **dirs).supervisor.torch_threads == cpu_threads_per_job(2)
@@ -85,13 +99,39 @@ class FakeProcess:
 
 def queued_record(job_id: str, seq: int, adapter_root: Path) -> JobRecord:
     """A queued job with its own output name; placement reads none of its training options."""
-    spec = TrainingSpec(model="m", base_name="m", base_path="/m", parent_kind="base", parent_path=None,
-                        output_name=f"model-{seq}", adapter_root=str(adapter_root), training_file="file-1",
-                        training_filename="a.jsonl", training_path="/a.data", method="lora", learning_rate=1e-4,
-                        n_epochs=1, batch_size=1, seed=1, lora_rank=16, lora_alpha=32, lora_dropout=0.05,
-                        target_modules=None, assistant_turns="all", max_seq_length=2048)
-    job = FineTuningJob(id=job_id, model="m", created_at=0, status="queued", training_file="file-1",
-                        hyperparameters=Hyperparameters(1, 1, 1.0), seed=1, maft_training=MaftTraining.from_spec(spec))
+    spec = TrainingSpec(
+        model="m",
+        base_name="m",
+        base_path="/m",
+        parent_kind="base",
+        parent_path=None,
+        output_name=f"model-{seq}",
+        adapter_root=str(adapter_root),
+        training_file="file-1",
+        training_filename="a.jsonl",
+        training_path="/a.data",
+        method="lora",
+        learning_rate=1e-4,
+        n_epochs=1,
+        batch_size=1,
+        seed=1,
+        lora_rank=16,
+        lora_alpha=32,
+        lora_dropout=0.05,
+        target_modules=None,
+        assistant_turns="all",
+        max_seq_length=2048,
+    )
+    job = FineTuningJob(
+        id=job_id,
+        model="m",
+        created_at=0,
+        status="queued",
+        training_file="file-1",
+        hyperparameters=Hyperparameters(1, 1, 1.0),
+        seed=1,
+        maft_training=MaftTraining.from_spec(spec),
+    )
     return JobRecord(job=job, spec=spec, seq=seq)
 
 
@@ -101,7 +141,9 @@ def fake_manager(tmp_path: Path, monkeypatch):
     FakeProcess.launched = []
 
     def make(count: int, **options) -> JobManager:
-        manager = JobManager(tmp_path / "state", models_dir=tmp_path / "models", adapter_root=tmp_path / "adapters", **options)
+        manager = JobManager(
+            tmp_path / "state", models_dir=tmp_path / "models", adapter_root=tmp_path / "adapters", **options
+        )
         for i in range(count):
             job_id = f"ftjob-{i}"
             manager.jobs.job_dir(job_id).mkdir(parents=True)
@@ -116,14 +158,21 @@ def test_jobs_go_to_the_device_running_fewest_never_more_than_k(fake_manager):
     manager = fake_manager(6, devices=["0", "1"], jobs_per_device=2)
     assert manager.supervisor.slots == 4
     manager.supervisor.pump()
-    assert [(p.job_id, p.device) for p in FakeProcess.launched] == [("ftjob-0", "0"), ("ftjob-1", "1"), ("ftjob-2", "0"), ("ftjob-3", "1")]
+    assert [(p.job_id, p.device) for p in FakeProcess.launched] == [
+        ("ftjob-0", "0"),
+        ("ftjob-1", "1"),
+        ("ftjob-2", "0"),
+        ("ftjob-3", "1"),
+    ]
     assert list(manager.supervisor.queue) == ["ftjob-4", "ftjob-5"]  # both devices run K = 2
 
     FakeProcess.launched[1].returncode = 1  # ftjob-1 ends on device 1: the next job takes its place there
     manager.supervisor.reap()
     assert manager.jobs.records["ftjob-1"].job.status == "failed"
     assert [(p.job_id, p.device) for p in FakeProcess.launched[4:]] == [("ftjob-4", "1")]
-    assert sorted(manager.supervisor.job_devices.values()) == ["0", "0", "1", "1"] and list(manager.supervisor.queue) == ["ftjob-5"]
+    assert sorted(manager.supervisor.job_devices.values()) == ["0", "0", "1", "1"] and list(
+        manager.supervisor.queue
+    ) == ["ftjob-5"]
 
     for process in FakeProcess.launched[:4]:  # the rest end; device 1 still runs ftjob-4, so the last job goes to 0
         process.returncode = 1
@@ -158,8 +207,19 @@ def train_jobs(service: TrainerService, model: str, tag: str) -> tuple[list[dict
     created = []
     for i, spec in enumerate(JOBS):
         file_id = service.upload(spec["lines"], filename=f"{spec['suffix']}.jsonl")
-        created.append(service.create(job_body(model, file_id, key=f"{tag}/{i}", suffix=f"{spec['suffix']}-{tag}", seed=spec["seed"],
-                                                n_epochs=spec["n_epochs"], batch_size=spec["batch_size"])).json())
+        created.append(
+            service.create(
+                job_body(
+                    model,
+                    file_id,
+                    key=f"{tag}/{i}",
+                    suffix=f"{spec['suffix']}-{tag}",
+                    seed=spec["seed"],
+                    n_epochs=spec["n_epochs"],
+                    batch_size=spec["batch_size"],
+                )
+            ).json()
+        )
     most = 0
     deadline = time.monotonic() + 120
     while any(service.job(job["id"])["status"] not in ("succeeded", "failed", "cancelled") for job in created):
@@ -193,7 +253,9 @@ def test_two_jobs_at_once_train_the_same_adapters_as_one_after_the_other(trainer
         assert sorted(a) == sorted(b) and a
         # Exact: each job is its own process with the same seed, data order and one torch thread
         # (TrainerService passes --torch-threads 1), so CPU kernels reduce in the same order.
-        assert all(torch.equal(a[name], b[name]) for name in a), [name for name in a if not torch.equal(a[name], b[name])]
+        assert all(torch.equal(a[name], b[name]) for name in a), [
+            name for name in a if not torch.equal(a[name], b[name])
+        ]
     # and the two jobs differ from each other (the comparison is not vacuous)
     first = load_file(tiny_model.adapter_root / serial[0]["fine_tuned_model"] / "adapter_model.safetensors")
     second = load_file(tiny_model.adapter_root / serial[1]["fine_tuned_model"] / "adapter_model.safetensors")

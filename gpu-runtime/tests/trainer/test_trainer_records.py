@@ -1,5 +1,6 @@
 """The typed job and file records read the state directory's JSON as written before they existed,
 and write it back key for key, so a trainer upgraded mid-run resumes its jobs."""
+
 from __future__ import annotations
 
 import json
@@ -125,18 +126,31 @@ def test_a_job_record_in_todays_format_loads_typed_and_writes_back_byte_for_byte
 
 def test_a_file_record_in_todays_format_round_trips():
     record = FileRecord.from_json(json.loads(TODAY_FILE))
-    assert record == FileRecord(id="file-89abcdef0123456789abcdef", bytes=5120, created_at=1764875990,
-                                filename="critic-2.jsonl", purpose="fine-tune")
+    assert record == FileRecord(
+        id="file-89abcdef0123456789abcdef",
+        bytes=5120,
+        created_at=1764875990,
+        filename="critic-2.jsonl",
+        purpose="fine-tune",
+    )
     assert as_written(record.to_json()) == TODAY_FILE
 
 
 def test_a_failed_job_keeps_its_error_through_a_round_trip():
     value = json.loads(TODAY_JOB)
-    value["job"].update(status="failed", finished_at=1764876100,
-                        error={"code": "invalid_training_file", "message": "training file 'critic-2.jsonl' line 17: bad role",
-                               "param": "training_file"})
+    value["job"].update(
+        status="failed",
+        finished_at=1764876100,
+        error={
+            "code": "invalid_training_file",
+            "message": "training file 'critic-2.jsonl' line 17: bad role",
+            "param": "training_file",
+        },
+    )
     record = JobRecord.from_json(value)
-    assert record.job.error == JobFailure("invalid_training_file", "training file 'critic-2.jsonl' line 17: bad role", "training_file")
+    assert record.job.error == JobFailure(
+        "invalid_training_file", "training file 'critic-2.jsonl' line 17: bad role", "training_file"
+    )
     assert record.to_json() == value and JobRecord.from_json(record.to_json()) == record
 
 
@@ -151,11 +165,21 @@ def test_a_record_from_before_weight_decay_and_gradient_checkpointing_loads_with
 
 def test_a_new_job_round_trips_and_reports_its_hyperparameters_twice():
     value = json.loads(TODAY_JOB)
-    job = FineTuningJob(id="ftjob-1", model="tiny-chat", created_at=1, status="queued", training_file="file-1",
-                        hyperparameters=Hyperparameters(1, 1, 1.0), seed=5,
-                        maft_training=MaftTraining.from_json(value["job"]["maft_training"]))
+    job = FineTuningJob(
+        id="ftjob-1",
+        model="tiny-chat",
+        created_at=1,
+        status="queued",
+        training_file="file-1",
+        hyperparameters=Hyperparameters(1, 1, 1.0),
+        seed=5,
+        maft_training=MaftTraining.from_json(value["job"]["maft_training"]),
+    )
     out = job.to_json()
-    assert out["method"] == {"type": "supervised", "supervised": {"hyperparameters": {"n_epochs": 1, "batch_size": 1, "learning_rate_multiplier": 1.0}}}
+    assert out["method"] == {
+        "type": "supervised",
+        "supervised": {"hyperparameters": {"n_epochs": 1, "batch_size": 1, "learning_rate_multiplier": 1.0}},
+    }
     assert (out["metadata"], out["error"], out["fine_tuned_model"], out["result_files"]) == (None, None, None, [])
     assert list(out) == list(value["job"])  # OpenAI's key order, as before
     assert FineTuningJob.from_json(out) == job
@@ -176,9 +200,12 @@ def test_an_upgraded_trainer_queues_a_running_job_from_today_first(tmp_path: Pat
     book = JobBook(jobs_dir)
     book.load()
     assert sorted(book.records) == ["ftjob-0123456789abcdef01234567", "ftjob-queued"] and book.seq == 3
-    supervisor = Supervisor(book, slots=1, devices=[], jobs_per_device=1, checkpoint_every_steps=20,
-                            torch_threads=None, poll_interval=0.5)
+    supervisor = Supervisor(
+        book, slots=1, devices=[], jobs_per_device=1, checkpoint_every_steps=20, torch_threads=None, poll_interval=0.5
+    )
     supervisor.recover()
     assert list(supervisor.queue) == ["ftjob-0123456789abcdef01234567", "ftjob-queued"]
     events = store.read_events(jobs_dir / "ftjob-0123456789abcdef01234567")
-    assert [e["message"] for e in events] == ["The trainer service restarted; the job resumes from its latest checkpoint."]
+    assert [e["message"] for e in events] == [
+        "The trainer service restarted; the job resumes from its latest checkpoint."
+    ]

@@ -1,4 +1,5 @@
 """Process control: SIGKILL of the service mid-job and resume from the checkpoint; FIFO queue; cancel."""
+
 from __future__ import annotations
 
 import json
@@ -49,19 +50,25 @@ def job_pid(service: TrainerService, job_id: str) -> int:
 def test_killed_service_resumes_job_from_checkpoint(slow_trainer, trainer, tiny_model):
     # Same data, hyperparameters and seed as the `trained` reference job (16 steps), run uninterrupted elsewhere.
     reference_file = trainer.upload(qa_examples(16))
-    reference = trainer.create(job_body(tiny_model.name, reference_file, key="ref/l1/generation/0", suffix="ref-l1-gen0", n_epochs=4)).json()
+    reference = trainer.create(
+        job_body(tiny_model.name, reference_file, key="ref/l1/generation/0", suffix="ref-l1-gen0", n_epochs=4)
+    ).json()
 
     service = slow_trainer
     file_id = service.upload(qa_examples(16))
     job = service.create(job_body(tiny_model.name, file_id, key="resume/0", suffix="resume-0", n_epochs=4)).json()
-    service.wait_event(job["id"], lambda e: re.fullmatch(r"Checkpoint saved at step \d+\.", e["message"]) is not None, 60)
+    service.wait_event(
+        job["id"], lambda e: re.fullmatch(r"Checkpoint saved at step \d+\.", e["message"]) is not None, 60
+    )
     pid = job_pid(service, job["id"])
     assert pid_alive(pid)
 
     service.kill()  # SIGKILL to the service's process group
     # The job process dies with its service (PDEATHSIG / parent watch) and so releases the job's lock.
     lock = service.state_dir / "jobs" / job["id"] / "lock"
-    wait_until(lambda: not pid_alive(pid) and not lock_is_held(lock), 10, "the orphaned job process to die with its service")
+    wait_until(
+        lambda: not pid_alive(pid) and not lock_is_held(lock), 10, "the orphaned job process to die with its service"
+    )
 
     service.start()
     assert service.job(job["id"])["status"] == "running"
@@ -89,7 +96,9 @@ def test_killed_service_resumes_job_from_checkpoint(slow_trainer, trainer, tiny_
 def test_queue_is_fifo_and_cancel_kills_the_job(slow_trainer, tiny_model):
     service = slow_trainer
     file_id = service.upload(qa_examples(16))
-    first = service.create(job_body(tiny_model.name, file_id, key="cancel/0", suffix="cancel-0", n_epochs=8, batch_size=1)).json()
+    first = service.create(
+        job_body(tiny_model.name, file_id, key="cancel/0", suffix="cancel-0", n_epochs=8, batch_size=1)
+    ).json()
     second = service.create(job_body(tiny_model.name, file_id, key="cancel/1", suffix="cancel-1")).json()
     service.wait_event(first["id"], lambda e: e["type"] == "metrics", 60)
     assert service.job(first["id"])["status"] == "running"

@@ -1,4 +1,5 @@
 """Real training through the HTTP API on the tiny model: loss, adapter layout, warm start, full finetuning."""
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,9 @@ PROJECTIONS = {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "
 def trained(trainer, tiny_model):
     """A LoRA job on the base model: 16 examples, batch 4, 4 epochs = 16 steps (also the resume test's reference)."""
     file_id = trainer.upload(qa_examples(16), filename="gen-0.jsonl")
-    job = trainer.create(job_body(tiny_model.name, file_id, key="ref/l1/generation/0", suffix="ref-l1-gen0", n_epochs=4)).json()
+    job = trainer.create(
+        job_body(tiny_model.name, file_id, key="ref/l1/generation/0", suffix="ref-l1-gen0", n_epochs=4)
+    ).json()
     if job["status"] != "succeeded":  # the resume test may have created it first (same maft_job_key)
         assert job["status"] == "queued" and job["fine_tuned_model"] is None
     job = trainer.wait(job["id"], 90)
@@ -62,7 +65,12 @@ def test_adapter_layout_loads_with_peft(trained, tiny_model):
     assert keys and all("lora_" in k for k in keys)
     assert not [k for k in keys if "embed" in k or "lm_head" in k]
     record = json.loads((folder / "maft_model.json").read_text())
-    assert record == {"base_model": tiny_model.name, "parent": tiny_model.name, "kind": "lora", "job_id": trained["job"]["id"]}
+    assert record == {
+        "base_model": tiny_model.name,
+        "parent": tiny_model.name,
+        "kind": "lora",
+        "job_id": trained["job"]["id"],
+    }
     resolved = models.resolve("ref-l1-gen0")
     assert (resolved.kind, resolved.base_name, resolved.parent) == ("lora", tiny_model.name, tiny_model.name)
 
@@ -75,10 +83,14 @@ def test_adapter_layout_loads_with_peft(trained, tiny_model):
 
 def test_warm_start_continues_the_adapter_and_chains_parent(trainer, trained, tiny_model):
     parent = trained["job"]["fine_tuned_model"]
-    mismatch = trainer.create(job_body(parent, trained["file_id"], key="ref/l2/generation/0/bad", suffix="ref-l2-bad", lora_rank=16))
+    mismatch = trainer.create(
+        job_body(parent, trained["file_id"], key="ref/l2/generation/0/bad", suffix="ref-l2-bad", lora_rank=16)
+    )
     assert mismatch.status_code == 400 and mismatch.json()["error"]["param"] == "maft_training.lora_rank"
 
-    job = trainer.create(job_body(parent, trained["file_id"], key="ref/l2/generation/0", suffix="ref-l2-gen0", n_epochs=1)).json()
+    job = trainer.create(
+        job_body(parent, trained["file_id"], key="ref/l2/generation/0", suffix="ref-l2-gen0", n_epochs=1)
+    ).json()
     job = trainer.wait(job["id"], 90)
     assert job["status"] == "succeeded", job["error"]
     assert job["model"] == parent
@@ -93,8 +105,18 @@ def test_warm_start_continues_the_adapter_and_chains_parent(trainer, trained, ti
 
 def test_full_finetuning_writes_a_full_checkpoint(trainer, trained, tiny_model):
     file_id = trainer.upload(qa_examples(8), filename="full.jsonl")
-    job = trainer.create(job_body(tiny_model.name, file_id, key="full/0", suffix="full-0", method="full",
-                                  learning_rate=1e-3, n_epochs=1, batch_size=8)).json()
+    job = trainer.create(
+        job_body(
+            tiny_model.name,
+            file_id,
+            key="full/0",
+            suffix="full-0",
+            method="full",
+            learning_rate=1e-3,
+            n_epochs=1,
+            batch_size=8,
+        )
+    ).json()
     job = trainer.wait(job["id"], 90)
     assert job["status"] == "succeeded", job["error"]
     folder = tiny_model.adapter_root / "full-0"

@@ -1,4 +1,5 @@
 """maft_training.weight_decay (Appendix B.3's weight decay): validated, echoed on the job, and used by the optimizer."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,7 +10,13 @@ from trainer_helpers import job_body, qa_examples
 @pytest.mark.parametrize("value", [-0.01, True, "1e-3"])
 def test_weight_decay_must_be_a_non_negative_number(trainer, tiny_model, value):
     file_id = trainer.upload(qa_examples(2))
-    body = job_body(tiny_model.name, file_id, key=f"wd-bad-{value}", suffix=f"wd-bad-{str(value).replace('.', '-')}", weight_decay=value)
+    body = job_body(
+        tiny_model.name,
+        file_id,
+        key=f"wd-bad-{value}",
+        suffix=f"wd-bad-{str(value).replace('.', '-')}",
+        weight_decay=value,
+    )
     response = trainer.create(body)
     assert response.status_code == 400, response.text
     assert response.json()["error"]["param"] == "maft_training.weight_decay"

@@ -3,6 +3,7 @@
 (A uniquely named module rather than conftest.py, so test files can import it whatever other
 conftest modules are loaded.)
 """
+
 from __future__ import annotations
 
 import io
@@ -22,8 +23,15 @@ TERMINAL = ("succeeded", "failed", "cancelled")
 class TrainerService(ServiceProcess):
     """`python -m maft_runtime.trainer`: start, stop, SIGKILL, restart (start again)."""
 
-    def __init__(self, state_dir: Path, *, slots: int | None = 1, jobs_per_device: int = 1, checkpoint_every: int = 20,
-                 step_delay: float = 0.0):
+    def __init__(
+        self,
+        state_dir: Path,
+        *,
+        slots: int | None = 1,
+        jobs_per_device: int = 1,
+        checkpoint_every: int = 20,
+        step_delay: float = 0.0,
+    ):
         """slots None: the trainer's default (jobs_per_device on the CPU). Every job trains on one torch thread."""
         self.state_dir = state_dir
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -32,9 +40,19 @@ class TrainerService(ServiceProcess):
             env["MAFT_TRAINER_TEST_STEP_DELAY"] = str(step_delay)
         super().__init__(
             "maft_runtime.trainer",
-            ["--state-dir", str(state_dir), *(["--slots", str(slots)] if slots is not None else []),
-             "--jobs-per-device", str(jobs_per_device), "--checkpoint-every-steps", str(checkpoint_every),
-             "--torch-threads", "1", "--log-level", "warning"],
+            [
+                "--state-dir",
+                str(state_dir),
+                *(["--slots", str(slots)] if slots is not None else []),
+                "--jobs-per-device",
+                str(jobs_per_device),
+                "--checkpoint-every-steps",
+                str(checkpoint_every),
+                "--torch-threads",
+                "1",
+                "--log-level",
+                "warning",
+            ],
             state_dir / "service.log",
             env=env,
         )
@@ -46,8 +64,11 @@ class TrainerService(ServiceProcess):
 
     def upload(self, lines: list[Any], filename: str = "train.jsonl") -> str:
         text = "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
-        response = self.client.post("/v1/files", files={"file": (filename, io.BytesIO(text.encode()), "application/jsonl")},
-                                    data={"purpose": "fine-tune"})
+        response = self.client.post(
+            "/v1/files",
+            files={"file": (filename, io.BytesIO(text.encode()), "application/jsonl")},
+            data={"purpose": "fine-tune"},
+        )
         assert response.status_code == 200, response.text
         return response.json()["id"]
 
@@ -72,7 +93,9 @@ class TrainerService(ServiceProcess):
             if job["status"] in statuses:
                 return job
             if time.monotonic() > deadline:
-                raise AssertionError(f"job {job_id} still {job['status']} after {timeout}s; events: {self.events(job_id)[-5:]}")
+                raise AssertionError(
+                    f"job {job_id} still {job['status']} after {timeout}s; events: {self.events(job_id)[-5:]}"
+                )
             time.sleep(0.2)
 
     def wait_event(self, job_id: str, predicate, timeout: float = 60) -> dict[str, Any]:
@@ -91,8 +114,14 @@ def qa_examples(n: int = 16) -> list[dict[str, Any]]:
     out = []
     for i in range(n):
         a, b = i % 7, (3 * i) % 5
-        out.append({"messages": [{"role": "user", "content": f"What is {a} plus {b}?"},
-                                 {"role": "assistant", "content": f"The answer is {a + b}."}]})
+        out.append(
+            {
+                "messages": [
+                    {"role": "user", "content": f"What is {a} plus {b}?"},
+                    {"role": "assistant", "content": f"The answer is {a + b}."},
+                ]
+            }
+        )
     return out
 
 
@@ -101,11 +130,17 @@ def job_body(model: str, file_id: str, key: str, suffix: str, **training: Any) -
     seed = training.pop("seed", 7)
     maft = {"learning_rate": 5e-3, "method": "lora", "lora_rank": 8, "lora_alpha": 16, "lora_dropout": 0.0}
     maft.update(training)
-    return {"model": model, "training_file": file_id, "suffix": suffix, "seed": seed,
-            "metadata": {"maft_job_key": key}, "hyperparameters": hyper, "maft_training": maft}
+    return {
+        "model": model,
+        "training_file": file_id,
+        "suffix": suffix,
+        "seed": seed,
+        "metadata": {"maft_job_key": key},
+        "hyperparameters": hyper,
+        "maft_training": maft,
+    }
 
 
 def metrics(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The data of the metrics events, in the order given."""
     return [e["data"] for e in events if e["type"] == "metrics"]
-

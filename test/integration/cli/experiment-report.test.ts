@@ -56,7 +56,7 @@ describe('maft experiment and maft report', () => {
     expect(readFileSync(reportPath, 'utf8')).toMatch(/\| Multiagent FT \|[^\n]*\|/);
   });
 
-  it('writes one run\'s report on demand and lists its plots', async () => {
+  it("writes one run's report on demand and lists its plots", async () => {
     const out = await maft(stack.server.address, ['report', 'cli-grid-maft-arithmetic-s0']);
     expect(out.code).toBe(0);
     const reportPath = /report of 2 evaluation records: (\S+)/.exec(out.stdout)![1];

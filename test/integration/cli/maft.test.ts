@@ -40,7 +40,16 @@ const getJson = async (url: string): Promise<any> => (await fetch(url)).json();
 /** N=3, M=2, L=2 on 6 training and 4 test questions, `debatesAtOnce` debates at a time. */
 function smallConfig(runId: string, debatesAtOnce = 2): string {
   const file = path.join(dir, `${runId}.yaml`);
-  const lines = [`runId: ${runId}`, 'baseModel: sim-base', 'iterations: 2', `maxConcurrentDebates: ${debatesAtOnce}`, 'task:', '  trainSize: 6', '  testSize: 4', ''];
+  const lines = [
+    `runId: ${runId}`,
+    'baseModel: sim-base',
+    'iterations: 2',
+    `maxConcurrentDebates: ${debatesAtOnce}`,
+    'task:',
+    '  trainSize: 6',
+    '  testSize: 4',
+    '',
+  ];
   writeFileSync(file, lines.join('\n'));
   return file;
 }
@@ -140,7 +149,9 @@ describe('maft run, followed to its end', () => {
     }
     for (const l of [1, 2]) for (const p of ['debate', 'finetune']) expect(seen).toContain(`iteration ${l}/2 ${p}`);
     expect(seen).toContain('iteration 2/2 evaluate');
-    expect(lines.some((l) => /^iteration [12]\/2 {2}(debate|datasets|finetune).*evaluating (the base agents|iteration 1): \d\/4 test questions/.test(l))).toBe(true);
+    expect(lines.some((l) => /^iteration [12]\/2 {2}(debate|datasets|finetune).*evaluating (the base agents|iteration 1): \d\/4 test questions/.test(l))).toBe(
+      true,
+    );
     const progressLines = lines.filter((l) => /^(base agents|iteration \d\/\d) {2}/.test(l));
     expect(progressLines.filter((l, i) => l === progressLines[i - 1])).toEqual([]); // a line per change, none repeated
 
@@ -204,7 +215,8 @@ describe('Ctrl-C, cancel and resume', () => {
         const debates = path.join(root, iteration, 'debates', split);
         if (!existsSync(debates)) continue;
         const index = indexOf(split);
-        for (const file of readdirSync(debates)) keys.push(`${runId}/l${iteration.slice('iteration-'.length)}/${split}/q${index.get(file.replace(/\.json$/, ''))}`);
+        for (const file of readdirSync(debates))
+          keys.push(`${runId}/l${iteration.slice('iteration-'.length)}/${split}/q${index.get(file.replace(/\.json$/, ''))}`);
       }
     }
     return keys;
@@ -288,7 +300,16 @@ describe('connection settings', () => {
   it('reach the server over mTLS from flags or TEMPORAL_TLS_* (client and worker connection), and fail without a client certificate', async () => {
     const proxy = await startTlsProxy(address());
     try {
-      const flags = ['--tls-ca-path', TLS_FILES.ca, '--tls-cert-path', TLS_FILES.clientCert, '--tls-key-path', TLS_FILES.clientKey, '--tls-server-name', 'localhost'];
+      const flags = [
+        '--tls-ca-path',
+        TLS_FILES.ca,
+        '--tls-cert-path',
+        TLS_FILES.clientCert,
+        '--tls-key-path',
+        TLS_FILES.clientKey,
+        '--tls-server-name',
+        'localhost',
+      ];
       const listed = await maft(proxy.address, ['list', ...flags]);
       expect(listed.stderr).toBe('');
       expect(listed.stdout).toMatch(/^(run\s+status\s+iteration\s+phase|no runs$)/);

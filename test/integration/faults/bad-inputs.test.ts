@@ -43,7 +43,9 @@ const readJsonl = <T>(relative: string): T[] =>
     .filter(Boolean)
     .map((line) => JSON.parse(line) as T);
 const transcriptsOf = (runId: string, iteration: number, split: 'train' | 'test'): DebateTranscript[] =>
-  readJsonl<Question>(`runs/${runId}/task/${split}.jsonl`).map((q) => readJson<DebateTranscript>(`runs/${runId}/iteration-${iteration}/debates/${split}/${q.id}.json`));
+  readJsonl<Question>(`runs/${runId}/task/${split}.jsonl`).map((q) =>
+    readJson<DebateTranscript>(`runs/${runId}/iteration-${iteration}/debates/${split}/${q.id}.json`),
+  );
 
 beforeAll(async () => {
   // The trainer runs one job at a time (a single GPU box) while the worker waits on all 2N at once.
@@ -54,7 +56,16 @@ afterAll(() => stack?.stop());
 describe('an invalid config', () => {
   it('fails the run at once, listing every error with its path, and starts nothing', async () => {
     const before = await simulatorState(inferenceUrl());
-    const bad = { runId: 'bad run!', baseModel: '', agents: 0, iterations: 1.5, task: { name: 'arithmetic', trainSize: -3, testSize: 'ten' }, sampling: { temperature: 3 }, criticMix: 2, colour: 'blue' };
+    const bad = {
+      runId: 'bad run!',
+      baseModel: '',
+      agents: 0,
+      iterations: 1.5,
+      task: { name: 'arithmetic', trainSize: -3, testSize: 'ten' },
+      sampling: { temperature: 3 },
+      criticMix: 2,
+      colour: 'blue',
+    };
     const { root, chain } = await runFailure(stack.client, bad as unknown as RunConfigInput);
     expect(chain.map((e) => e.constructor.name)).toEqual(['WorkflowFailedError', 'ApplicationFailure']);
     expect([root.type, root.nonRetryable]).toEqual(['InvalidConfig', true]);
@@ -68,7 +79,13 @@ describe('an invalid config', () => {
     const [execution, ...others] = await runExecutions(stack.client, 'bad run!');
     expect(others).toEqual([]); // no child workflow
     expect(new Set(execution.events.map((e) => EventType[e.eventType!]))).toEqual(
-      new Set(['EVENT_TYPE_WORKFLOW_EXECUTION_STARTED', 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED', 'EVENT_TYPE_WORKFLOW_TASK_STARTED', 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED', 'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED']),
+      new Set([
+        'EVENT_TYPE_WORKFLOW_EXECUTION_STARTED',
+        'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED',
+        'EVENT_TYPE_WORKFLOW_TASK_STARTED',
+        'EVENT_TYPE_WORKFLOW_TASK_COMPLETED',
+        'EVENT_TYPE_WORKFLOW_EXECUTION_FAILED',
+      ]),
     );
     expect(existsSync(path.join(stack.artifactRoot, 'runs', 'bad run!'))).toBe(false);
     const after = await simulatorState(inferenceUrl());
@@ -125,7 +142,16 @@ describe('model outputs that state no answer', () => {
 
 describe('replies cut at max_tokens', () => {
   const MAX_TOKENS = 40; // the simulator cuts at 4 characters a token: 160 characters
-  const config = { runId: 'cut', seed: 5, baseModel: 'sim-base', agents: N, iterations: 1, evaluateBase: false, task: { trainSize: 3, testSize: 1 }, sampling: { maxTokens: MAX_TOKENS } };
+  const config = {
+    runId: 'cut',
+    seed: 5,
+    baseModel: 'sim-base',
+    agents: N,
+    iterations: 1,
+    evaluateBase: false,
+    task: { trainSize: 3, testSize: 1 },
+    sampling: { maxTokens: MAX_TOKENS },
+  };
   /** Every reply y_{m,n} of the run's training debates, beside the same request made without max_tokens. */
   const replies: Array<{ transcript: DebateTranscript; m: number; n: number; reply: string; whole: string }> = [];
 
@@ -190,7 +216,8 @@ describe('an adapter the inference server refuses', () => {
     }
     const ours = async () => (await trainingJobs(stack.backendUrls.training)).filter((j) => jobKey(j).startsWith('refused/'));
     inFlightAtFailure = (await ours()).filter((j) => j.status === 'queued' || j.status === 'running').length;
-    for (let jobs = await ours(); jobs.some((j) => j.status === 'queued' || j.status === 'running'); jobs = await ours()) await new Promise((r) => setTimeout(r, 100));
+    for (let jobs = await ours(); jobs.some((j) => j.status === 'queued' || j.status === 'running'); jobs = await ours())
+      await new Promise((r) => setTimeout(r, 100));
     before = { transcripts: storedTranscripts(stack.artifactRoot, 'refused'), jobIds: (await ours()).map((j) => j.id).sort() };
   });
 
@@ -233,7 +260,12 @@ describe('a finetune activity that stops before its job ends', () => {
 
   it('leaves the job training when abandoned (run closed, worker shutdown), cancels it when the run is cancelled, and trains anew when the run resumes', async () => {
     const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-abandon-')));
-    const example = { messages: [{ role: 'user', content: 'What is the result of 1+2*3+4-5*6?' }, { role: 'assistant', content: 'The answer is -19.' }] };
+    const example = {
+      messages: [
+        { role: 'user', content: 'What is the result of 1+2*3+4-5*6?' },
+        { role: 'assistant', content: 'The answer is -19.' },
+      ],
+    };
     await store.writeJsonl('data/slow.jsonl', Array(20).fill(example)); // 2 s at the simulator's 100 ms an example
     const { finetune } = createTrainingActivities(openAiClient(inferenceUrl(), 'test', 5_000), store, { pollIntervalMs: 20 });
     const statusOf = async (key: string) => (await trainingJobs(stack.backendUrls.training)).find((j) => jobKey(j) === key)?.status;

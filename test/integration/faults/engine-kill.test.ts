@@ -14,7 +14,16 @@ import { startStack } from '../../helpers/stack';
 
 jest.setTimeout(120_000);
 
-const config = { runId: 'engine-kill', seed: 3, baseModel: 'sim-a', agents: 3, iterations: 1, task: { trainSize: 8, testSize: 3 }, maxConcurrentDebates: 2, society: [{}, { baseModel: 'sim-b' }, {}] };
+const config = {
+  runId: 'engine-kill',
+  seed: 3,
+  baseModel: 'sim-a',
+  agents: 3,
+  iterations: 1,
+  task: { trainSize: 8, testSize: 3 },
+  maxConcurrentDebates: 2,
+  society: [{}, { baseModel: 'sim-b' }, {}],
+};
 const SIMULATOR = { seed: 0, latencyMs: 30 };
 const until = async (check: () => Promise<boolean>) => {
   while (!(await check())) await new Promise((r) => setTimeout(r, 20));
@@ -28,8 +37,15 @@ async function runOnTwoEngines(during: (simulators: Simulator[]) => Promise<void
     await during(stack.simulators!);
     const result = await handle.result();
     const debates = (await runExecutions(stack.client, config.runId)).filter((e) => e.workflowId !== `maft-${config.runId}`);
-    const retried = debates.filter((e) => e.events.some((ev) => ev.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && (ev.activityTaskStartedEventAttributes?.attempt ?? 1) > 1));
-    return { result, transcripts: storedTranscripts(stack.artifactRoot, config.runId), jobs: await trainingJobs(`${stack.simulators![1].url}/v1`), retriedDebates: retried.length };
+    const retried = debates.filter((e) =>
+      e.events.some((ev) => ev.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED && (ev.activityTaskStartedEventAttributes?.attempt ?? 1) > 1),
+    );
+    return {
+      result,
+      transcripts: storedTranscripts(stack.artifactRoot, config.runId),
+      jobs: await trainingJobs(`${stack.simulators![1].url}/v1`),
+      retriedDebates: retried.length,
+    };
   } finally {
     await stack.stop();
   }

@@ -87,7 +87,15 @@ describe('one fault at a time', () => {
   it('a 429 is retried after its Retry-After, not after the 1 s backoff', async () => {
     // One agent and one round: the run's first model call is alone in its debate activity.
     await setFaults({ failNextChatCalls: [{ status: 429, retryAfterSeconds: RETRY_AFTER_MS / 1000 }] });
-    const runConfig = { runId: 'rate-limited', baseModel: 'sim-base', agents: 1, rounds: 1, iterations: 1, evaluateBase: false, task: { trainSize: 1, testSize: 1 } };
+    const runConfig = {
+      runId: 'rate-limited',
+      baseModel: 'sim-base',
+      agents: 1,
+      rounds: 1,
+      iterations: 1,
+      evaluateBase: false,
+      task: { trainSize: 1, testSize: 1 },
+    };
     await stack.client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-rate-limited', args: [{ config: runConfig }] });
     const retried = (await runExecutions(stack.client, 'rate-limited')).flatMap(({ events }) =>
       events
@@ -105,7 +113,12 @@ describe('one fault at a time', () => {
 
   it('a context-length 400 fails the run at once, non-retryable, naming the cause', async () => {
     await setFaults({ contextLimitChars: 250 }); // round 1 fits; the critics' turns do not
-    const { root, chain, ms } = await runFailure(stack.client, { runId: 'too-long', baseModel: 'sim-base', iterations: 1, task: { trainSize: 2, testSize: 2 } });
+    const { root, chain, ms } = await runFailure(stack.client, {
+      runId: 'too-long',
+      baseModel: 'sim-base',
+      iterations: 1,
+      task: { trainSize: 2, testSize: 2 },
+    });
     expect(root.type).toBe('ContextLengthExceeded');
     expect(root.nonRetryable).toBe(true);
     expect(root.message).toMatch(/^chat with sim-base: the conversation does not fit the model's context window .*maximum context length is 63 tokens/);
@@ -115,7 +128,10 @@ describe('one fault at a time', () => {
     const failedRounds = (await runExecutions(stack.client, 'too-long')).flatMap(({ events }) =>
       events
         .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED)
-        .map((e) => events.find((s) => Number(s.eventId) === Number(e.activityTaskFailedEventAttributes!.startedEventId))!.activityTaskStartedEventAttributes!.attempt),
+        .map(
+          (e) =>
+            events.find((s) => Number(s.eventId) === Number(e.activityTaskFailedEventAttributes!.startedEventId))!.activityTaskStartedEventAttributes!.attempt,
+        ),
     );
     expect(failedRounds.length).toBeGreaterThanOrEqual(1);
     expect(failedRounds.every((attempt) => attempt === 1)).toBe(true); // never retried
@@ -123,7 +139,13 @@ describe('one fault at a time', () => {
 
   it(`a training job that fails on every attempt fails the run after 3 jobs for that agent`, async () => {
     await setFaults({ failTrainingRate: 1 });
-    const { root } = await runFailure(stack.client, { runId: 'train-fails', baseModel: 'sim-base', iterations: 1, evaluateBase: false, task: { trainSize: 4, testSize: 2 } });
+    const { root } = await runFailure(stack.client, {
+      runId: 'train-fails',
+      baseModel: 'sim-base',
+      iterations: 1,
+      evaluateBase: false,
+      task: { trainSize: 4, testSize: 2 },
+    });
     expect(root.type).toBe('TrainingJobFailed');
     expect(root.nonRetryable).toBe(true);
     const key = /^training job (\S+) failed after 3 attempt\(s\): attempt 1 /.exec(root.message)?.[1];

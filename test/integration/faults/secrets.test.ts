@@ -27,7 +27,9 @@ let executions: Execution[];
 let artifactFiles: Array<{ file: string; bytes: Buffer }>;
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+  );
 }
 
 beforeAll(async () => {
@@ -91,7 +93,10 @@ describe('a run with its API keys set to a marker', () => {
   });
 
   it('left the marker nowhere in any history, nor in the artifact store', () => {
-    const leaks = [...executions.map((e) => ({ where: `${e.workflowId}/${e.runId}`, bytes: e.bytes })), ...artifactFiles.map((f) => ({ where: f.file, bytes: f.bytes }))]
+    const leaks = [
+      ...executions.map((e) => ({ where: `${e.workflowId}/${e.runId}`, bytes: e.bytes })),
+      ...artifactFiles.map((f) => ({ where: f.file, bytes: f.bytes })),
+    ]
       .filter(({ bytes }) => bytes.includes(MARKER))
       .map(({ where }) => where);
     expect(leaks).toEqual([]);

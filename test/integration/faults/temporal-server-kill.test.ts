@@ -20,7 +20,10 @@ const N = 3;
 const config = { runId: 'server-kill', seed: 4, baseModel: 'sim-base', agents: N, iterations: 2, task: { trainSize: 6, testSize: 3 }, maxConcurrentDebates: 2 };
 const DOWN_MS = 3_000;
 /** Where each kill lands: iteration 1 while debating, and iteration 2 (a new run of the chain). */
-const KILL_WHEN: Array<(p: Progress) => boolean> = [(p) => p.iteration === 1 && p.phase === 'debate' && p.questionsDone >= 2, (p) => p.iteration === 2 && p.phase !== 'starting'];
+const KILL_WHEN: Array<(p: Progress) => boolean> = [
+  (p) => p.iteration === 1 && p.phase === 'debate' && p.questionsDone >= 2,
+  (p) => p.iteration === 2 && p.phase !== 'starting',
+];
 
 let reference: RunOutcome;
 let crashed: RunOutcome;
@@ -105,7 +108,12 @@ describe('a run whose Temporal server is killed -9 twice and restarted on its SQ
   it('created exactly 2N training jobs per iteration, all succeeded', () => {
     expect(reference.result.history.map((h) => h.skipped)).toEqual([[], []]); // every agent trains
     for (const l of [1, 2]) {
-      expect(crashed.jobs.map(jobKey).filter((k) => k.startsWith(`server-kill/l${l}/`)).sort()).toEqual(agentJobKeys('server-kill', l, N));
+      expect(
+        crashed.jobs
+          .map(jobKey)
+          .filter((k) => k.startsWith(`server-kill/l${l}/`))
+          .sort(),
+      ).toEqual(agentJobKeys('server-kill', l, N));
     }
     expect(crashed.jobs).toHaveLength(4 * N);
     expect(crashed.jobs.every((j) => j.status === 'succeeded')).toBe(true);

@@ -38,8 +38,12 @@ const config = {
 
 /** The gpu-runtime suite's tiny chat model (gpu-runtime/tests/conftest.py), written to modelsDir/tiny-chat. */
 function buildTinyModel(modelsDir: string): void {
-  const script = 'import sys, pathlib; sys.path.insert(0, "tests"); from conftest import build_tiny_chat_model; build_tiny_chat_model(pathlib.Path(sys.argv[1]))';
-  execFileSync(path.join(PROJECT_ROOT, '.venv', 'bin', 'python'), ['-c', script, path.join(modelsDir, TINY)], { cwd: path.join(PROJECT_ROOT, 'gpu-runtime'), stdio: 'ignore' });
+  const script =
+    'import sys, pathlib; sys.path.insert(0, "tests"); from conftest import build_tiny_chat_model; build_tiny_chat_model(pathlib.Path(sys.argv[1]))';
+  execFileSync(path.join(PROJECT_ROOT, '.venv', 'bin', 'python'), ['-c', script, path.join(modelsDir, TINY)], {
+    cwd: path.join(PROJECT_ROOT, 'gpu-runtime'),
+    stdio: 'ignore',
+  });
 }
 
 interface JobEvent {
@@ -102,7 +106,11 @@ beforeAll(async () => {
   let worker: WorkerProcess | undefined;
   let client: Client | undefined;
   try {
-    [server, simulator, trainer] = await Promise.all([startDevServer(), startSimulator({ seed: 0, baseModels: [TINY], baseSkill: 0.9 }), startTrainer(trainerOptions)]);
+    [server, simulator, trainer] = await Promise.all([
+      startDevServer(),
+      startSimulator({ seed: 0, baseModels: [TINY], baseSkill: 0.9 }),
+      startTrainer(trainerOptions),
+    ]);
     worker = await startWorkerProcess({
       TEMPORAL_ADDRESS: server.address,
       MAFT_INFERENCE_URL: `${simulator.url}/v1`,
@@ -153,7 +161,10 @@ describe('a run whose trainer is killed -9 mid-job and restarted', () => {
     expect(resumed).toHaveLength(1);
     const step = Number(/\d+/.exec(resumed[0])![0]);
     expect(step).toBeGreaterThanOrEqual(1);
-    const after = events.slice(messages.indexOf(resumed[0]) + 1).filter((e) => e.type === 'metrics').map((e) => e.data!);
+    const after = events
+      .slice(messages.indexOf(resumed[0]) + 1)
+      .filter((e) => e.type === 'metrics')
+      .map((e) => e.data!);
     expect(after[0].step).toBe(step + 1);
     expect(after.at(-1)!.step).toBe(after.at(-1)!.total_steps);
     expect(jobs.find((j) => j.id === killed.jobId)!.status).toBe('succeeded');

@@ -15,18 +15,28 @@ function requestMix(): Array<{ messages: Messages; seed?: number; temperature?: 
       messages: [
         { role: 'user', content: q.prompt },
         { role: 'assistant', content: 'I think the answer is 12.' },
-        { role: 'user', content: `These are the solutions to the problem from other agents: One agent solution: \`\`\`The answer is ${q.reference}.\`\`\` One agent solution: \`\`\`The answer is 3.\`\`\` Can you give an updated answer?` },
+        {
+          role: 'user',
+          content: `These are the solutions to the problem from other agents: One agent solution: \`\`\`The answer is ${q.reference}.\`\`\` One agent solution: \`\`\`The answer is 3.\`\`\` Can you give an updated answer?`,
+        },
       ],
       seed: i,
     });
   }
-  requests.push({ messages: [{ role: 'user', content: 'Here are a list of opinions from different agents: One agent response: ```The answer is 4.``` One agent response: ```The answer is -2.``` Write a summary.' }] });
+  requests.push({
+    messages: [
+      {
+        role: 'user',
+        content:
+          'Here are a list of opinions from different agents: One agent response: ```The answer is 4.``` One agent response: ```The answer is -2.``` Write a summary.',
+      },
+    ],
+  });
   return requests;
 }
 
 async function answers(client: OpenAI, requests: ReturnType<typeof requestMix>, concurrent: boolean): Promise<string[]> {
-  const call = (r: (typeof requests)[number]) =>
-    client.chat.completions.create({ model: 'sim-base', ...r }).then((c) => c.choices[0].message.content ?? '');
+  const call = (r: (typeof requests)[number]) => client.chat.completions.create({ model: 'sim-base', ...r }).then((c) => c.choices[0].message.content ?? '');
   if (concurrent) {
     const reversed = await Promise.all([...requests].reverse().map(call));
     return reversed.reverse();
@@ -57,7 +67,11 @@ describe('simulator chat completions', () => {
   test('responses have the ChatCompletion shape and end with a parseable answer', async () => {
     const q = arithmeticQuestion(1, 0);
     const completion = await client.chat.completions.create({ model: 'sim-base', messages: [{ role: 'user', content: q.prompt }], seed: 1 });
-    expect(completion).toMatchObject({ object: 'chat.completion', model: 'sim-base', choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }] });
+    expect(completion).toMatchObject({
+      object: 'chat.completion',
+      model: 'sim-base',
+      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant' } }],
+    });
     expect(completion.id).toMatch(/^chatcmpl-/);
     expect(completion.usage?.total_tokens).toBeGreaterThan(0);
     expect(parseArithmeticAnswer(completion.choices[0].message.content ?? '')).toEqual(expect.any(Number));
@@ -96,7 +110,13 @@ describe('simulator chat completions', () => {
   test('a summary request states each listed agent answer', async () => {
     const r = await client.chat.completions.create({
       model: 'sim-base',
-      messages: [{ role: 'user', content: 'Here are a list of opinions from different agents: \n\n One agent response: ```So it is 41. The answer is 41.```\n\n One agent response: ```The answer is -7.```\n\n Write a summary.' }],
+      messages: [
+        {
+          role: 'user',
+          content:
+            'Here are a list of opinions from different agents: \n\n One agent response: ```So it is 41. The answer is 41.```\n\n One agent response: ```The answer is -7.```\n\n Write a summary.',
+        },
+      ],
     });
     expect(r.choices[0].message.content).toContain('One agent says the answer is 41.');
     expect(r.choices[0].message.content).toContain('Another agent says the answer is -7.');
@@ -108,7 +128,10 @@ describe('simulator chat completions', () => {
     const messages: Messages = [
       { role: 'user', content: q.prompt },
       { role: 'assistant', content: `The answer is ${truth}.` },
-      { role: 'user', content: `Here is a summary of responses from other agents: One agent says the answer is ${truth + 5}. Another agent says the answer is ${truth + 5}. Can you provide an updated answer?` },
+      {
+        role: 'user',
+        content: `Here is a summary of responses from other agents: One agent says the answer is ${truth + 5}. Another agent says the answer is ${truth + 5}. Can you provide an updated answer?`,
+      },
     ];
     const follow = await withSimulator({ baseSkill: 0 }, (_s, c) => c.chat.completions.create({ model: 'sim-base', messages, seed: 1 }));
     expect(parseArithmeticAnswer(follow.choices[0].message.content ?? '')).toBe(truth + 5);
@@ -149,7 +172,11 @@ describe('simulator chat completions', () => {
       expect(r.status).toBe(400);
       expect(r.json().error.message).toMatch(/^This model's maximum context length is 25 tokens/);
     });
-    const cut = await client.chat.completions.create({ model: 'sim-base', messages: [{ role: 'user', content: arithmeticQuestion(0, 0).prompt }], max_tokens: 5 });
+    const cut = await client.chat.completions.create({
+      model: 'sim-base',
+      messages: [{ role: 'user', content: arithmeticQuestion(0, 0).prompt }],
+      max_tokens: 5,
+    });
     expect(cut.choices[0].finish_reason).toBe('length');
     expect(cut.choices[0].message.content).toHaveLength(20);
   });

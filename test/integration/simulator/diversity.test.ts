@@ -35,7 +35,15 @@ const AGENT_KL = (2.5 * K_MINUS + (5 / 3) * K_PLUS) / 6;
 const KL_PAIRWISE = (U + D) / 3;
 
 /** One question's stored debate: round-1 replies y1, round-2 replies y2, each round's answers and ŷ. */
-function transcript(iteration: number, questionId: string, x: string, y1: string[], y2: string[], answers: Array<Array<string | null>>, majority: string | null): DebateTranscript {
+function transcript(
+  iteration: number,
+  questionId: string,
+  x: string,
+  y1: string[],
+  y2: string[],
+  answers: Array<Array<string | null>>,
+  majority: string | null,
+): DebateTranscript {
   return {
     runId,
     iteration,
@@ -64,11 +72,55 @@ async function storeWithDebates(): Promise<ArtifactStore> {
   await store.writeJsonl(artifactPaths.split(runId, 'test'), [{ id: 'test-0' }, { id: 'test-1' }]);
   const debates = [
     // The society after iteration 1.
-    transcript(1, 'test-0', X0, ['a b', 'b', 'a'], ['a b', 'b c', 'a a'], [['4', '5', '5'], ['4', '4', '5']], '4'),
-    transcript(1, 'test-1', X1, ['c', 'c', 'a'], ['c', 'c', 'a b c'], [['7', null, '8'], ['7', '7', '7']], '7'),
+    transcript(
+      1,
+      'test-0',
+      X0,
+      ['a b', 'b', 'a'],
+      ['a b', 'b c', 'a a'],
+      [
+        ['4', '5', '5'],
+        ['4', '4', '5'],
+      ],
+      '4',
+    ),
+    transcript(
+      1,
+      'test-1',
+      X1,
+      ['c', 'c', 'a'],
+      ['c', 'c', 'a b c'],
+      [
+        ['7', null, '8'],
+        ['7', '7', '7'],
+      ],
+      '7',
+    ),
     // The base society (iteration 0): the base model's replies that C.3 compares with.
-    transcript(0, 'test-0', X0, ['a', 'b', 'b'], ['a', 'a', 'a'], [['4', '4', '4'], ['4', '4', '4']], '4'),
-    transcript(0, 'test-1', X1, ['b', 'b', 'b'], ['b', 'b', 'b'], [['7', '7', '7'], ['7', '7', '7']], '7'),
+    transcript(
+      0,
+      'test-0',
+      X0,
+      ['a', 'b', 'b'],
+      ['a', 'a', 'a'],
+      [
+        ['4', '4', '4'],
+        ['4', '4', '4'],
+      ],
+      '4',
+    ),
+    transcript(
+      0,
+      'test-1',
+      X1,
+      ['b', 'b', 'b'],
+      ['b', 'b', 'b'],
+      [
+        ['7', '7', '7'],
+        ['7', '7', '7'],
+      ],
+      '7',
+    ),
   ];
   for (const d of debates) await store.writeJson(artifactPaths.debate(runId, d.iteration, 'test', d.questionId), d);
   return store;
@@ -76,7 +128,17 @@ async function storeWithDebates(): Promise<ArtifactStore> {
 
 /** Finetunes `name` from `parent` on assistant turns `reply` and publishes it. */
 async function finetuned(sim: Simulator, client: OpenAI, name: string, reply: string, parent = 'sim-base'): Promise<void> {
-  const file = await upload(client, jsonl([{ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: reply }] }]));
+  const file = await upload(
+    client,
+    jsonl([
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'assistant', content: reply },
+        ],
+      },
+    ]),
+  );
   const job = await client.fineTuning.jobs.create({ model: parent, training_file: file, suffix: name });
   expect((await waitForJob(client, job.id)).status).toBe('succeeded');
   expect((await loadAdapter(sim, name)).status).toBe(200);
@@ -96,7 +158,12 @@ async function withSociety<T>(options: SimulatorOptions, body: (sim: Simulator, 
 }
 
 const activitiesFor = (store: ArtifactStore, sim: Simulator, embeddings: boolean) =>
-  createDiversityActivities({ store, engines: singleEngine(clientFor(sim), 4), embeddings: embeddings ? { client: clientFor(sim), model: 'sim-embed' } : null, maxConcurrentCalls: 4 });
+  createDiversityActivities({
+    store,
+    engines: singleEngine(clientFor(sim), 4),
+    embeddings: embeddings ? { client: clientFor(sim), model: 'sim-embed' } : null,
+    maxConcurrentCalls: 4,
+  });
 
 function expectMatrix(actual: number[][] | undefined, expected: number[][]): void {
   expect(actual).toHaveLength(expected.length);
@@ -165,7 +232,12 @@ describe('measureDiversity against the simulator', () => {
   test('one model playing every agent is measured on round 1 with M = 1, as the paper measures Single-agent FT', async () => {
     await withSociety({}, async (sim, _client, store) => {
       const shared = ['agent-1', 'agent-1', 'agent-1'];
-      const metrics = await activitiesFor(store, sim, true).measureDiversity({ ...input, agents: { generation: shared, critic: shared }, critics: false, singleModel: true });
+      const metrics = await activitiesFor(store, sim, true).measureDiversity({
+        ...input,
+        agents: { generation: shared, critic: shared },
+        critics: false,
+        singleModel: true,
+      });
       expect(metrics.round).toBe(1);
       // C.1 against the vote of the round-1 answers: question 0 (4, 5, 5) -> 5, 2/3; question 1 (7, -, 8), a tie: 1/3 either way.
       expect(metrics.consensus).toBeCloseTo(1 / 2, 12);
@@ -207,7 +279,13 @@ describe('measureDiversity against the simulator', () => {
     });
     await withSociety({ promptLogprobs: false }, async (sim, _client, store) => {
       const metrics = await activitiesFor(store, sim, true).measureDiversity(input);
-      expect(metrics).toMatchObject({ nll: null, agentKl: null, klPairwise: null, klFromBase: { generation: null, critic: null }, pairwise: { metric: 'answerDisagreement' } });
+      expect(metrics).toMatchObject({
+        nll: null,
+        agentKl: null,
+        klPairwise: null,
+        klFromBase: { generation: null, critic: null },
+        pairwise: { metric: 'answerDisagreement' },
+      });
       expect(metrics.unavailable.nll).toMatch(/^POST \/completions with .*: HTTP 404: .*Unknown route POST \/v1\/completions/);
       expect(metrics.unavailable.klPairwise).toMatch(/^POST \/completions with scorer: HTTP 404: .*Unknown route POST \/v1\/completions/);
       expect(metrics.unavailable['klFromBase.critic']).toBe(metrics.unavailable.klPairwise);
@@ -248,7 +326,9 @@ describe('measureDiversity against the simulator', () => {
       expect((failure as ApplicationFailure).nonRetryable).toBe(true);
       expect((failure as ApplicationFailure).message).toBe(`${file}: conversations.2.1.content: Expected string, received number`);
 
-      await expect(activities.measureDiversity({ ...input, questionIds: ['test-9'] })).rejects.toThrow(/test-9\.json: no debate transcript for question test-9/);
+      await expect(activities.measureDiversity({ ...input, questionIds: ['test-9'] })).rejects.toThrow(
+        /test-9\.json: no debate transcript for question test-9/,
+      );
       await expect(activities.measureDiversity({ ...input, limit: 0 })).rejects.toThrow(/limit must be a positive integer/);
     });
   });
@@ -259,7 +339,9 @@ describe("the simulator's scoring endpoints speak vLLM's shapes", () => {
     await withSimulator({}, async (sim, client) => {
       await finetuned(sim, client, 'agent-1', 'a b');
       const completion = await client.completions.create({ model: 'agent-1', prompt: 'Q: x\n\nAssistant: a c', echo: true, logprobs: 1, max_tokens: 1 });
-      const choice = completion.choices[0] as (typeof completion.choices)[0] & { prompt_logprobs: Array<Record<string, { logprob: number; rank: number; decoded_token: string }> | null> };
+      const choice = completion.choices[0] as (typeof completion.choices)[0] & {
+        prompt_logprobs: Array<Record<string, { logprob: number; rank: number; decoded_token: string }> | null>;
+      };
       expect(choice.text).toBe('Q: x\n\nAssistant: a c');
       expect(choice.finish_reason).toBe('stop');
       expect(choice.logprobs).toEqual({
@@ -284,7 +366,10 @@ describe("the simulator's scoring endpoints speak vLLM's shapes", () => {
 
       await expect(client.completions.create({ model: 'sim-base', prompt: 'x', max_tokens: 5 })).rejects.toMatchObject({ status: 400, param: 'echo' });
       await expect(client.completions.create({ model: 'sim-base', prompt: ['x', 'y'], echo: true })).rejects.toMatchObject({ status: 400, param: 'prompt' });
-      await expect(client.completions.create({ model: 'sim-base', prompt: 'x', echo: true, logprobs: 99 })).rejects.toMatchObject({ status: 400, param: 'logprobs' });
+      await expect(client.completions.create({ model: 'sim-base', prompt: 'x', echo: true, logprobs: 99 })).rejects.toMatchObject({
+        status: 400,
+        param: 'logprobs',
+      });
       await expect(client.completions.create({ model: 'nobody', prompt: 'x', echo: true })).rejects.toMatchObject({ status: 404, param: 'model' });
     });
   });

@@ -21,7 +21,11 @@ export function clientFor(sim: Simulator, maxRetries = 0): OpenAI {
 }
 
 export async function postJson(url: string, body: unknown): Promise<{ status: number; text: string; json: () => Json; headers: Headers }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, text, json: () => JSON.parse(text), headers: response.headers };
 }
@@ -35,7 +39,12 @@ export async function getJson(url: string): Promise<Json> {
 export function example(i: number, answer: (truth: number) => number, seed = 0): { messages: Array<{ role: string; content: string }> } {
   const q = arithmeticQuestion(seed, i);
   const value = answer(Number(q.reference));
-  return { messages: [{ role: 'user', content: q.prompt }, { role: 'assistant', content: `Working it out carefully. The answer is ${value}.` }] };
+  return {
+    messages: [
+      { role: 'user', content: q.prompt },
+      { role: 'assistant', content: `Working it out carefully. The answer is ${value}.` },
+    ],
+  };
 }
 
 export function jsonl(lines: unknown[]): string {

@@ -34,7 +34,14 @@ describe('simulator files and fine-tuning jobs', () => {
         metadata: { maft_job_key: 'run1/it1/generator/0', run: 'run1' },
       };
       const job = await client.fineTuning.jobs.create(params);
-      expect(job).toMatchObject({ object: 'fine_tuning.job', status: 'queued', model: 'sim-base', fine_tuned_model: null, error: null, organization_id: 'maft-sim' });
+      expect(job).toMatchObject({
+        object: 'fine_tuning.job',
+        status: 'queued',
+        model: 'sim-base',
+        fine_tuned_model: null,
+        error: null,
+        organization_id: 'maft-sim',
+      });
       expect(job.id).toMatch(/^ftjob-/);
       const again = await client.fineTuning.jobs.create(params);
       expect(again.id).toBe(job.id);
@@ -185,12 +192,28 @@ describe('simulator files and fine-tuning jobs', () => {
     await withSimulator({}, async (sim, client) => {
       const critic = (i: number) => {
         const q = arithmeticQuestion(0, i);
-        return { messages: [{ role: 'user', content: q.prompt }, { role: 'assistant', content: 'The answer is 1.' }, { role: 'user', content: 'others' }, { role: 'assistant', content: `The answer is ${q.reference}.` }] };
+        return {
+          messages: [
+            { role: 'user', content: q.prompt },
+            { role: 'assistant', content: 'The answer is 1.' },
+            { role: 'user', content: 'others' },
+            { role: 'assistant', content: `The answer is ${q.reference}.` },
+          ],
+        };
       };
       // Topic C correct in 10 of 20 critic examples (the rest wrong): g = (0, 0, 0.5), S = (1, 1, 1.5) / 3.5.
-      const lines = [...ofTopic('C', 10).map(critic), ...ofTopic('B', 10).map((i) => ({ messages: critic(i).messages.map((m, k) => (k === 3 ? { ...m, content: 'The answer is 0.5.' } : m)) }))];
-      const small = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: await upload(client, jsonl(lines)) })).id);
-      const large = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: await upload(client, jsonl([...lines, ...lines, ...lines])) })).id);
+      const lines = [
+        ...ofTopic('C', 10).map(critic),
+        ...ofTopic('B', 10).map((i) => ({ messages: critic(i).messages.map((m, k) => (k === 3 ? { ...m, content: 'The answer is 0.5.' } : m)) })),
+      ];
+      const small = await waitForJob(
+        client,
+        (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: await upload(client, jsonl(lines)) })).id,
+      );
+      const large = await waitForJob(
+        client,
+        (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: await upload(client, jsonl([...lines, ...lines, ...lines])) })).id,
+      );
       for (const job of [small, large]) {
         const m = await skillsOf(sim.url, job.fine_tuned_model!);
         expect(m.skills.critic).toEqual({ A: close(1 / 3.5), B: close(1 / 3.5), C: close(1.5 / 3.5) });

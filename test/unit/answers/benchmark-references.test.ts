@@ -25,15 +25,20 @@ interface Item {
 function readJsonl(relative: string): Array<Record<string, string>> {
   const file = path.join(dataDir, relative);
   if (!existsSync(file)) {
-    throw new Error(`benchmark data not found: ${file} (set MAFT_DATA_DIR to the folder holding gsm8k/ and math/, or check out shared/data beside the repository)`);
+    throw new Error(
+      `benchmark data not found: ${file} (set MAFT_DATA_DIR to the folder holding gsm8k/ and math/, or check out shared/data beside the repository)`,
+    );
   }
-  return readFileSync(file, 'utf8').trim().split('\n').map((line, index) => {
-    try {
-      return JSON.parse(line) as Record<string, string>;
-    } catch {
-      throw new Error(`${file}:${index + 1}: not a JSON object`);
-    }
-  });
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as Record<string, string>;
+      } catch {
+        throw new Error(`${file}:${index + 1}: not a JSON object`);
+      }
+    });
 }
 
 function gsmItems(): Item[] {
@@ -99,42 +104,65 @@ describe('answer checking over every benchmark reference', () => {
   });
 
   it('GSM8K: every restatement of the reference is judged correct, boxed or as the final number', () => {
-    const tally = judge(gsm, gsmData, (item) => gsmRestatements(item.reference).flatMap((statement) => [
-      { ...statement, response: `${item.reasoning}\nThe answer is \\boxed{${statement.text.replace('$', '\\$')}}.` },
-      { ...statement, form: `${statement.form}, unboxed`, response: `${item.reasoning}\nThe answer is ${statement.text}.` },
-    ]), true);
+    const tally = judge(
+      gsm,
+      gsmData,
+      (item) =>
+        gsmRestatements(item.reference).flatMap((statement) => [
+          { ...statement, response: `${item.reasoning}\nThe answer is \\boxed{${statement.text.replace('$', '\\$')}}.` },
+          { ...statement, form: `${statement.form}, unboxed`, response: `${item.reasoning}\nThe answer is ${statement.text}.` },
+        ]),
+      true,
+    );
     expect(tally.statements).toBe(1319 * 10);
     expectOnlyListedExceptions(tally);
   });
 
   it("GSM8K: a different value, and the next problem's different reference, are judged wrong", () => {
-    const tally = judge(gsm, gsmData, (item) => {
-      const index = gsmData.indexOf(item);
-      const value = (reference: string) => BigInt(reference.replace(/,/g, ''));
-      const other = [...gsmData.slice(index + 1), ...gsmData].find((candidate) => value(candidate.reference) !== value(item.reference))!;
-      return [...gsmDifferent(item.reference), { form: 'next different reference', text: other.reference }].map((statement) => ({
-        ...statement,
-        response: `${item.reasoning}\nThe answer is \\boxed{${statement.text}}.`,
-      }));
-    }, false);
+    const tally = judge(
+      gsm,
+      gsmData,
+      (item) => {
+        const index = gsmData.indexOf(item);
+        const value = (reference: string) => BigInt(reference.replace(/,/g, ''));
+        const other = [...gsmData.slice(index + 1), ...gsmData].find((candidate) => value(candidate.reference) !== value(item.reference))!;
+        return [...gsmDifferent(item.reference), { form: 'next different reference', text: other.reference }].map((statement) => ({
+          ...statement,
+          response: `${item.reasoning}\nThe answer is \\boxed{${statement.text}}.`,
+        }));
+      },
+      false,
+    );
     expect(tally.statements).toBeGreaterThan(1319 * 2);
     expectOnlyListedExceptions(tally);
   });
 
   it('MATH: every restatement of the reference, stated after the solution, is judged correct', () => {
-    const tally = judge(math, mathData, (item) => mathRestatements(item.reference).map((statement) => ({
-      ...statement,
-      response: `${item.reasoning}\n\nSo the final answer is $\\boxed{${statement.text}}$.`,
-    })), true);
+    const tally = judge(
+      math,
+      mathData,
+      (item) =>
+        mathRestatements(item.reference).map((statement) => ({
+          ...statement,
+          response: `${item.reasoning}\n\nSo the final answer is $\\boxed{${statement.text}}$.`,
+        })),
+      true,
+    );
     expect(tally.statements).toBeGreaterThan(5000 * 2);
     expectOnlyListedExceptions(tally);
   });
 
   it('MATH: an answer that differs by construction is judged wrong', () => {
-    const tally = judge(math, mathData, (item) => mathDifferent(item.reference).map((statement) => ({
-      ...statement,
-      response: `${item.reasoning}\n\nSo the final answer is $\\boxed{${statement.text}}$.`,
-    })), false);
+    const tally = judge(
+      math,
+      mathData,
+      (item) =>
+        mathDifferent(item.reference).map((statement) => ({
+          ...statement,
+          response: `${item.reasoning}\n\nSo the final answer is $\\boxed{${statement.text}}$.`,
+        })),
+      false,
+    );
     expect(tally.statements).toBeGreaterThan(5000);
     expectOnlyListedExceptions(tally);
   });

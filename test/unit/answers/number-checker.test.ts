@@ -4,7 +4,7 @@ const number = answerChecker('number');
 
 describe('number checker: extraction', () => {
   it.each([
-    ["Janet sells 16 - 3 - 4 = 9 eggs and makes 9 * 2 = $18.\nThe answer is \\boxed{18}.", '18'],
+    ['Janet sells 16 - 3 - 4 = 9 eggs and makes 9 * 2 = $18.\nThe answer is \\boxed{18}.', '18'],
     ['The total is \\boxed{\\$1,234}. That is 5 more than before.', '1,234'],
     ['3+4*5 = 23, then 23-100 = -77', '-77'],
     ['value 12-5', '5'],

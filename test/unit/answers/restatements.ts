@@ -41,7 +41,13 @@ export function mathRestatements(reference: string): Statement[] {
   const trimmed = reference.trim();
   const statements: Statement[] = [
     { form: 'as given', text: reference },
-    { form: 'restyled', text: reference.replace(/\\[dtc]?frac/g, '\\dfrac').replace(/\\left|\\right/g, '').replace(/\s+/g, ' ') },
+    {
+      form: 'restyled',
+      text: reference
+        .replace(/\\[dtc]?frac/g, '\\dfrac')
+        .replace(/\\left|\\right/g, '')
+        .replace(/\s+/g, ' '),
+    },
   ];
   const integer = /^(-?)(\d+)$/.exec(trimmed);
   if (integer) {

@@ -26,7 +26,7 @@ describe('answer changes and conformity, one step', () => {
     expect(answerChange(none, none)).toBe('toUnparseable');
   });
 
-  it("takes a strict majority of the other agents; ties, splits and N = 1 have none", () => {
+  it('takes a strict majority of the other agents; ties, splits and N = 1 have none', () => {
     expect(othersMajority(['a', 'b', 'b', 'a'], 0)).toBe('b'); // others b, b, a
     expect(othersMajority(['a', 'b', 'a', 'c'], 0)).toBeNull(); // others b, a, c: no answer above half
     expect(othersMajority(['a', 'b', 'c'], 0)).toBeNull(); // others b, c: a tie
@@ -51,19 +51,65 @@ describe('behaviour profile', () => {
     expect(profile).toMatchObject({ questions: 3, agents: 3, rounds: 2 });
     expect(profile.generation).toEqual([
       // 10, 7 (boxed 8 or 7: two candidates), 3; 5 + 4 + 1 words
-      { agent: 0, model: 'gen1', replies: 3, right: 1, unparseable: 0, hedging: { hedged: 1, noAnswer: 0, phrase: 0, candidates: 1 }, meanWords: 10 / 3, overlap: null, changes: null, conformity: null },
-      { agent: 1, model: 'gen2', replies: 3, right: 0, unparseable: 0, hedging: { hedged: 0, noAnswer: 0, phrase: 0, candidates: 0 }, meanWords: 2, overlap: null, changes: null, conformity: null },
+      {
+        agent: 0,
+        model: 'gen1',
+        replies: 3,
+        right: 1,
+        unparseable: 0,
+        hedging: { hedged: 1, noAnswer: 0, phrase: 0, candidates: 1 },
+        meanWords: 10 / 3,
+        overlap: null,
+        changes: null,
+        conformity: null,
+      },
+      {
+        agent: 1,
+        model: 'gen2',
+        replies: 3,
+        right: 0,
+        unparseable: 0,
+        hedging: { hedged: 0, noAnswer: 0, phrase: 0, candidates: 0 },
+        meanWords: 2,
+        overlap: null,
+        changes: null,
+        conformity: null,
+      },
       // none ("I'm not sure at all.": no answer and a phrase), 10, 10
-      { agent: 2, model: 'gen3', replies: 3, right: 2, unparseable: 1, hedging: { hedged: 1, noAnswer: 1, phrase: 1, candidates: 0 }, meanWords: 7 / 3, overlap: null, changes: null, conformity: null },
+      {
+        agent: 2,
+        model: 'gen3',
+        replies: 3,
+        right: 2,
+        unparseable: 1,
+        hedging: { hedged: 1, noAnswer: 1, phrase: 1, candidates: 0 },
+        meanWords: 7 / 3,
+        overlap: null,
+        changes: null,
+        conformity: null,
+      },
     ]);
   });
 
   it('counts each critic on rounds 2..M: changes, conformity, overlap with the others it was shown', () => {
     const zero = { keptRight: 0, corrected: 0, regressed: 0, keptWrong: 0, otherWrong: 0, toUnparseable: 0 };
     const noOpportunity = { opportunities: 0, conformed: 0, heldOut: 0, heldOutRight: 0 };
-    expect(profile.critics[0]).toMatchObject({ model: 'critic1', right: 1, meanWords: 4 / 3, overlap: null, changes: { ...zero, keptRight: 1, keptWrong: 2 }, conformity: noOpportunity });
+    expect(profile.critics[0]).toMatchObject({
+      model: 'critic1',
+      right: 1,
+      meanWords: 4 / 3,
+      overlap: null,
+      changes: { ...zero, keptRight: 1, keptWrong: 2 },
+      conformity: noOpportunity,
+    });
     // q1 copies agent 1's round-1 reply word for word: overlap 1; the other replies are under 3 words
-    expect(profile.critics[1]).toMatchObject({ right: 2, meanWords: 7 / 3, overlap: 1, changes: { ...zero, corrected: 2, otherWrong: 1 }, conformity: noOpportunity });
+    expect(profile.critics[1]).toMatchObject({
+      right: 2,
+      meanWords: 7 / 3,
+      overlap: 1,
+      changes: { ...zero, corrected: 2, otherWrong: 1 },
+      conformity: noOpportunity,
+    });
     // q2: the others held 7, 7 and it moved from 10 to 7; q3: the others held 3, 3 and it kept 10
     expect(profile.critics[2]).toMatchObject({
       right: 1,
@@ -91,7 +137,14 @@ describe('behaviour profile', () => {
   });
 
   it('measures overlap against the summary an agent received, when there was one', () => {
-    const summarized = transcript('s', [['a', 'b'], ['the others say 4 so \\boxed{4}', 'x']], [['the others say 4', '']]);
+    const summarized = transcript(
+      's',
+      [
+        ['a', 'b'],
+        ['the others say 4 so \\boxed{4}', 'x'],
+      ],
+      [['the others say 4', '']],
+    );
     const graded = grade(summarized, '4');
     expect(graded.rounds[1].map((r) => r.shown)).toEqual([['the others say 4'], ['a']]);
     // reply 3-grams: "the others say", "others say 4", "say 4 so", "4 so \boxed{4}": two of four in the summary
@@ -104,7 +157,13 @@ describe('behaviour profile', () => {
     const alone = behaviourProfile([grade(transcript('b', [['\\boxed{3}'], ['\\boxed{10}']]))])!;
     expect(alone.critics[0]).toMatchObject({ changes: { corrected: 1 }, conformity: null });
     const oneRound = behaviourProfile([grade(transcript('c', [['\\boxed{3}', '\\boxed{3}']]))])!;
-    expect(oneRound.disagreement).toEqual({ generation: [[0, 0], [0, 0]], critics: null });
+    expect(oneRound.disagreement).toEqual({
+      generation: [
+        [0, 0],
+        [0, 0],
+      ],
+      critics: null,
+    });
     expect(behaviourProfile([])).toBeNull();
   });
 

@@ -27,7 +27,14 @@ describe('loadRunConfigFile', () => {
   it('reads a YAML config and fills the paper defaults', () => {
     const file = write('good.yaml', ['runId: r1', 'baseModel: sim-base', 'task:', '  trainSize: 20']);
     const config = loadRunConfigFile(file);
-    expect(config).toMatchObject({ runId: 'r1', baseModel: 'sim-base', agents: 3, rounds: 2, iterations: 5, task: { name: 'arithmetic', trainSize: 20, testSize: 500 } });
+    expect(config).toMatchObject({
+      runId: 'r1',
+      baseModel: 'sim-base',
+      agents: 3,
+      rounds: 2,
+      iterations: 5,
+      task: { name: 'arithmetic', trainSize: 20, testSize: 500 },
+    });
     expect(config.queues.workflow).toBe('maft');
   });
 
@@ -53,10 +60,7 @@ describe('loadRunConfigFile', () => {
 
   it('points a missing field at the mapping that lacks it', () => {
     const file = write('missing.yaml', ['# a comment', 'runId: r1', 'training:', '  lora:', '    rank: 12']);
-    expect(problemsOf(file)).toEqual([
-      `${file}:2 baseModel: Required`,
-      `${file}:5 training.lora.rank: Invalid input`,
-    ]);
+    expect(problemsOf(file)).toEqual([`${file}:2 baseModel: Required`, `${file}:5 training.lora.rank: Invalid input`]);
   });
 
   it('reads JSON with line numbers, also in the workflow-input form {"config": ...}', () => {

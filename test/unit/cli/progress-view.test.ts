@@ -12,7 +12,7 @@ const progress: Progress = {
   questionsTotal: 20,
   trainingDone: 2,
   trainingTotal: 6,
-  latestAccuracy: { correct: 3, total: 4, accuracy: 0.75, standardError: Math.sqrt(0.75 * 0.25 / 4) },
+  latestAccuracy: { correct: 3, total: 4, accuracy: 0.75, standardError: Math.sqrt((0.75 * 0.25) / 4) },
   evaluation: null,
   history: [],
   baseEvaluation: null,
@@ -48,12 +48,18 @@ describe('the terminal block', () => {
   });
 
   it('counts test questions while evaluating', () => {
-    const evaluating: LiveProgress = { progress: { ...progress, phase: 'evaluate', evaluation: { iteration: 2, questionsDone: 5, questionsTotal: 40 } }, training: [] };
+    const evaluating: LiveProgress = {
+      progress: { ...progress, phase: 'evaluate', evaluation: { iteration: 2, questionsDone: 5, questionsTotal: 40 } },
+      training: [],
+    };
     expect(formatProgressBlock(evaluating)).toEqual(['iteration 2/3  evaluate  last accuracy 75.0 ± 21.7', `  test questions  ${bar(5, 40)}  5/40`]);
   });
 
   it('adds the bar of an evaluation running beside the iteration (pipelined)', () => {
-    const beside: LiveProgress = { progress: { ...progress, phase: 'debate', questionsDone: 7, evaluation: { iteration: 1, questionsDone: 5, questionsTotal: 40 } }, training: [] };
+    const beside: LiveProgress = {
+      progress: { ...progress, phase: 'debate', questionsDone: 7, evaluation: { iteration: 1, questionsDone: 5, questionsTotal: 40 } },
+      training: [],
+    };
     expect(formatProgressBlock(beside)).toEqual([
       'iteration 2/3  debate  last accuracy 75.0 ± 21.7',
       `  questions       ${bar(7, 20)}  7/20`,

@@ -48,8 +48,21 @@ describe('maft status', () => {
   });
 
   it('counts questions or training jobs while the run debates or finetunes', () => {
-    const debating: RunSnapshot = { ...cancelled, status: 'RUNNING', phase: 'debate', questions: { done: 13, total: 20 }, training: { done: 0, total: 0 }, reason: undefined };
-    expect(formatStatus(debating).split('\n').slice(1, 6)).toEqual(['status     RUNNING', 'iteration  2/3', 'phase      debate', 'progress   13/20 questions', 'started    2026-01-02T03:04:05Z']);
+    const debating: RunSnapshot = {
+      ...cancelled,
+      status: 'RUNNING',
+      phase: 'debate',
+      questions: { done: 13, total: 20 },
+      training: { done: 0, total: 0 },
+      reason: undefined,
+    };
+    expect(formatStatus(debating).split('\n').slice(1, 6)).toEqual([
+      'status     RUNNING',
+      'iteration  2/3',
+      'phase      debate',
+      'progress   13/20 questions',
+      'started    2026-01-02T03:04:05Z',
+    ]);
     const training: RunSnapshot = { ...debating, phase: 'finetune', questions: { done: 20, total: 20 }, training: { done: 2, total: 6 } };
     expect(formatStatus(training).split('\n')[4]).toBe('progress   2/6 training jobs');
   });
@@ -57,7 +70,17 @@ describe('maft status', () => {
 
 describe('maft list', () => {
   it('shows one row per run with its latest accuracy', () => {
-    const running: RunSnapshot = { ...cancelled, runId: 'r2', workflowId: 'maft-r2', status: 'RUNNING', iteration: 1, phase: 'debate', baseEvaluation: null, history: [], reason: undefined };
+    const running: RunSnapshot = {
+      ...cancelled,
+      runId: 'r2',
+      workflowId: 'maft-r2',
+      status: 'RUNNING',
+      iteration: 1,
+      phase: 'debate',
+      baseEvaluation: null,
+      history: [],
+      reason: undefined,
+    };
     expect(formatRunList([running, cancelled]).split('\n')).toEqual([
       'run  status     iteration  phase   accuracy % (± SE)  started',
       '---  ---------  ---------  ------  -----------------  --------------------',

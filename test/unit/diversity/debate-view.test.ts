@@ -40,7 +40,9 @@ describe('debate view', () => {
     expect(() => debateView(broken, 2, 'runs/r/d.json')).toThrow(/^runs\/r\/d\.json: conversations\.1\.0\.content: Expected string, received number$/);
     expect(() => debateView({ ...transcript, majority: undefined }, 2, 'd.json')).toThrow(/^d\.json: majority: Required$/);
     expect(() => debateView(transcript, 3, 'd.json')).toThrow(/^d\.json: conversations: 2 agents, expected 3$/);
-    expect(() => debateView({ ...transcript, answers: [['1', '2']] }, 2, 'd.json')).toThrow(/^d\.json: conversations\.0: 2 assistant turns, but answers has 1 rounds$/);
+    expect(() => debateView({ ...transcript, answers: [['1', '2']] }, 2, 'd.json')).toThrow(
+      /^d\.json: conversations\.0: 2 assistant turns, but answers has 1 rounds$/,
+    );
     expect(() => debateView({ ...transcript, answers: [['1', '2'], ['3']] }, 2, 'd.json')).toThrow(/^d\.json: answers\.1: 1 answers, expected 2$/);
   });
 });

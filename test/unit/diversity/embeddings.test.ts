@@ -22,7 +22,12 @@ describe('cosine dissimilarity', () => {
       [1, 1],
     ]);
     expect(d).toBeCloseTo((1 + 2 * (1 - 1 / Math.SQRT2)) / 3, 12);
-    expect(meanPairDissimilarity([[2, 0], [1, 1]])).toBeCloseTo(1 - 1 / Math.SQRT2, 12);
+    expect(
+      meanPairDissimilarity([
+        [2, 0],
+        [1, 1],
+      ]),
+    ).toBeCloseTo(1 - 1 / Math.SQRT2, 12);
     expect(() => meanPairDissimilarity([[1, 0]])).toThrow(/no pair/);
   });
 });

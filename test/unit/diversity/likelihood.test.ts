@@ -68,6 +68,11 @@ describe('NLL and KL matrices', () => {
   });
 
   it('refuses responses split into different tokens by two agents', () => {
-    expect(() => agentKlMatrix([[[-1, -1], [-1]], [[-1], [-1]]])).toThrow(/agents 0 and 1 split response 0 into different tokens \(2 and 1\)/);
+    expect(() =>
+      agentKlMatrix([
+        [[-1, -1], [-1]],
+        [[-1], [-1]],
+      ]),
+    ).toThrow(/agents 0 and 1 split response 0 into different tokens \(2 and 1\)/);
   });
 });

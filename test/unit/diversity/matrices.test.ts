@@ -31,7 +31,15 @@ describe('agent matrices', () => {
   });
 
   it('rejects mismatched sizes, no matrices and a single agent', () => {
-    expect(() => meanMatrix([[[0]], [[0, 1], [1, 0]]])).toThrow(/matrix 1 is not 1 x 1/);
+    expect(() =>
+      meanMatrix([
+        [[0]],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ]),
+    ).toThrow(/matrix 1 is not 1 x 1/);
     expect(() => meanMatrix([])).toThrow(/at least one/);
     expect(() => meanOffDiagonal([[0]])).toThrow(/fewer than two agents/);
   });

@@ -30,11 +30,36 @@ const parts: MeasuredParts = {
           [2, 1, 0],
         ],
       },
-      { nll: [[2, 2, 2], [2, 2, 2], [2, 2, 2]], kl: zeros },
-      { nll: [[3, 3, 3], [3, 3, 3], [3, 3, 3]], kl: zeros },
+      {
+        nll: [
+          [2, 2, 2],
+          [2, 2, 2],
+          [2, 2, 2],
+        ],
+        kl: zeros,
+      },
+      {
+        nll: [
+          [3, 3, 3],
+          [3, 3, 3],
+          [3, 3, 3],
+        ],
+        kl: zeros,
+      },
     ],
   },
-  klPairwise: { ok: true, value: [[[0, 0.3, 0.3], [0.3, 0, 0.3], [0.3, 0.3, 0]], zeros, zeros] },
+  klPairwise: {
+    ok: true,
+    value: [
+      [
+        [0, 0.3, 0.3],
+        [0.3, 0, 0.3],
+        [0.3, 0.3, 0],
+      ],
+      zeros,
+      zeros,
+    ],
+  },
   klFromBase: { generation: { ok: true, value: [0.1, 0.2, 0.6] }, critic: { ok: true, value: [0.4, 0.5, 0.6] } },
   embeddingDissimilarity: { ok: true, value: [0.2, 0.4] },
 };

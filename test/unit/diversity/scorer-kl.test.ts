@@ -3,7 +3,7 @@ import { klPairwiseMatrix, pointwiseKl, questionKlFromBase, questionKlPairwise }
 const ln = Math.log;
 
 describe('pointwise KL of two replies under the scoring model (C.2, C.3)', () => {
-  it('averages s ln(s/s\') - s + s\' over the positions of the shorter reply', () => {
+  it("averages s ln(s/s') - s + s' over the positions of the shorter reply", () => {
     // s = (1/2, 1/4), s' = (1/4, 1/4, 1/8): t=1: 1/2 ln 2 - 1/2 + 1/4; t=2: 0; the third token is past the shorter reply
     const a = [ln(1 / 2), ln(1 / 4)];
     const b = [ln(1 / 4), ln(1 / 4), ln(1 / 8)];

@@ -8,9 +8,19 @@ import { behaviour, diversity, record, section, tableRows } from './fixtures';
 
 const society = behaviour();
 // Iteration 1: critic 1 now keeps every answer right (3 kept right), the rest unchanged.
-const after = { ...society, critics: society.critics.map((c, k) => (k === 0 ? { ...c, right: 3, changes: { ...c.changes!, keptRight: 3, keptWrong: 0 } } : c)) };
+const after = {
+  ...society,
+  critics: society.critics.map((c, k) => (k === 0 ? { ...c, right: 3, changes: { ...c.changes!, keptRight: 3, keptWrong: 0 } } : c)),
+};
 const alone = behaviourProfile([gradeDebate(transcript('a', [['\\boxed{10}']]), '10', answerChecker('number'), 'a')]);
-const agentKl = { metric: 'agentKl', matrix: [[0, 0.5, 1.25], [0.4, 0, 0.2], [2, 1, 0]] };
+const agentKl = {
+  metric: 'agentKl',
+  matrix: [
+    [0, 0.5, 1.25],
+    [0.4, 0, 0.2],
+    [2, 1, 0],
+  ],
+};
 const records = [
   record({ runId: 'maft-1', method: 'Multiagent FT', iteration: 0, behaviour: society }),
   record({ runId: 'maft-1', method: 'Multiagent FT', iteration: 1, behaviour: after, diversity: diversity({ pairwise: agentKl }) }),
@@ -48,7 +58,17 @@ describe('behavioural divergence section', () => {
   it("tabulates each critic's profile with its answer changes and conformity", () => {
     const iteration0 = part(maft, '#### Iteration 0');
     const critics = tableRows(iteration0.slice(iteration0.indexOf('| Agent', iteration0.indexOf('| G3'))));
-    expect(critics[0].slice(7)).toEqual(['3-gram overlap %', 'Kept right', 'Wrong → right', 'Right → wrong', 'Kept wrong', 'Wrong → other wrong', '→ unparseable', 'Conformity % (moved/chances)', 'Held out, right %']);
+    expect(critics[0].slice(7)).toEqual([
+      '3-gram overlap %',
+      'Kept right',
+      'Wrong → right',
+      'Right → wrong',
+      'Kept wrong',
+      'Wrong → other wrong',
+      '→ unparseable',
+      'Conformity % (moved/chances)',
+      'Held out, right %',
+    ]);
     expect(critics[1]).toEqual(['C1', 'critic1', '3', '33.3', '0.0', '0.0', '1.3', '—', '1', '0', '0', '2', '0', '0', '— (0/0)', '— (0/0)']);
     expect(critics[3]).toEqual(['C3', 'critic3', '3', '33.3', '33.3', '33.3', '1.7', '0.0', '1', '0', '1', '0', '0', '1', '50.0 (1/2)', '100.0 (1/1)']);
   });
@@ -62,8 +82,20 @@ describe('behavioural divergence section', () => {
     ]);
     for (const { path } of report.heatmaps) expect(text).toContain(`](${path}.png) ([SVG](${path}.svg))`);
     const distance = report.heatmaps.find((h) => h.path === `${prefix}0--distance-critics`)!.svg;
-    expect([...distance.matchAll(/class="value"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual(['0.00', '0.60', '0.44', '0.60', '0.00', '0.73', '0.44', '0.73', '0.00']);
-    expect(report.heatmaps.find((h) => h.path === `${prefix}1--cross-agentkl`)!.svg).toContain("maft&apos;s k3 KL(p_i || p_j) between the agents&apos; models, round 2: maft-1, iteration 1");
+    expect([...distance.matchAll(/class="value"[^>]*>([^<]*)</g)].map((m) => m[1])).toEqual([
+      '0.00',
+      '0.60',
+      '0.44',
+      '0.60',
+      '0.00',
+      '0.73',
+      '0.44',
+      '0.73',
+      '0.00',
+    ]);
+    expect(report.heatmaps.find((h) => h.path === `${prefix}1--cross-agentkl`)!.svg).toContain(
+      'maft&apos;s k3 KL(p_i || p_j) between the agents&apos; models, round 2: maft-1, iteration 1',
+    );
   });
 
   it('shows the behavioural distance per pair across iterations', () => {
@@ -83,9 +115,29 @@ describe('behavioural divergence section', () => {
     const rows = tableRows(part(text, '### Societies compared'));
     expect(rows[0]).toEqual(['Run', 'Role', 'Iterations', 'D before', 'D after', 'Δ D', 'Disagreement before', 'Disagreement after', 'Δ disagreement']);
     // Generation agents unchanged: D = (4/15 + 29/120 + 31/84) / 3 = 0.292; disagreement (1/3 + 1 + 1) / 3.
-    expect(rows.find((r) => r[0] === 'maft-1' && r[1] === 'generation')).toEqual(['maft-1', 'generation', '0 → 1', '0.292', '0.292', '+0.000', '0.778', '0.778', '+0.000']);
+    expect(rows.find((r) => r[0] === 'maft-1' && r[1] === 'generation')).toEqual([
+      'maft-1',
+      'generation',
+      '0 → 1',
+      '0.292',
+      '0.292',
+      '+0.000',
+      '0.778',
+      '0.778',
+      '+0.000',
+    ]);
     // Critics: C1–C2 25/42 and C2–C3 51/70 both times, C1–C3 53/120 -> 0.421241 (the test below).
-    expect(rows.find((r) => r[0] === 'maft-1' && r[1] === 'critics')).toEqual(['maft-1', 'critics', '0 → 1', '0.588', '0.582', '−0.007', '0.778', '0.778', '+0.000']);
+    expect(rows.find((r) => r[0] === 'maft-1' && r[1] === 'critics')).toEqual([
+      'maft-1',
+      'critics',
+      '0 → 1',
+      '0.588',
+      '0.582',
+      '−0.007',
+      '0.778',
+      '0.778',
+      '+0.000',
+    ]);
     expect(rows.find((r) => r[0] === 'base-1' && r[1] === 'generation')).toEqual(['base-1', 'generation', '0 → 0', '—', '—', '—', '—', '—', '—']);
     expect(rows.some((r) => r[0] === 'old-1')).toBe(false);
   });

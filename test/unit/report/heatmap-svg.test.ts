@@ -2,7 +2,9 @@ import { cellSize, heatColor, heatmapSvg, HEATMAP_LAYOUT, type Heatmap } from '.
 import { expectBalancedTags } from '../../helpers/svg-check';
 
 const cellOf = (svg: string, i: number, j: number) => {
-  const match = new RegExp(`<rect class="cell" data-row="${i}" data-column="${j}" x="(\\d+)" y="(\\d+)" width="(\\d+)" height="\\d+" fill="(#[0-9a-f]{6})"`).exec(svg);
+  const match = new RegExp(
+    `<rect class="cell" data-row="${i}" data-column="${j}" x="(\\d+)" y="(\\d+)" width="(\\d+)" height="\\d+" fill="(#[0-9a-f]{6})"`,
+  ).exec(svg);
   if (!match) throw new Error(`no cell ${i}, ${j}`);
   return { x: Number(match[1]), y: Number(match[2]), size: Number(match[3]), fill: match[4] };
 };
@@ -54,7 +56,14 @@ describe('heatmap SVG', () => {
   });
 
   it("defaults the domain to the values' range, and shrinks cells for many agents", () => {
-    const ranged = heatmapSvg({ ...heatmap, domain: undefined, matrix: [[2, 3], [4, null]] });
+    const ranged = heatmapSvg({
+      ...heatmap,
+      domain: undefined,
+      matrix: [
+        [2, 3],
+        [4, null],
+      ],
+    });
     expect([cellOf(ranged, 0, 0).fill, cellOf(ranged, 0, 1).fill, cellOf(ranged, 1, 0).fill]).toEqual(['#f7fbff', '#8096b5', '#08306b']);
     expect(cellSize(12)).toBe(32); // 384 / 12
     expect(cellSize(40)).toBe(24);

@@ -23,7 +23,13 @@ describe('line chart SVG', () => {
     xLabel: 'iteration',
     yLabel: 'accuracy %',
     series: [
-      { name: 'Multiagent FT', points: [{ x: 2, y: 60, error: 5 }, { x: 0, y: 20, error: 5 }] },
+      {
+        name: 'Multiagent FT',
+        points: [
+          { x: 2, y: 60, error: 5 },
+          { x: 0, y: 20, error: 5 },
+        ],
+      },
       { name: 'Base & co', points: [{ x: 0, y: 40, error: null }] },
     ],
   };
@@ -86,7 +92,10 @@ describe('timeline charts', () => {
   it('stacks charts in one document, each shifted down by a chart height', () => {
     const svg = stackedChartsSvg([timeline('off', 230), timeline('on', 150)]);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="760" height="840" viewBox="0 0 760 840"')).toBe(true);
-    expect(svg.match(/<g class="chart" transform="translate\(0 (\d+)\)">/g)).toEqual(['<g class="chart" transform="translate(0 0)">', '<g class="chart" transform="translate(0 420)">']);
+    expect(svg.match(/<g class="chart" transform="translate\(0 (\d+)\)">/g)).toEqual([
+      '<g class="chart" transform="translate(0 0)">',
+      '<g class="chart" transform="translate(0 420)">',
+    ]);
     expect(svg).toContain('>off</text>');
     expect(svg).toContain('>on</text>');
     expectBalancedTags(svg);

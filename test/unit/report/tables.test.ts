@@ -72,7 +72,15 @@ describe('Table 1', () => {
 
 describe('Table 2', () => {
   it('lists known ablations in the paper order, then unknown labels alphabetically', () => {
-    const methods = ['Zeta variant', 'Multiagent FT (agent ids)', 'Alpha variant', 'Multiagent FT (w/o critic)', 'Multiagent FT', 'Base', 'Single-agent FT (w/o debate)'];
+    const methods = [
+      'Zeta variant',
+      'Multiagent FT (agent ids)',
+      'Alpha variant',
+      'Multiagent FT (w/o critic)',
+      'Multiagent FT',
+      'Base',
+      'Single-agent FT (w/o debate)',
+    ];
     const records = methods.map((method, i) => record({ runId: `r${i}`, method, accuracy: (i + 1) / 10 }));
     const rows = tableRows(section(buildReport('t', records).markdown, 'Table 2'));
     expect(rows.map((r) => r[1])).toEqual([
@@ -104,9 +112,19 @@ describe('diversity per run', () => {
     ];
     expect(tableRows(diversityPerRunTable(groupRuns(records)))).toEqual([
       [
-        'Run', 'Method', 'Task', 'Base model', 'Seed', 'Iteration', 'Accuracy %',
-        'C.1 diversity (1 − consensus)', 'NLL under a held-out agent (nats/token)', 'C.2 KL between agents',
-        'C.3 KL from base, generation agents', 'C.3 KL from base, critic agents', 'C.4 embedding dissimilarity (1 − cos)',
+        'Run',
+        'Method',
+        'Task',
+        'Base model',
+        'Seed',
+        'Iteration',
+        'Accuracy %',
+        'C.1 diversity (1 − consensus)',
+        'NLL under a held-out agent (nats/token)',
+        'C.2 KL between agents',
+        'C.3 KL from base, generation agents',
+        'C.3 KL from base, critic agents',
+        'C.4 embedding dissimilarity (1 − cos)',
         "maft's k3 KL between agents' models (nats/token)",
       ],
       ['r', 'Multiagent FT', 'arithmetic', 'model-a', '0', '0', '50.0 ± 5.0', '—', '—', '—', '—', '—', '—', '—'],

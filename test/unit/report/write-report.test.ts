@@ -57,7 +57,9 @@ describe('writeReport', () => {
     const panel = 'plots/arithmetic--model-a';
     const plots = ['accuracy', 'diversity', 'nll'].flatMap((p) => [`${panel}--${p}.svg`, `${panel}--${p}.png`]);
     const heatmaps = [0, 1, 2].flatMap((l) =>
-      ['disagreement-generation', 'disagreement-critics', 'distance-generation', 'distance-critics'].flatMap((h) => ['svg', 'png'].map((ext) => `plots/behaviour/0-0--iteration-${l}--${h}.${ext}`)),
+      ['disagreement-generation', 'disagreement-critics', 'distance-generation', 'distance-critics'].flatMap((h) =>
+        ['svg', 'png'].map((ext) => `plots/behaviour/0-0--iteration-${l}--${h}.${ext}`),
+      ),
     );
     expect(files).toEqual(['report.md', 'records.jsonl', ...plots, ...heatmaps]);
     expect(markdown).toContain('## Behavioural divergence');
@@ -117,7 +119,8 @@ describe('writeReport', () => {
   });
 
   it('renders text from the packaged font, with no system fonts', () => {
-    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="30"><rect width="80" height="30" fill="#fff"/><text x="4" y="22" font-size="20">Ag</text></svg>';
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="80" height="30"><rect width="80" height="30" fill="#fff"/><text x="4" y="22" font-size="20">Ag</text></svg>';
     const image = PNG.sync.read(svgToPng(svg));
     expect(darkPixels(image, 0, image.height)).toBeGreaterThan(50);
   });
@@ -125,7 +128,9 @@ describe('writeReport', () => {
   it('rejects invalid records before writing anything', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'maft-report-bad-'));
     const bad = [...records.slice(0, 2), { ...records[2], iteration: -1 }];
-    await expect(writeReport({ title: 't', records: bad, outDir: dir })).rejects.toThrow('records[2] (runId 0-0): iteration: Number must be greater than or equal to 0');
+    await expect(writeReport({ title: 't', records: bad, outDir: dir })).rejects.toThrow(
+      'records[2] (runId 0-0): iteration: Number must be greater than or equal to 0',
+    );
     expect(await listFiles(dir)).toEqual([]);
     await fs.rm(dir, { recursive: true });
   });

@@ -35,13 +35,21 @@ describe('reading conversations', () => {
   const q = arithmeticQuestion(0, 0).prompt;
   test('turn kinds', () => {
     expect(turnKind([{ role: 'user', content: q }])).toBe('generation');
-    expect(turnKind([{ role: 'user', content: q }, { role: 'assistant', content: '1' }, { role: 'user', content: 'others' }])).toBe('critic');
+    expect(
+      turnKind([
+        { role: 'user', content: q },
+        { role: 'assistant', content: '1' },
+        { role: 'user', content: 'others' },
+      ]),
+    ).toBe('critic');
     expect(turnKind([{ role: 'user', content: 'Here are a list of opinions from different agents: ...' }])).toBe('summary');
   });
 
   test("other agents' answers from blocks, summaries, and summaries inside blocks", () => {
     expect(otherAnswers('One agent solution: ```3*4 = 12, so 12.``` One agent solution: ```The answer is -5.```')).toEqual([12, -5]);
-    expect(otherAnswers('Here is a summary of responses from other agents: One agent says the answer is 7. Another agent says the answer is 9. Please update.')).toEqual([7, 9]);
+    expect(
+      otherAnswers('Here is a summary of responses from other agents: One agent says the answer is 7. Another agent says the answer is 9. Please update.'),
+    ).toEqual([7, 9]);
     expect(otherAnswers('Summary: ```Here is a summary. One agent says the answer is 1. Another agent says the answer is 2.```')).toEqual([1, 2]);
     expect(listedOpinions('```The answer is 4.``` ```no idea```')).toEqual([4, undefined]);
   });

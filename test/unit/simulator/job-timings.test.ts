@@ -5,7 +5,12 @@ import { SimulatorState } from '../../../simulator/state';
 const trainingFile = (state: SimulatorState) => {
   const lines = [0, 1, 2].map((i) => {
     const q = arithmeticQuestion(0, i);
-    return JSON.stringify({ messages: [{ role: 'user', content: q.prompt }, { role: 'assistant', content: `The answer is ${q.reference}.` }] });
+    return JSON.stringify({
+      messages: [
+        { role: 'user', content: q.prompt },
+        { role: 'assistant', content: `The answer is ${q.reference}.` },
+      ],
+    });
   });
   return state.files.create('train.jsonl', 'fine-tune', Buffer.from(lines.join('\n'))).id;
 };
@@ -44,7 +49,9 @@ test('a job cancelled while queued never starts, and ends when it is cancelled',
   try {
     const job = state.training.create({ model: 'sim-base', training_file: trainingFile(state) });
     state.training.cancel(job.id);
-    expect(state.training.timings()).toEqual([{ id: job.id, model: 'sim-base', status: 'cancelled', createdMs: expect.any(Number), startedMs: null, finishedMs: expect.any(Number) }]);
+    expect(state.training.timings()).toEqual([
+      { id: job.id, model: 'sim-base', status: 'cancelled', createdMs: expect.any(Number), startedMs: null, finishedMs: expect.any(Number) },
+    ]);
   } finally {
     state.training.close();
   }

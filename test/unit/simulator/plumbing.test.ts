@@ -19,7 +19,19 @@ test('multipart bodies as Node/undici FormData encodes them', async () => {
 });
 
 test('CLI flags map onto options', () => {
-  const args = parseCliArgs(['--port', '8100', '--seed=4', '--latency-ms', '5', '--base-model', 'a', '--base-model', 'b', '--fault-training-create', '--quiet']);
+  const args = parseCliArgs([
+    '--port',
+    '8100',
+    '--seed=4',
+    '--latency-ms',
+    '5',
+    '--base-model',
+    'a',
+    '--base-model',
+    'b',
+    '--fault-training-create',
+    '--quiet',
+  ]);
   expect(args).toEqual({ options: { port: 8100, seed: 4, latencyMs: 5, baseModels: ['a', 'b'], faultTrainingCreate: true }, quiet: true, help: false });
   expect(() => parseCliArgs(['--port'])).toThrow('--port needs a value');
   expect(() => parseCliArgs(['--seed', 'x'])).toThrow('must be a number');

@@ -1,7 +1,17 @@
 import { arithmeticQuestion } from '../../../core/tasks/arithmetic';
 import type { ChatMessage } from '../../../simulator/agents';
 import { parseTrainingFile } from '../../../simulator/files';
-import { appendixG, baseShares, correctProbability, dataAccuracy, scoreExample, skillsAfterTraining, specialize, trainingData, type RoleSkills } from '../../../simulator/skills';
+import {
+  appendixG,
+  baseShares,
+  correctProbability,
+  dataAccuracy,
+  scoreExample,
+  skillsAfterTraining,
+  specialize,
+  trainingData,
+  type RoleSkills,
+} from '../../../simulator/skills';
 import { findExpression, topicOf, TOPICS, type Topic } from '../../../simulator/topics';
 
 const third = { A: 1 / 3, B: 1 / 3, C: 1 / 3 };
@@ -10,7 +20,12 @@ const ofTopic = (topic: Topic) => questions.filter((q) => topicOf(findExpression
 /** A generation example (question, one answer) or a critic example (two answers); delta 0 is correct. */
 const example = (q: (typeof questions)[number], delta: number, critic = false): ChatMessage[] => [
   { role: 'user', content: q.prompt },
-  ...(critic ? [{ role: 'assistant', content: 'The answer is 1.' }, { role: 'user', content: 'others' }] : []),
+  ...(critic
+    ? [
+        { role: 'assistant', content: 'The answer is 1.' },
+        { role: 'user', content: 'others' },
+      ]
+    : []),
   { role: 'assistant', content: `The answer is ${Number(q.reference) + delta}.` },
 ];
 
@@ -43,7 +58,12 @@ test('examples are scored by their final answer and sorted by role', () => {
   const q = ofTopic('B')[0];
   expect(scoreExample(example(q, 0))).toEqual({ role: 'generation', topic: 'B', correct: true });
   expect(scoreExample(example(q, 1, true))).toEqual({ role: 'critic', topic: 'B', correct: false });
-  expect(scoreExample([{ role: 'user', content: 'hello' }, { role: 'assistant', content: '1' }])).toBeUndefined();
+  expect(
+    scoreExample([
+      { role: 'user', content: 'hello' },
+      { role: 'assistant', content: '1' },
+    ]),
+  ).toBeUndefined();
 });
 
 test('training: each role specializes on the share of each topic among its examples that are correct', () => {
@@ -77,7 +97,7 @@ test('skill share to probability: min(1, p * 3 * S)', () => {
   expect(correctProbability({ A: 0.1, B: 0.2, C: 0.7 }, base, 'C')).toBe(1);
 });
 
-test("base shares: 1/3 each, or seeded differences within the spread", () => {
+test('base shares: 1/3 each, or seeded differences within the spread', () => {
   expect(baseShares(0, 'm', 'generation', 0)).toEqual(third);
   const spread = baseShares(0, 'm', 'generation', 0.1);
   expect(spread).toEqual(baseShares(0, 'm', 'generation', 0.1));
@@ -89,7 +109,11 @@ test("base shares: 1/3 each, or seeded differences within the spread", () => {
 test('training files: valid JSONL parses; the first bad line is reported', () => {
   const good = JSON.stringify({ messages: example(questions[0], 0, true) });
   expect(parseTrainingFile(`${good}\n\n${good}\n`)).toMatchObject({ ok: true, examples: [expect.any(Array), expect.any(Array)] });
-  expect(parseTrainingFile(`${good}\n{"messages":[{"role":"user","content":"x"}]}`)).toEqual({ ok: false, line: 2, message: 'has no assistant message to train on' });
+  expect(parseTrainingFile(`${good}\n{"messages":[{"role":"user","content":"x"}]}`)).toEqual({
+    ok: false,
+    line: 2,
+    message: 'has no assistant message to train on',
+  });
   expect(parseTrainingFile(`${good}\n{"messages":[{"role":"user","content":1}]}`)).toMatchObject({ ok: false, line: 2 });
   expect(parseTrainingFile('{"prompt":"x"}')).toMatchObject({ ok: false, line: 1 });
   expect(parseTrainingFile('')).toMatchObject({ ok: false, line: 1 });

@@ -25,7 +25,11 @@ const activities = createDebateRecordActivities(createRunArtifacts(store), dir);
 const records = createQuestionRecords(createRunArtifacts(store));
 // Both references are written as no agent writes them: only equivalence can match them.
 writeFileSync(path.join(dir, 'mine.jsonl'), ['How much is a thousand?', 'What is 999+1?'].map((q) => JSON.stringify({ q, a: '1000.0' })).join('\n'));
-const task = parseRunConfig({ runId: 'r', baseModel: 'b', task: { name: 'jsonl', file: 'mine.jsonl', checker: 'number', fields: { question: 'q', answer: 'a' }, trainSize: 1, testSize: 1 } }).task;
+const task = parseRunConfig({
+  runId: 'r',
+  baseModel: 'b',
+  task: { name: 'jsonl', file: 'mine.jsonl', checker: 'number', fields: { question: 'q', answer: 'a' }, trainSize: 1, testSize: 1 },
+}).task;
 const number = answerChecker('number');
 
 /** Agent n's conversation: x, then its replies with a feedback turn between rounds. */
@@ -46,7 +50,9 @@ describe('debate records', () => {
     const x = await records.loadQuestion({ runId: 'r', iteration: 1, split: 'train', index: 0 });
     expect(x.critic.style).toBe('gsm8k'); // a number-checked JSONL task borrows GSM8K's prompts
     expect(['How much is a thousand?', 'What is 999+1?']).toContain(x.critic.question);
-    expect(x.prompt).toBe(`Can you solve the following math problem? ${x.critic.question} Explain your reasoning. Your final answer should be a single numerical number, in the form \\boxed{answer}, at the end of your response. `);
+    expect(x.prompt).toBe(
+      `Can you solve the following math problem? ${x.critic.question} Explain your reasoning. Your final answer should be a single numerical number, in the form \\boxed{answer}, at the end of your response. `,
+    );
     expect(x).not.toHaveProperty('reference');
   });
 
@@ -58,7 +64,16 @@ describe('debate records', () => {
 
   beforeAll(async () => {
     const test = await records.loadQuestion({ runId: 'r', iteration: 1, split: 'test', index: 0 });
-    const input = { runId: 'r', iteration: 1, questionId: test.id, task: 'jsonl', seed: 0, agents: { generation: ['g', 'g', 'g'], critic: ['c', 'c', 'c'] }, summaries: [], rationalization: null };
+    const input = {
+      runId: 'r',
+      iteration: 1,
+      questionId: test.id,
+      task: 'jsonl',
+      seed: 0,
+      agents: { generation: ['g', 'g', 'g'], critic: ['c', 'c', 'c'] },
+      summaries: [],
+      rationalization: null,
+    };
     await records.recordDebate({ ...input, split: 'test', conversations: debate(replies) });
     transcript = await store.readJson<DebateTranscript>(artifactPaths.debate('r', 1, 'test', test.id));
   });
@@ -95,14 +110,31 @@ describe('debate records', () => {
   it('stores the behaviour profile beside the scores, graded by equivalence, and the record carries it', async () => {
     const behaviour = await store.readJson<BehaviourProfile>(artifactPaths.behaviour('r', 1));
     expect(behaviour).toMatchObject({ questions: 1, agents: 3, rounds: 2 });
-    expect(behaviour.generation.map((a) => [a.right, a.unparseable])).toEqual([[0, 0], [1, 0], [0, 1]]); // 998, 1,000, none
+    expect(behaviour.generation.map((a) => [a.right, a.unparseable])).toEqual([
+      [0, 0],
+      [1, 0],
+      [0, 1],
+    ]); // 998, 1,000, none
     expect(behaviour.critics.map((a) => a.changes)).toEqual([
       expect.objectContaining({ corrected: 1 }), // 998 -> 1000
       expect.objectContaining({ keptRight: 1 }), // 1,000 -> 1,000
       expect.objectContaining({ otherWrong: 1 }), // none -> 7
     ]);
     const reporting = createReportingActivities(store);
-    const record: EvaluationRecord = { experiment: null, runId: 'r', method: 'Debate', task: 'jsonl', baseModel: 'b', seed: 0, iteration: 1, accuracy: 1, standardError: 0, correct: 1, total: 1, diversity: null };
+    const record: EvaluationRecord = {
+      experiment: null,
+      runId: 'r',
+      method: 'Debate',
+      task: 'jsonl',
+      baseModel: 'b',
+      seed: 0,
+      iteration: 1,
+      accuracy: 1,
+      standardError: 0,
+      correct: 1,
+      total: 1,
+      diversity: null,
+    };
     await reporting.recordEvaluation(record);
     expect(await reporting.recordedEvaluation({ runId: 'r', iteration: 1 })).toEqual({ ...record, behaviour });
     await reporting.recordEvaluation({ ...record, iteration: 2 }); // no profile stored for iteration 2

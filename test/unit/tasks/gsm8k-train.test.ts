@@ -34,11 +34,19 @@ describe('gsm8k-train task', () => {
     await activities.prepareTask({ runId: 'gt', seed: 0, task: config.task });
     const record = await store.readJson<TaskRecord>(artifactPaths.task('gt'));
     expect(record.eligible).toBe(7473); // the data README's count; every training question is distinct
-    const questions = [...(await store.readJsonl<Question>(artifactPaths.split('gt', 'train'))), ...(await store.readJsonl<Question>(artifactPaths.split('gt', 'test')))];
+    const questions = [
+      ...(await store.readJsonl<Question>(artifactPaths.split('gt', 'train'))),
+      ...(await store.readJsonl<Question>(artifactPaths.split('gt', 'test'))),
+    ];
     expect(new Set(questions.map((q) => q.id)).size).toBe(100);
     const file = path.join(DATA_DIR, 'gsm8k', 'train.jsonl');
     const lines = readFileSync(file, 'utf8').split('\n');
-    const testQuestions = new Set(readFileSync(path.join(DATA_DIR, 'gsm8k', 'test.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { question: string }).question));
+    const testQuestions = new Set(
+      readFileSync(path.join(DATA_DIR, 'gsm8k', 'test.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { question: string }).question),
+    );
     for (const q of questions) {
       const original = JSON.parse(lines[q.source!.line - 1]) as { question: string; answer: string };
       expect(q.id).toBe(`gsm8k-train-${q.source!.line}`);

@@ -1,7 +1,14 @@
 import { parseMath } from '../../../core/tasks/math';
 
 const record = (fields: Record<string, unknown>) =>
-  JSON.stringify({ problem: 'What is $1+1$?', level: 'Level 1', type: 'Algebra', solution: 'So it is $\\boxed{2}$.', unique_id: 'test/algebra/7.json', ...fields });
+  JSON.stringify({
+    problem: 'What is $1+1$?',
+    level: 'Level 1',
+    type: 'Algebra',
+    solution: 'So it is $\\boxed{2}$.',
+    unique_id: 'test/algebra/7.json',
+    ...fields,
+  });
 const all = { levels: [1, 2, 3, 4, 5] };
 
 describe('MATH loader', () => {

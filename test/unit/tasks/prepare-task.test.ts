@@ -92,7 +92,11 @@ describe('prepareTask on the data files', () => {
 
   it('keeps the stored splits when called again for the same run', async () => {
     const first = await prepare({ name: 'gsm8k', trainSize: 5, testSize: 5 }, 1);
-    const again = await activities.prepareTask({ runId: first.runId, seed: 2, task: parseRunConfig({ runId: 'x', baseModel: 'b', task: { name: 'gsm8k', trainSize: 5, testSize: 5 } }).task });
+    const again = await activities.prepareTask({
+      runId: first.runId,
+      seed: 2,
+      task: parseRunConfig({ runId: 'x', baseModel: 'b', task: { name: 'gsm8k', trainSize: 5, testSize: 5 } }).task,
+    });
     expect([again.train.length, again.test.length]).toEqual([5, 5]);
     expect(await store.readJsonl<Question>(artifactPaths.split(first.runId, 'train'))).toEqual(first.train);
   });

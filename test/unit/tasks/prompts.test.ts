@@ -38,10 +38,15 @@ describe('critic prompts per task', () => {
   it("summary requests: multiagent-ft's summarize_message (the arithmetic one without its last clause)", () => {
     const blocks = 'Here are a list of opinions from different agents: \n\n One agent response: ```A says 1.```\n\n One agent response: ```B says 2.```';
     expect(debatePrompts('math').summaryRequest(others)).toEqual([
-      { role: 'user', content: `${blocks}\n\n Write a summary of the different opinions from each of the individual agent and explain the reasoning in each solution.` },
+      {
+        role: 'user',
+        content: `${blocks}\n\n Write a summary of the different opinions from each of the individual agent and explain the reasoning in each solution.`,
+      },
     ]);
     expect(debatePrompts('gsm8k').summaryRequest(others)).toEqual(debatePrompts('math').summaryRequest(others));
-    expect(debatePrompts('arithmetic').summaryRequest(others)[0].content).toBe(`${blocks}\n\n Write a summary of the different opinions from each of the individual agent.`);
+    expect(debatePrompts('arithmetic').summaryRequest(others)[0].content).toBe(
+      `${blocks}\n\n Write a summary of the different opinions from each of the individual agent.`,
+    );
   });
 
   it('tasks without a released summarized variant put the summary where the answers were', () => {
@@ -49,6 +54,8 @@ describe('critic prompts per task', () => {
     expect(gsm.startsWith('Here is a summary of solutions from several other agents: S.\n\n Using the solutions from other agents')).toBe(true);
     expect(gsm.endsWith(debatePrompts('gsm8k').criticTurnWithOpinions(others, Q).content.split('```B says 2.```')[1])).toBe(true);
     const mmlu = debatePrompts('mmlu').criticTurnWithSummary('S.', Q).content;
-    expect(mmlu).toBe(`Here is a summary of solutions from several other agents: S.${debatePrompts('mmlu').criticTurnWithOpinions(others, Q).content.split('```B says 2.```')[1]}`);
+    expect(mmlu).toBe(
+      `Here is a summary of solutions from several other agents: S.${debatePrompts('mmlu').criticTurnWithOpinions(others, Q).content.split('```B says 2.```')[1]}`,
+    );
   });
 });

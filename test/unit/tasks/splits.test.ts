@@ -17,7 +17,13 @@ describe('splits drawn from loaded questions', () => {
 
   it('are seeded: the same seed draws the same splits, other seeds others', () => {
     expect(drawnSplits(pool, 3, 10, 20, 'p')).toEqual(drawn);
-    const trains = new Set(Array.from({ length: 10 }, (_, seed) => drawnSplits(pool, seed, 10, 20, 'p').train.map((q) => q.id).join()));
+    const trains = new Set(
+      Array.from({ length: 10 }, (_, seed) =>
+        drawnSplits(pool, seed, 10, 20, 'p')
+          .train.map((q) => q.id)
+          .join(),
+      ),
+    );
     expect(trains.size).toBe(10);
   });
 
@@ -30,6 +36,8 @@ describe('splits drawn from loaded questions', () => {
   });
 
   it('refuse a pool smaller than both splits, naming it', () => {
-    expect(() => drawnSplits(pool, 0, 30, 6, 'task gsm8k (x.jsonl)')).toThrow('task gsm8k (x.jsonl) has 35 distinct questions, fewer than trainSize + testSize = 30 + 6');
+    expect(() => drawnSplits(pool, 0, 30, 6, 'task gsm8k (x.jsonl)')).toThrow(
+      'task gsm8k (x.jsonl) has 35 distinct questions, fewer than trainSize + testSize = 30 + 6',
+    );
   });
 });

@@ -33,7 +33,9 @@ describe('task config', () => {
 
   it('names every bad field by its path', () => {
     expect(problems({ name: 'gsm' })).toMatch(/task\.name: expected one of arithmetic, gsm8k, gsm8k-train, math, mmlu, jsonl/);
-    expect(problems({ name: 'math', levels: [0, 6] })).toMatch(/task\.levels\.0: Number must be greater than or equal to 1[\s\S]*task\.levels\.1: Number must be less than or equal to 5/);
+    expect(problems({ name: 'math', levels: [0, 6] })).toMatch(
+      /task\.levels\.0: Number must be greater than or equal to 1[\s\S]*task\.levels\.1: Number must be less than or equal to 5/,
+    );
     expect(problems({ name: 'math', subjects: ['Calculus'] })).toMatch(/task\.subjects\.0: Invalid enum value\. Expected 'Algebra' \|/);
     expect(problems({ name: 'mmlu', subjects: ['High School Physics'] })).toMatch(/task\.subjects\.0: a subject as in its file name/);
     expect(problems({ name: 'jsonl', file: 'f' })).toMatch(/task\.checker: Required/);
