@@ -34,6 +34,8 @@ afterAll(async () => {
 
 const address = () => stack.server.address;
 const simulator = () => stack.backendUrls.inference.replace(/\/v1$/, '');
+/** Every simulated model call takes `latencyMs` from now on. */
+const latency = (latencyMs: number) => fetch(`${simulator()}/admin/faults`, { method: 'POST', body: JSON.stringify({ latencyMs }) });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const getJson = async (url: string): Promise<any> => (await fetch(url)).json();
 
@@ -131,8 +133,11 @@ describe('maft run --detach, status, list', () => {
 
 describe('maft run, followed to its end', () => {
   it('prints one line per change, phases in order, training steps and losses, then the table; model calls as computed', async () => {
+    // Model calls of 200 ms make each debate phase (6 debates, 2 at a time, 3 calls deep) last about
+    // 2 s, several of the command's 500 ms polls; at zero latency it can fall between two polls.
+    await latency(200);
     const run = spawnMaft(address(), ['run', smallConfig('followed')]);
-    const { code, stdout } = await run.exited;
+    const { code, stdout } = await run.exited.finally(() => latency(0));
     expect(code).toBe(0);
     const lines = stdout.split('\n');
 
@@ -223,7 +228,6 @@ describe('Ctrl-C, cancel and resume', () => {
   }
 
   it('detaches on Ctrl-C; a cancelled run resumes and completes without redoing finished debates', async () => {
-    const latency = (latencyMs: number) => fetch(`${simulator()}/admin/faults`, { method: 'POST', body: JSON.stringify({ latencyMs }) });
     // Model calls take 1 s while the run is followed and debates run one at a time, so a debate
     // takes 3 s and the cancel lands among the first execution's 10 debates (6 training, then 4 of the base evaluation).
     await latency(1_000);
