@@ -13,6 +13,7 @@ import { formatAccuracy } from '../../../core/stats';
 import { connectOptions, temporalConnectionFromEnv } from '../../../workers/connection';
 import { progressQuery } from '../../../workflows/multiagent-finetuning';
 import type { RunResult } from '../../../workflows/run-types';
+import { setSimulatorFaults } from '../../helpers/simulator-admin';
 import { startStack, type Stack } from '../../helpers/stack';
 import { assertBuilt, maft, spawnMaft } from './maft-cli';
 import { startTlsProxy, TLS_FILES } from './tls-proxy';
@@ -35,7 +36,7 @@ afterAll(async () => {
 const address = () => stack.server.address;
 const simulator = () => stack.backendUrls.inference.replace(/\/v1$/, '');
 /** Every simulated model call takes `latencyMs` from now on. */
-const latency = (latencyMs: number) => fetch(`${simulator()}/admin/faults`, { method: 'POST', body: JSON.stringify({ latencyMs }) });
+const latency = (latencyMs: number) => setSimulatorFaults(stack.backendUrls.inference, { latencyMs });
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const getJson = async (url: string): Promise<any> => (await fetch(url)).json();
 
