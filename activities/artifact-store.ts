@@ -1,39 +1,45 @@
 /**
- * The artifact store: a directory (local disk or a shared volume) holding task splits, debate
- * transcripts, finetuning JSONL and evaluation records at deterministic paths (core/artifact-paths).
- * Writes are atomic (temp file + rename), so a killed worker never leaves half a file behind.
+ * The artifact store: task splits, debate transcripts, finetuning JSONL, evaluation records and
+ * reports at deterministic paths (core/artifact-paths), in a directory (activities/directory-store.ts)
+ * or an S3 bucket (activities/object-store.ts), chosen by MAFT_ARTIFACTS (artifactStoreFrom).
+ *
+ * Every implementation keeps three promises: a write is atomic from a reader's point of view (a
+ * reader sees the whole old object or the whole new one, never a part); a path names one object, so a
+ * retried activity that writes again replaces its object instead of adding a second; and a failure
+ * that may pass (the store unreachable for a while) is thrown as an ordinary error, which Temporal's
+ * retry policy retries, so an outage delays a run and loses nothing.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
+export abstract class ArtifactStore {
+  /** Where the store is, as MAFT_ARTIFACTS spells it (a directory or s3://bucket/prefix). */
+  abstract readonly location: string;
 
-export class ArtifactStore {
-  constructor(readonly root: string) {}
+  /** Where one artifact is, for messages: a file path or an s3:// URL. */
+  abstract locate(relative: string): string;
 
-  absolute(relative: string): string {
-    const full = path.resolve(this.root, relative);
-    if (!full.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`artifact path escapes the store: ${relative}`);
-    return full;
-  }
+  /** Writes bytes atomically; returns locate(relative). */
+  abstract writeBytes(relative: string, bytes: Uint8Array): Promise<string>;
+
+  abstract readBytes(relative: string): Promise<Buffer>;
+
+  /** Whether an artifact exists at the path, or (for a folder) any artifact under it. */
+  abstract exists(relative: string): Promise<boolean>;
+
+  /** The names of the artifacts directly inside a folder (not of its subfolders), sorted; [] if none. */
+  abstract list(folder: string): Promise<string[]>;
+
+  /** Removes a folder and everything under it; nothing if it is absent. */
+  abstract removeFolder(folder: string): Promise<void>;
+
+  /** Checks at start that the store can be read and written, with an error naming the setting at fault. */
+  abstract check(): Promise<void>;
 
   /** Writes text (or bytes, e.g. a PNG) atomically. */
-  async writeText(relative: string, text: string | Uint8Array): Promise<string> {
-    const full = this.absolute(relative);
-    await fs.mkdir(path.dirname(full), { recursive: true });
-    const temporary = `${full}.${process.pid}.${Date.now()}.tmp`;
-    await fs.writeFile(temporary, text);
-    await fs.rename(temporary, full);
-    return full;
+  writeText(relative: string, text: string | Uint8Array): Promise<string> {
+    return this.writeBytes(relative, typeof text === 'string' ? Buffer.from(text, 'utf8') : text);
   }
 
   async readText(relative: string): Promise<string> {
-    return fs.readFile(this.absolute(relative), 'utf8');
-  }
-
-  async exists(relative: string): Promise<boolean> {
-    return fs.access(this.absolute(relative)).then(
-      () => true,
-      () => false,
-    );
+    return (await this.readBytes(relative)).toString('utf8');
   }
 
   writeJson(relative: string, value: unknown): Promise<string> {
@@ -57,7 +63,7 @@ export class ArtifactStore {
       try {
         records.push(JSON.parse(line) as T);
       } catch (error) {
-        throw new Error(`${this.absolute(relative)}:${i + 1}: invalid JSON (${(error as Error).message})`);
+        throw new Error(`${this.locate(relative)}:${i + 1}: invalid JSON (${(error as Error).message})`);
       }
     });
     return records;

@@ -78,7 +78,7 @@ export function createDiversityActivities(deps: DiversityDependencies) {
 
   async function readView(input: MeasureDiversityInput, iteration: number, questionId: string): Promise<DebateView> {
     const path = artifactPaths.debate(input.runId, iteration, input.split, questionId);
-    const file = deps.store.absolute(path);
+    const file = deps.store.locate(path);
     if (!(await deps.store.exists(path))) throw invalid(`${file}: no debate transcript for question ${questionId}`);
     let raw: unknown;
     try {
@@ -100,7 +100,7 @@ export function createDiversityActivities(deps: DiversityDependencies) {
     for (const id of ids) {
       const path = artifactPaths.debate(input.runId, 0, input.split, id);
       if (!(await deps.store.exists(path)))
-        return { ok: false, reason: `no base-model replies: ${deps.store.absolute(path)} is missing (the base is evaluated when evaluateBase is true)` };
+        return { ok: false, reason: `no base-model replies: ${deps.store.locate(path)} is missing (the base is evaluated when evaluateBase is true)` };
     }
     const base = await Promise.all(ids.map((id) => readView(input, 0, id)));
     const rounds = views[0].rounds.length;

@@ -4,15 +4,13 @@
  * (@resvg/resvg-js, prebuilt native binaries from npm) with the DejaVu Sans font files of the
  * dejavu-fonts-ttf package and system fonts off, so text renders the same on any machine.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import { ApplicationFailure } from '@temporalio/activity';
 import { validateRecords } from '../core/report/record-schema';
 import type { EvaluationRecord } from '../core/report/records';
 import { buildReport } from '../core/report/report';
 import { FONT_FAMILY } from '../core/report/svg-chart';
-import { ArtifactStore } from './artifact-store';
+import type { ArtifactStore } from './artifact-store';
 
 /** PNGs are rendered at twice the SVG's size. */
 export const PNG_SCALE = 2;
@@ -39,22 +37,22 @@ function builtOrInvalid<T>(build: () => T): T {
 export interface ReportInput {
   title: string;
   records: readonly EvaluationRecord[];
-  /** The report folder; created if missing. Its plots/ subfolder is replaced. */
-  outDir: string;
+  /** Where the report goes: a folder of the artifact store. Its plots/ subfolder is replaced. */
+  store: ArtifactStore;
+  folder: string;
 }
 
-/** Returns report.md's text and the written files, relative to outDir. */
-export async function writeReport({ title, records, outDir }: ReportInput): Promise<{ markdown: string; files: string[] }> {
+/** Returns report.md's text and the written files, relative to the folder. */
+export async function writeReport({ title, records, store, folder }: ReportInput): Promise<{ markdown: string; files: string[] }> {
   const report = builtOrInvalid(() => buildReport(title, validateRecords(records)));
-  const store = new ArtifactStore(outDir);
-  await fs.rm(path.join(outDir, 'plots'), { recursive: true, force: true });
+  await store.removeFolder(`${folder}/plots`);
   const files: string[] = [];
   const write = async (relative: string, content: string | Uint8Array) => {
-    await store.writeText(relative, content);
+    await store.writeText(`${folder}/${relative}`, content);
     files.push(relative);
   };
   await write('report.md', report.markdown);
-  await store.writeJsonl('records.jsonl', records);
+  await store.writeJsonl(`${folder}/records.jsonl`, records);
   files.push('records.jsonl');
   for (const figure of [...report.plots, ...report.heatmaps]) {
     await write(`${figure.path}.svg`, figure.svg);

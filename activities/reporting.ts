@@ -3,7 +3,6 @@
  * artifact store as they happen, so a report can be written for a finished run, a run in progress or
  * a whole experiment (activities/report.ts renders it).
  */
-import { promises as fs } from 'node:fs';
 import { artifactPaths } from '../core/artifact-paths';
 import type { BehaviourProfile } from '../core/behaviour/types';
 import type { EvaluationRecord } from '../core/report/records';
@@ -20,7 +19,7 @@ export interface ReportRunsInput {
 }
 
 export interface WrittenReport {
-  /** Absolute path of report.md. */
+  /** Where report.md is: a file path, or an s3:// URL when the artifacts are in object storage. */
   markdownPath: string;
   files: string[];
   records: number;
@@ -30,8 +29,7 @@ export function createReportingActivities(store: ArtifactStore) {
   /** Every stored evaluation record of a run, by iteration. */
   async function recordsOf(runId: string): Promise<EvaluationRecord[]> {
     const dir = artifactPaths.evaluationRecords(runId);
-    if (!(await store.exists(dir))) return [];
-    const names = (await fs.readdir(store.absolute(dir))).filter((f) => f.endsWith('.json'));
+    const names = (await store.list(dir)).filter((f) => f.endsWith('.json'));
     const records = await Promise.all(names.map((f) => store.readJson<EvaluationRecord>(`${dir}/${f}`)));
     return records.sort((a, b) => a.iteration - b.iteration);
   }
@@ -66,9 +64,8 @@ export function createReportingActivities(store: ArtifactStore) {
       return heartbeating(async () => {
         const records = (await Promise.all(input.runIds.map(recordsOf))).flat();
         if (records.length === 0) throw new Error(`no evaluation records yet for ${input.runIds.join(', ')}`);
-        const outDir = store.absolute(input.outDir);
-        const { files } = await writeReport({ title: input.title, records, outDir });
-        return { markdownPath: `${outDir}/report.md`, files, records: records.length };
+        const { files } = await writeReport({ title: input.title, records, store, folder: input.outDir });
+        return { markdownPath: store.locate(`${input.outDir}/report.md`), files, records: records.length };
       });
     },
   };

@@ -12,8 +12,8 @@
  * it fails the activity at once.
  */
 import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
-import { createReadStream } from 'node:fs';
 import type OpenAI from 'openai';
+import { toFile } from 'openai';
 import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
 import type { ArtifactStore } from './artifact-store';
 import { toActivityFailure } from './model-errors';
@@ -88,7 +88,10 @@ export function createTrainingActivities(defaultClient: OpenAI, store: ArtifactS
   }
 
   async function createJob(client: OpenAI, input: FinetuneInput, jobKey: string): Promise<FineTuningJob> {
-    const file = await client.files.create({ file: createReadStream(store.absolute(input.trainingFile)), purpose: 'fine-tune' });
+    // The training file comes from the artifact store (a directory or object storage) and goes to the
+    // trainer through the files API, so the trainer needs no access to the store for it.
+    const bytes = await store.readBytes(input.trainingFile);
+    const file = await client.files.create({ file: await toFile(bytes, input.trainingFile.split('/').pop()), purpose: 'fine-tune' });
     const body = {
       model: input.model,
       training_file: file.id,

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { ADAPTERS_FOLDER, formatArtifactLocation, parseArtifactLocation } from '../core/artifact-location';
 import { QueuesConfig } from '../core/config';
 import { EngineMapError, parseEngineMap } from '../core/engines';
 import { temporalConnectionFromEnv, type TemporalConnection } from './connection';
@@ -33,7 +34,10 @@ export interface WorkerSettings {
   trainingApiKey: string;
   /** An OpenAI-compatible embeddings endpoint and model for the diversity metrics; none: unavailable. */
   embeddings: { url: string; apiKey: string; model: string } | null;
+  /** The artifact store, as MAFT_ARTIFACTS spells it: a directory (absolute) or s3://bucket/prefix. */
   artifactRoot: string;
+  /** Where the engines find adapters by name: a folder they share with the trainer (sent as vLLM's lora_path), or,
+   * with artifacts in object storage, s3://bucket/prefix/adapters, which each engine host fetches from itself. */
   adapterRoot: string;
   /** C: model calls in flight at once from this worker to an engine without its own capacity (vLLM
    * max_num_seqs). Slots and pollers follow from the engines' capacities together (core/sizing.ts). */
@@ -84,7 +88,7 @@ export function enginesFromEnv(env: NodeJS.ProcessEnv, fallback: { url: string; 
 }
 
 export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, overrides: Partial<WorkerSettings> = {}): WorkerSettings {
-  const artifactRoot = path.resolve(env.MAFT_ARTIFACTS ?? '.maft/artifacts');
+  const artifactRoot = formatArtifactLocation(parseArtifactLocation(env.MAFT_ARTIFACTS || '.maft/artifacts', (p) => path.resolve(p)));
   const inferenceUrl = overrides.inferenceUrl ?? env.MAFT_INFERENCE_URL ?? 'http://127.0.0.1:8100/v1';
   const inferenceApiKey = overrides.inferenceApiKey ?? env.MAFT_INFERENCE_API_KEY ?? env.OPENAI_API_KEY ?? 'EMPTY';
   const inferenceConcurrency = overrides.inferenceConcurrency ?? integer(env, 'MAFT_INFERENCE_CONCURRENCY', 64);
@@ -105,7 +109,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env, over
         }
       : null,
     artifactRoot,
-    adapterRoot: env.MAFT_ADAPTER_ROOT ?? path.join(artifactRoot, 'adapters'),
+    adapterRoot: env.MAFT_ADAPTER_ROOT ?? `${artifactRoot}/${ADAPTERS_FOLDER}`,
     inferenceConcurrency,
     trainingSlots: integer(env, 'MAFT_TRAINING_SLOTS', 1),
     trainingPollMs: integer(env, 'MAFT_TRAINING_POLL_MS', 2000),

@@ -6,7 +6,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import OpenAI from 'openai';
 import { createActivities } from '../activities';
-import { ArtifactStore } from '../activities/artifact-store';
+import { openArtifactStore } from '../activities/open-artifact-store';
 import type { QueueContracts } from '../activities/contracts';
 import { EngineRouter } from '../activities/engines';
 import { Semaphore } from '../core/semaphore';
@@ -52,8 +52,11 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
   const sizing = workerSizing(settings.engines.reduce((sum, e) => sum + e.capacity, 0));
   const connection = options.connection ?? (await NativeConnection.connect(connectOptions(settings.temporal)));
   const engines = engineRouter(settings);
+  // Fails at start, naming the setting, when the store cannot be read and written (a wrong bucket, refused credentials).
+  const store = openArtifactStore(settings.artifactRoot);
+  await store.check();
   const activities = createActivities({
-    store: new ArtifactStore(settings.artifactRoot),
+    store,
     engines,
     training: openAiClient(settings.trainingUrl, settings.trainingApiKey, settings.requestTimeoutMs),
     embeddings: settings.embeddings

@@ -9,7 +9,8 @@ import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import OpenAI from 'openai';
-import { ArtifactStore } from '../../activities/artifact-store';
+import type { ArtifactStore } from '../../activities/artifact-store';
+import { DirectoryStore } from '../../activities/directory-store';
 import { cooperativeTurn } from '../../core/prompts';
 import { criticTurnWithOpinions, criticTurnWithSummary } from '../../core/tasks/arithmetic';
 import { debateRound, type DebateRoundInput, type ModelCall } from '../../core/debate';
@@ -30,7 +31,7 @@ const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('
 beforeAll(async () => {
   sim = await startSimulator({ seed: 3, trainingMsPerExample: 20 });
   client = openAiClient(`${sim.url}/v1`, 'test-key', 2000);
-  store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-activities-')));
+  store = new DirectoryStore(mkdtempSync(path.join(os.tmpdir(), 'maft-activities-')));
   const example = (answer: string) => ({
     messages: [
       { role: 'user', content: 'What is the result of 1+2*3+4-5*6?' },

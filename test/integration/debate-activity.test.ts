@@ -9,7 +9,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArtifactStore } from '../../activities/artifact-store';
+import { DirectoryStore } from '../../activities/directory-store';
 import { createDebateActivity } from '../../activities/debate';
 import { createDebateRecordActivities } from '../../activities/debate-records';
 import { createChatTurn } from '../../activities/inference';
@@ -56,7 +56,7 @@ const input = (index: number, overrides: Partial<DebateInput> = {}, star = false
 /** A fresh artifact store with run d's arithmetic splits, and a debate activity asking the simulator
  * (each call `latencyMs` late), every call's request id noted in `asked`. */
 async function setup(latencyMs = 0) {
-  const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-debate-')));
+  const store = new DirectoryStore(mkdtempSync(path.join(os.tmpdir(), 'maft-debate-')));
   const artifacts = createRunArtifacts(store);
   await createDebateRecordActivities(artifacts).prepareTask({
     runId: 'd',

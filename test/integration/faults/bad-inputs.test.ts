@@ -11,7 +11,7 @@ import { DefaultLogger } from '@temporalio/worker';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArtifactStore } from '../../../activities/artifact-store';
+import { DirectoryStore } from '../../../activities/directory-store';
 import { createTrainingActivities, type FinetuneResult } from '../../../activities/training';
 import { finetuneInput } from '../../helpers/finetune-input';
 import { adapterName, type Role } from '../../../core/agents';
@@ -259,7 +259,7 @@ describe('a finetune activity that stops before its job ends', () => {
   const input = (key: string) => finetuneInput(key, 'data/slow.jsonl');
 
   it('leaves the job training when abandoned (run closed, worker shutdown), cancels it when the run is cancelled, and trains anew when the run resumes', async () => {
-    const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-abandon-')));
+    const store = new DirectoryStore(mkdtempSync(path.join(os.tmpdir(), 'maft-abandon-')));
     const example = {
       messages: [
         { role: 'user', content: 'What is the result of 1+2*3+4-5*6?' },

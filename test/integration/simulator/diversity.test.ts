@@ -11,7 +11,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type OpenAI from 'openai';
-import { ArtifactStore } from '../../../activities/artifact-store';
+import type { ArtifactStore } from '../../../activities/artifact-store';
+import { DirectoryStore } from '../../../activities/directory-store';
 import { singleEngine } from '../../../activities/engines';
 import { createDiversityActivities, type MeasureDiversityInput } from '../../../activities/diversity';
 import type { AgentTable } from '../../../core/agents';
@@ -68,7 +69,7 @@ const X0 = 'What is 2+2?';
 const X1 = 'What is 3+4?';
 
 async function storeWithDebates(): Promise<ArtifactStore> {
-  const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-diversity-')));
+  const store = new DirectoryStore(mkdtempSync(path.join(os.tmpdir(), 'maft-diversity-')));
   await store.writeJsonl(artifactPaths.split(runId, 'test'), [{ id: 'test-0' }, { id: 'test-1' }]);
   const debates = [
     // The society after iteration 1.
@@ -260,7 +261,7 @@ describe('measureDiversity against the simulator', () => {
       const base = await activities.measureDiversity({ ...input, iteration: 0 });
       expect(base.klFromBase.generation).toBeCloseTo((2 * U + 2 * D) / 18, 12);
       expect(base.klFromBase.critic).toBe(0);
-      await fs.rm(store.absolute(artifactPaths.debate(runId, 0, 'test', 'test-1')));
+      await fs.rm(store.locate(artifactPaths.debate(runId, 0, 'test', 'test-1')));
       const metrics = await activities.measureDiversity(input);
       expect(metrics.klFromBase).toEqual({ generation: null, critic: null });
       expect(metrics.unavailable['klFromBase.generation']).toMatch(/^no base-model replies: .*iteration-0\/debates\/test\/test-1\.json is missing/);
@@ -317,7 +318,7 @@ describe('measureDiversity against the simulator', () => {
       expect(noScorer.unavailable.klPairwise).toMatch(/HTTP 404: .*The model `nobody` does not exist/);
       expect(noScorer.nll).toBeCloseTo(NLL, 9);
 
-      const file = store.absolute(artifactPaths.debate(runId, 1, 'test', 'test-1'));
+      const file = store.locate(artifactPaths.debate(runId, 1, 'test', 'test-1'));
       const broken = JSON.parse(await store.readText(artifactPaths.debate(runId, 1, 'test', 'test-1')));
       broken.conversations[2][1].content = 42;
       await store.writeJson(artifactPaths.debate(runId, 1, 'test', 'test-1'), broken);

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArtifactStore } from '../../../activities/artifact-store';
+import { DirectoryStore } from '../../../activities/directory-store';
 import { createReportingActivities } from '../../../activities/reporting';
 import type { EvaluationRecord } from '../../../core/report/records';
 
@@ -27,7 +27,7 @@ const record = (runId: string): EvaluationRecord => ({
 });
 
 it('fails non-retryably, naming the runs, when two runs of one cell share a seed', async () => {
-  const reporting = createReportingActivities(new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-report-'))));
+  const reporting = createReportingActivities(new DirectoryStore(mkdtempSync(path.join(os.tmpdir(), 'maft-report-'))));
   await reporting.recordEvaluation(record('a'));
   await reporting.recordEvaluation(record('b'));
   const failure = await reporting.reportRuns({ title: 't', runIds: ['a', 'b'], outDir: 'report' }).catch((error: unknown) => error);

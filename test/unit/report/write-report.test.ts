@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { PNG } from 'pngjs';
 import { PNG_SCALE, svgToPng, writeReport } from '../../../activities/report';
+import { DirectoryStore } from '../../../activities/directory-store';
 import { parseRecordsJsonl } from '../../../core/report/record-schema';
 import { CHART_LAYOUT } from '../../../core/report/svg-chart';
 import { behaviour, diversity, record } from './fixtures';
@@ -45,6 +46,9 @@ function darkPixels(image: PNG, yFrom: number, yTo: number): number {
   return dark;
 }
 
+/** The report in `dir`, written as a folder of a directory store. */
+const at = (dir: string) => ({ store: new DirectoryStore(path.dirname(dir)), folder: path.basename(dir) });
+
 describe('writeReport', () => {
   let outDir: string;
   beforeAll(async () => {
@@ -53,7 +57,7 @@ describe('writeReport', () => {
   afterAll(() => fs.rm(outDir, { recursive: true, force: true }));
 
   it('writes report.md, records.jsonl and an SVG and a PNG per plot', async () => {
-    const { markdown, files } = await writeReport({ title: 'Test report', records, outDir });
+    const { markdown, files } = await writeReport({ title: 'Test report', records, ...at(outDir) });
     const panel = 'plots/arithmetic--model-a';
     const plots = ['accuracy', 'diversity', 'nll'].flatMap((p) => [`${panel}--${p}.svg`, `${panel}--${p}.png`]);
     const heatmaps = [0, 1, 2].flatMap((l) =>
@@ -71,7 +75,7 @@ describe('writeReport', () => {
   });
 
   it('writes valid, non-blank PNGs with rendered text and points where the SVG puts them', async () => {
-    const { files } = await writeReport({ title: 'Test report', records, outDir });
+    const { files } = await writeReport({ title: 'Test report', records, ...at(outDir) });
     for (const file of files.filter((f) => f.endsWith('.png') && !f.startsWith('plots/behaviour/'))) {
       const bytes = await fs.readFile(path.join(outDir, file));
       const structure = checkPng(bytes);
@@ -101,7 +105,7 @@ describe('writeReport', () => {
   });
 
   it('renders each heatmap at twice its SVG size, with its title drawn and each cell in its colour', async () => {
-    const { files } = await writeReport({ title: 'Test report', records, outDir });
+    const { files } = await writeReport({ title: 'Test report', records, ...at(outDir) });
     const heatmaps = files.filter((f) => f.startsWith('plots/behaviour/') && f.endsWith('.png'));
     expect(heatmaps).toHaveLength(12);
     for (const file of heatmaps) {
@@ -128,7 +132,7 @@ describe('writeReport', () => {
   it('rejects invalid records before writing anything', async () => {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'maft-report-bad-'));
     const bad = [...records.slice(0, 2), { ...records[2], iteration: -1 }];
-    await expect(writeReport({ title: 't', records: bad, outDir: dir })).rejects.toThrow(
+    await expect(writeReport({ title: 't', records: bad, ...at(dir) })).rejects.toThrow(
       'records[2] (runId 0-0): iteration: Number must be greater than or equal to 0',
     );
     expect(await listFiles(dir)).toEqual([]);

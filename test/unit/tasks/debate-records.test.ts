@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArtifactStore } from '../../../activities/artifact-store';
+import { DirectoryStore } from '../../../activities/directory-store';
 import { createDebateRecordActivities, createQuestionRecords } from '../../../activities/debate-records';
 import { createReportingActivities } from '../../../activities/reporting';
 import { createRunArtifacts } from '../../../activities/run-artifacts';
@@ -20,7 +20,7 @@ import type { EvaluationRecord } from '../../../core/report/records';
 import type { Conversation, DebateTranscript } from '../../../core/transcript';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'maft-records-'));
-const store = new ArtifactStore(path.join(dir, 'artifacts'));
+const store = new DirectoryStore(path.join(dir, 'artifacts'));
 const activities = createDebateRecordActivities(createRunArtifacts(store), dir);
 const records = createQuestionRecords(createRunArtifacts(store));
 // Both references are written as no agent writes them: only equivalence can match them.

@@ -5,7 +5,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArtifactStore } from '../../../activities/artifact-store';
+import { DirectoryStore } from '../../../activities/directory-store';
 import { createDebateRecordActivities } from '../../../activities/debate-records';
 import { createRunArtifacts } from '../../../activities/run-artifacts';
 import { artifactPaths } from '../../../core/artifact-paths';
@@ -28,7 +28,7 @@ describe('gsm8k-train task', () => {
   });
 
   it('draws disjoint splits from train.jsonl, each question traced to its line and absent from the test set', async () => {
-    const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-gsm8k-train-')));
+    const store = new DirectoryStore(mkdtempSync(path.join(os.tmpdir(), 'maft-gsm8k-train-')));
     const activities = createDebateRecordActivities(createRunArtifacts(store), DATA_DIR);
     const config = parseRunConfig({ runId: 'gt', baseModel: 'b', task: { name: 'gsm8k-train', trainSize: 50, testSize: 50 } });
     await activities.prepareTask({ runId: 'gt', seed: 0, task: config.task });

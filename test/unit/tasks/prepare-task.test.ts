@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArtifactStore } from '../../../activities/artifact-store';
+import { DirectoryStore } from '../../../activities/directory-store';
 import { createDebateRecordActivities } from '../../../activities/debate-records';
 import { createRunArtifacts } from '../../../activities/run-artifacts';
 import { artifactPaths } from '../../../core/artifact-paths';
@@ -15,7 +15,7 @@ import { parseRunConfig } from '../../../core/config';
 import type { Question, TaskRecord } from '../../../core/tasks';
 
 const DATA_DIR = process.env.MAFT_DATA_DIR ?? path.resolve(__dirname, '../../..', '../shared/data');
-const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-prepare-')));
+const store = new DirectoryStore(mkdtempSync(path.join(os.tmpdir(), 'maft-prepare-')));
 const activities = createDebateRecordActivities(createRunArtifacts(store), DATA_DIR);
 
 let runs = 0;

@@ -6,7 +6,7 @@
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ArtifactStore } from '../../../activities/artifact-store';
+import { DirectoryStore } from '../../../activities/directory-store';
 import { createDebateRecordActivities } from '../../../activities/debate-records';
 import { createRunArtifacts } from '../../../activities/run-artifacts';
 import { createRationalizer, type RationalizeInput } from '../../../activities/star';
@@ -15,7 +15,7 @@ import { parseRunConfig } from '../../../core/config';
 import type { ModelCall, ModelReply } from '../../../core/debate';
 import type { Question } from '../../../core/tasks/question';
 
-const store = new ArtifactStore(mkdtempSync(path.join(os.tmpdir(), 'maft-star-')));
+const store = new DirectoryStore(mkdtempSync(path.join(os.tmpdir(), 'maft-star-')));
 const artifacts = createRunArtifacts(store);
 let question: Question;
 
