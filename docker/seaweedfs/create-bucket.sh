@@ -15,15 +15,10 @@ shell() { echo "$1" | timeout 20 "${WEED:-weed}" shell -master="$host:9333" -fil
 # s3.bucket.list prints one bucket a line, its name first.
 listed() { printf '%s\n' "$1" | awk -v b="$bucket" '$1 == b { found = 1 } END { exit !found }'; }
 
-tries=0
-until buckets=$(shell s3.bucket.list) && ! echo "$buckets" | grep -qi "error\|connection refused"; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 60 ]; then
-    echo "SeaweedFS at $host is not serving after 5 minutes: $buckets" >&2
-    exit 1
-  fi
-  sleep 5
-done
+# The bucket list, once the filer answers it (kept in $buckets).
+list_buckets() { buckets=$(shell s3.bucket.list) && ! echo "$buckets" | grep -qi "error\|connection refused"; }
+. "$(dirname "$0")/../wait-for.sh"
+wait_for "SeaweedFS at $host" list_buckets
 if listed "$buckets"; then
   echo "bucket $bucket exists"
 else

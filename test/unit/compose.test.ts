@@ -175,8 +175,13 @@ describe('docker-compose.yml', () => {
 
   it('registers exactly the search attributes of core/search-attributes.ts', () => {
     const registration = services['temporal-namespace'];
-    expect(registration.entrypoint).toEqual(['/bin/sh', '/opt/maft/setup-namespace.sh']);
-    expect(mounts(registration)).toContainEqual({ source: './docker/temporal/setup-namespace.sh', target: '/opt/maft/setup-namespace.sh', readOnly: true });
+    expect(registration.entrypoint).toEqual(['/bin/sh', '/opt/maft/temporal/setup-namespace.sh']);
+    expect(mounts(registration)).toContainEqual({
+      source: './docker/temporal/setup-namespace.sh',
+      target: '/opt/maft/temporal/setup-namespace.sh',
+      readOnly: true,
+    });
+    expect(mounts(registration)).toContainEqual({ source: './docker/wait-for.sh', target: '/opt/maft/wait-for.sh', readOnly: true });
     const expected = Object.values(searchAttributes).map(({ name, type }) => `${name}=${type}`);
     expect([...registration.command!].sort()).toEqual(expected.sort());
   });
@@ -270,7 +275,12 @@ describe('docker-compose.yml', () => {
 
   it('creates the bucket MAFT_ARTIFACTS names once, and keeps it on the next `up`', () => {
     const bucket = services['object-store-bucket'];
-    expect(bucket.entrypoint).toEqual(['/bin/sh', '/opt/maft/create-bucket.sh']);
+    expect(bucket.entrypoint).toEqual(['/bin/sh', '/opt/maft/seaweedfs/create-bucket.sh']);
+    // Its wait loop is the one the Temporal one-shot sources, mounted beside its folder as in the repository.
+    expect(mounts(bucket)).toEqual([
+      { source: './docker/seaweedfs/create-bucket.sh', target: '/opt/maft/seaweedfs/create-bucket.sh', readOnly: true },
+      { source: './docker/wait-for.sh', target: '/opt/maft/wait-for.sh', readOnly: true },
+    ]);
     expect(bucket.image).toBe(services.seaweedfs.image);
     expect(bucket.depends_on).toEqual({ seaweedfs: { condition: 'service_healthy' } });
     // A stand-in weed shell keeping its buckets in a file: `s3.bucket.list` lists them as weed does, `s3.bucket.create` adds one.
