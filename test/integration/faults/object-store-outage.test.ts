@@ -5,6 +5,7 @@
  * not lost: it ends exactly as a clean run of the same config on the same store does, and what was
  * written before the outage is still there.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -30,11 +31,18 @@ const config = {
 };
 const OUTAGE_MS = 5_000;
 let seaweed: Seaweed;
-const seaweedOptions = { dataDir: mkdtempSync(path.join(os.tmpdir(), 'maft-s3-outage-')), accessKey: 'maft-test', secretKey: 'maft-test-secret' };
+const seaweedOptions = {
+  dataDir: mkdtempSync(path.join(os.tmpdir(), 'maft-s3-outage-')),
+  accessKey: 'maft-test',
+  secretKey: `secret-${randomBytes(12).toString('hex')}`,
+};
 const stores: ObjectStore[] = [];
 
 /** The run with its artifacts under s3://maft/<prefix>; `during` acts on the store while it runs. */
-async function runOnS3(prefix: string, during: (store: ObjectStore) => Promise<void>): Promise<RunOutcome & { retried: number; splitBefore: string }> {
+async function runOnS3(
+  prefix: string,
+  during: (store: ObjectStore) => Promise<void>,
+): Promise<RunOutcome & { retried: number; splitBefore: string; histories: Buffer }> {
   const store = new ObjectStore({ bucket: 'maft', prefix, env: seaweed.env });
   stores.push(store);
   const stack = await startStack({
@@ -58,6 +66,7 @@ async function runOnS3(prefix: string, during: (store: ObjectStore) => Promise<v
       transcripts: await transcriptsInStore(store, config.runId, config.iterations),
       jobs: [],
       retried: retried.length,
+      histories: Buffer.concat(executions.map((e) => e.bytes)),
       splitBefore: await store.readText(artifactPaths.split(config.runId, 'train')),
     };
   } finally {
@@ -102,5 +111,10 @@ describe('the object store stopped mid-run and started again', () => {
   it('lost nothing: the run completed as the clean run did, with the same results and transcripts', () => {
     expectCleanOutcome(outage, clean, 8 + 3 + 3);
     expect(outage.splitBefore).toBe(clean.splitBefore);
+  });
+
+  it('kept the store’s secret key out of every history (the workers read it from their environment)', () => {
+    expect(outage.histories.includes('The answer is')).toBe(true); // the search finds what is there
+    expect([clean.histories.includes(seaweedOptions.secretKey), outage.histories.includes(seaweedOptions.secretKey)]).toEqual([false, false]);
   });
 });
