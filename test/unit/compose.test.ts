@@ -354,7 +354,10 @@ describe('docker-compose.yml', () => {
     const flag = (name: string) => args[args.indexOf(name) + 1];
     expect(vllm.environment!.MAFT_MODELS_DIR).toBe('/models');
     expect(cwd).toBe(path.join(dir, 'models'));
-    expect(lora).toBe(`True lora_filesystem_resolver ${path.join(dir, 'adapters')}`);
+    // The service's MAFT_ARTIFACTS is s3://: a launcher that knows maft's S3 resolver (gpu-runtime/vllm-cpu-plugin)
+    // must put it before the filesystem resolver, which then reads the cache the S3 resolver fills.
+    const s3Resolver = read('gpu-runtime/scripts/serve-vllm.sh').includes('maft_s3_lora_resolver') ? 'maft_s3_lora_resolver,' : '';
+    expect(lora).toBe(`True ${s3Resolver}lora_filesystem_resolver ${path.join(dir, 'adapters')}`);
     expect(args.slice(0, 4)).toEqual(['-m', 'vllm.entrypoints.openai.api_server', '--model', model]);
     expect(flag('--served-model-name')).toBe(model);
     expect(args).toContain('--enable-lora');
