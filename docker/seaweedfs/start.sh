@@ -8,6 +8,9 @@
 set -eu
 : "${AWS_ACCESS_KEY_ID:?set AWS_ACCESS_KEY_ID in .env (see .env.example)}"
 : "${AWS_SECRET_ACCESS_KEY:?set AWS_SECRET_ACCESS_KEY in .env (see .env.example)}"
+case "$AWS_ACCESS_KEY_ID$AWS_SECRET_ACCESS_KEY" in
+  *[\"\\]*) echo 'AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY may not contain " or \ (they are written into a JSON file)' >&2; exit 2 ;;
+esac
 dir="${SEAWEEDFS_DIR:-/data}"
 config="$dir/s3-identities.json"
 mkdir -p "$dir"

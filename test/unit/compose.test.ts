@@ -271,6 +271,9 @@ describe('docker-compose.yml', () => {
     // Without the key pair it refuses to start, naming the variable.
     const bare = runWithWeed('docker/seaweedfs/start.sh', 'exit 0', { SEAWEEDFS_DIR: 'data' });
     expect([bare.status, bare.stderr]).toEqual([2, expect.stringContaining('AWS_ACCESS_KEY_ID')]);
+    // A quote in the secret would break the identities file: refused, naming the variables.
+    const quoted = runWithWeed('docker/seaweedfs/start.sh', 'exit 0', { ...seaweedfs.environment!, AWS_SECRET_ACCESS_KEY: 'a"b', SEAWEEDFS_DIR: 'data' });
+    expect([quoted.status, quoted.stderr]).toEqual([2, expect.stringContaining('AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY may not contain')]);
   });
 
   it('creates the bucket MAFT_ARTIFACTS names once, and keeps it on the next `up`', () => {
