@@ -58,4 +58,4 @@ def upload_model(spec: TrainingSpec, job_id: str, job_dir: Path) -> None:
     object_store = open_object_store(spec.artifacts)
     url = object_store.upload_folder(Path(spec.adapter_root) / spec.output_name, spec.output_name)
     store.write_json_atomic(job_dir / store.UPLOADED_FILE, {"url": url})
-    store.append_event(job_dir, job_id, f"Uploaded the model to {url}.", data={"url": url})
+    store.append_event(job_dir, job_id, f"Uploaded the model to {url}", data={"url": url})

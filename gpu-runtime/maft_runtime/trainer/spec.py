@@ -104,7 +104,10 @@ class TrainingSpec:
     extra: dict[str, Any] = field(default_factory=dict)  # reserved for options added later; empty today
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        value = asdict(self)
+        if value["artifacts"] is None:  # directory mode: job.json exactly as before object stores
+            del value["artifacts"]
+        return value
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> "TrainingSpec":
