@@ -30,7 +30,7 @@
 #                         recovers adapters by name. The S3 endpoint and key pair: AWS_ENDPOINT_URL_S3 or
 #                         AWS_ENDPOINT_URL, AWS_REGION [us-east-1], AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
 #                         While the store is unreachable a download retries for MAFT_ARTIFACTS_RETRY_SECONDS
-#                         [600], then the request fails (HTTP 500), never a 404.
+#                         [600], then the request fails with 503 and the reason, never a 404.
 #   MAFT_AGENTS           N, agents in the society [3]
 #   MAFT_LORA_RANK        the LoRA rank the trainer uses (maft config training.lora.rank) [16]
 #   MAFT_MAX_LORAS        adapters usable in one batch [2 * N: each agent's generator and critic]

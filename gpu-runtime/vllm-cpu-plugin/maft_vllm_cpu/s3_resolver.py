@@ -7,8 +7,10 @@ model). So an engine host that shares no directory with the trainer serves adapt
 restarted one with an empty cache recovers them by name.
 
 An adapter not in the store resolves to nothing (vLLM answers 404). While the store is unreachable the
-download retries for MAFT_ARTIFACTS_RETRY_SECONDS [600] and then fails the request (vLLM answers 500),
-never a 404 that would read as "no such adapter".
+download retries for MAFT_ARTIFACTS_RETRY_SECONDS [600] and then fails the request with 503 and the
+reason, never a 404 that would read as "no such adapter". (The 503 is an HTTPException, which vLLM's
+handlers answer as JSON; any other exception from a resolver becomes uvicorn's bare 500, which also
+drops the client's keep-alive connection.)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+from fastapi import HTTPException
 from vllm.logger import init_logger
 from vllm.lora.request import LoRARequest
 from vllm.lora.resolver import LoRAResolverRegistry
@@ -41,7 +44,13 @@ class ObjectStoreResolver(FilesystemResolver):
     async def resolve_lora(self, base_model_name: str, lora_name: str) -> LoRARequest | None:
         if not lora_name or "/" in lora_name or lora_name.startswith("."):
             return None  # not a maft model name (maft's are <runId>-l<l>-gen<n>)
-        path = await asyncio.to_thread(self.store().download_folder, lora_name, self.lora_cache_dir)
+        try:
+            path = await asyncio.to_thread(self.store().download_folder, lora_name, self.lora_cache_dir)
+        except Exception as error:  # unreachable for the retry time, or refused (credentials, bucket)
+            logger.error("LoRA adapter '%s' could not be fetched: %s", lora_name, error)
+            raise HTTPException(
+                503, f"LoRA adapter '{lora_name}' could not be fetched from the object store: {error}"
+            ) from None
         if path is None:
             return None
         return await self._get_lora_req_from_path(lora_name, str(path), base_model_name)
