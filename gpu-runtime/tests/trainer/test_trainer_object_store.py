@@ -21,7 +21,7 @@ PREFIX = "exp"
 @pytest.fixture(scope="module")
 def store_env(seaweed, tiny_model) -> dict[str, str]:
     seaweed.create_bucket(BUCKET)
-    return seaweed.env(BUCKET, PREFIX)
+    return seaweed.store_env(BUCKET, PREFIX)
 
 
 def s3_trainer(root: Path, env: dict[str, str], **settings: str) -> TrainerService:
@@ -32,7 +32,7 @@ def s3_trainer(root: Path, env: dict[str, str], **settings: str) -> TrainerServi
 
 
 def store_files(seaweed, name: str) -> dict[str, bytes]:
-    client = seaweed.client()
+    client = seaweed.s3()
     prefix = f"{PREFIX}/adapters/{name}/"
     return {
         key[len(prefix) :]: client.get_object(Bucket=BUCKET, Key=key)["Body"].read()
@@ -107,7 +107,7 @@ def test_a_trainer_restarted_before_the_upload_uploads_then_succeeds(first, seaw
     record["job"].update(status="running", finished_at=None, fine_tuned_model=None)
     (job_dir / "job.json").write_text(json.dumps(record))
     (job_dir / "uploaded.json").unlink()
-    client = seaweed.client()
+    client = seaweed.s3()
     for key in seaweed.keys(BUCKET, f"{PREFIX}/adapters/s3-gen0/"):
         client.delete_object(Bucket=BUCKET, Key=key)
     assert store_files(seaweed, "s3-gen0") == {}
@@ -136,7 +136,7 @@ def test_a_store_that_stays_down_fails_the_job_and_leaves_no_model(tiny_model, t
     store = SeaweedServer(tmp_path / "seaweed").start()
     try:
         store.create_bucket("maft-doomed")
-        trainer = s3_trainer(tmp_path, store.env("maft-doomed"), MAFT_ARTIFACTS_RETRY_SECONDS="2").start()
+        trainer = s3_trainer(tmp_path, store.store_env("maft-doomed"), MAFT_ARTIFACTS_RETRY_SECONDS="2").start()
         store.kill()
         try:
             file_id = trainer.upload(qa_examples(4), filename="doomed.jsonl")
@@ -145,7 +145,7 @@ def test_a_store_that_stays_down_fails_the_job_and_leaves_no_model(tiny_model, t
         finally:
             trainer.stop()
     finally:
-        store.stop()
+        store.kill()
     assert job["status"] == "failed" and job["error"]["code"] == "artifact_upload_failed"
     assert job["error"]["message"].startswith(
         "the model could not be uploaded to s3://maft-doomed: AWS_ENDPOINT_URL: the object store for s3://maft-doomed "
