@@ -199,6 +199,10 @@ class JobManager:
             return
         if (self.models_dir / model / "config.json").is_file() or (self.adapter_root / model).is_dir():
             return
+        metadata = body.get("metadata")
+        key = metadata.get("maft_job_key") if isinstance(metadata, dict) else None
+        if isinstance(key, str) and self.jobs.by_key(key) is not None:
+            return  # a repeated create: create_job answers the existing job
         store_url = f"{self.object_store.location.url()}/adapters"
         try:
             fetched = await asyncio.to_thread(self.object_store.download_folder, model, self.adapter_root)

@@ -87,6 +87,9 @@ def test_a_warm_start_on_an_empty_adapter_root_fetches_its_parent(first, store_e
         job = trainer.wait(job["id"])
         assert job["status"] == "succeeded", job["error"]
         events = trainer.events(job["id"])
+        # A repeated create (same maft_job_key) answers the existing job; nothing is fetched for it.
+        again = trainer.create(job_body("s3-nowhere", file_id, key="s3/gen1", suffix="s3-gen1", n_epochs=1))
+        assert again.status_code == 200 and again.json()["id"] == job["id"], again.text
     finally:
         trainer.stop()
     parent = local_files(first["root"] / "adapters" / "s3-gen0")
