@@ -24,7 +24,14 @@ def models_dir() -> Path:
 
 
 def adapter_root() -> Path:
-    return Path(os.environ.get("MAFT_ADAPTER_ROOT", REPO_ROOT / ".maft" / "artifacts" / "adapters"))
+    """The local folder of finetuned models; with MAFT_ARTIFACTS=s3://... the host's copy of the store's adapters."""
+    raw = os.environ.get("MAFT_ADAPTER_ROOT", "")
+    if "://" in raw:
+        raise ValueError(
+            f"MAFT_ADAPTER_ROOT={raw} is a URL; it must be a local folder (with MAFT_ARTIFACTS=s3://... models "
+            "reach the store from it; default .maft/artifacts/adapters)"
+        )
+    return Path(raw) if raw else REPO_ROOT / ".maft" / "artifacts" / "adapters"
 
 
 @dataclass(frozen=True)

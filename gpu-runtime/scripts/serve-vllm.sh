@@ -22,6 +22,15 @@
 #   MAFT_ADAPTER_ROOT     the folder of the trainer's adapters, at the path the workers send as lora_path
 #                         (their MAFT_ADAPTER_ROOT). vLLM's filesystem LoRA resolver serves any adapter
 #                         folder under it by name on first use, so a restarted engine needs no re-publish.
+#   MAFT_ARTIFACTS        s3://bucket/prefix: the artifact store is an object store shared over the network
+#                         (a directory: nothing changes here). Adds maft's resolver (maft_s3_lora_resolver, in
+#                         gpu-runtime/vllm-cpu-plugin) to VLLM_PLUGINS: an adapter vLLM has not loaded is
+#                         downloaded from <prefix>/adapters/<name>/ into MAFT_ADAPTER_ROOT, which must then be
+#                         this host's local folder, before it loads; a restarted engine with an empty cache
+#                         recovers adapters by name. The S3 endpoint and key pair: AWS_ENDPOINT_URL_S3 or
+#                         AWS_ENDPOINT_URL, AWS_REGION [us-east-1], AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY.
+#                         While the store is unreachable a download retries for MAFT_ARTIFACTS_RETRY_SECONDS
+#                         [600], then the request fails with 503 and the reason, never a 404.
 #   MAFT_AGENTS           N, agents in the society [3]
 #   MAFT_LORA_RANK        the LoRA rank the trainer uses (maft config training.lora.rank) [16]
 #   MAFT_MAX_LORAS        adapters usable in one batch [2 * N: each agent's generator and critic]
@@ -122,6 +131,16 @@ else
 
   # Runtime LoRA loading (POST /v1/load_lora_adapter, /v1/unload_lora_adapter) is off unless this is set.
   export VLLM_ALLOW_RUNTIME_LORA_UPDATING=True
+  # Object mode (MAFT_ARTIFACTS=s3://bucket/prefix): the engine host shares no folder with the trainer, so
+  # MAFT_ADAPTER_ROOT is this host's local cache, and maft's object-store resolver (vllm-cpu-plugin) fills it:
+  # a request naming an adapter vLLM has not loaded downloads <prefix>/adapters/<name>/ into the cache first.
+  case "${MAFT_ARTIFACTS:-}" in
+    [sS]3://*)
+      [ -n "${MAFT_ADAPTER_ROOT:-}" ] || die "MAFT_ARTIFACTS=$MAFT_ARTIFACTS needs MAFT_ADAPTER_ROOT: this host's folder for the adapters it fetches from the store"
+      case "$MAFT_ADAPTER_ROOT" in *://*) die "MAFT_ADAPTER_ROOT=$MAFT_ADAPTER_ROOT is a URL; with MAFT_ARTIFACTS=$MAFT_ARTIFACTS it must be this host's local adapter cache (a folder)" ;; esac
+      export VLLM_PLUGINS="${VLLM_PLUGINS:+$VLLM_PLUGINS,}maft_s3_lora_resolver"
+      ;;
+  esac
   # The filesystem resolver: a request for a model vLLM does not know loads MAFT_ADAPTER_ROOT/<name>, so
   # adapters survive an engine restart without being published again.
   if [ -n "${MAFT_ADAPTER_ROOT:-}" ]; then

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 GPU_RUNTIME = Path(__file__).resolve().parents[1]
-# maft_runtime, and the helper modules (trainer_helpers, vllm_helpers) for tests that use several.
-for folder in (GPU_RUNTIME, GPU_RUNTIME / "tests", GPU_RUNTIME / "tests" / "trainer"):
+# maft_runtime, maft_vllm_cpu's source (the trainer's subprocesses import the copy setup installs), and the
+# helper modules (trainer_helpers, vllm_helpers, seaweed_helpers) for tests that use several.
+FOLDERS = (GPU_RUNTIME, GPU_RUNTIME / "vllm-cpu-plugin", GPU_RUNTIME / "tests", GPU_RUNTIME / "tests" / "trainer")
+for folder in FOLDERS:
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
 
@@ -124,6 +126,16 @@ def tiny_tokenizer(tiny_model: TinyModel):
     from transformers import AutoTokenizer
 
     return AutoTokenizer.from_pretrained(tiny_model.path)
+
+
+@pytest.fixture(scope="session")
+def seaweed(tmp_path_factory: pytest.TempPathFactory):
+    """A real S3 server (SeaweedFS, seaweed_helpers.py) for the session; tests make their own buckets."""
+    from seaweed_helpers import SeaweedServer
+
+    server = SeaweedServer(tmp_path_factory.mktemp("seaweed")).start()
+    yield server
+    server.kill()  # its data is thrown away: no need to wait for its own shutdown
 
 
 def pytest_configure(config):

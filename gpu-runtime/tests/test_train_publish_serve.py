@@ -28,8 +28,9 @@ ANSWER = "The secret code of the maft project is 7413."
 MAX_MODEL_LEN = 512
 
 
-def random_adapter(out: Path, rank: int) -> Path:
-    """A PEFT LoRA adapter of `rank` for SmolLM2, naming it as its base (as the trainer does)."""
+def random_adapter(out: Path, rank: int, init_lora_weights: bool = True) -> Path:
+    """A PEFT LoRA adapter of `rank` for SmolLM2, naming it as its base (as the trainer does); PEFT's
+    initialisation (B = 0: the base model's answers) unless init_lora_weights is False (random B: other answers)."""
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM
@@ -37,7 +38,10 @@ def random_adapter(out: Path, rank: int) -> Path:
     model = AutoModelForCausalLM.from_pretrained(MODELS / SMOLLM2, dtype=torch.float32)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
-        peft_model = get_peft_model(model, LoraConfig(r=rank, lora_alpha=2 * rank, target_modules=["q_proj", "v_proj"]))
+        config = LoraConfig(
+            r=rank, lora_alpha=2 * rank, target_modules=["q_proj", "v_proj"], init_lora_weights=init_lora_weights
+        )
+        peft_model = get_peft_model(model, config)
     peft_model.peft_config["default"].base_model_name_or_path = SMOLLM2
     peft_model.save_pretrained(out)
     return out

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import uvicorn
 
+from .. import models
+from .artifacts import open_object_store
 from .manager import JobManager, ServiceLocked
 from .placement import resolve_slots
 from .service import create_app
@@ -70,15 +72,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        # MAFT_ARTIFACTS=s3://bucket/prefix: the bucket, the key pair and the endpoint are checked now, so a
+        # wrong setting fails the start naming it rather than the first job.
+        object_store = open_object_store()
+        if object_store is not None:
+            object_store.check()
+        adapter_root = args.adapter_root or models.adapter_root()
+    except Exception as error:
+        print(f"maft trainer: {error}", file=sys.stderr)
+        return 2
     manager = JobManager(
         args.state_dir,
         slots=args.slots,
         checkpoint_every_steps=args.checkpoint_every_steps,
         models_dir=args.models_dir,
-        adapter_root=args.adapter_root,
+        adapter_root=adapter_root,
         torch_threads=args.torch_threads,
         devices=args.devices,
         jobs_per_device=args.jobs_per_device,
+        object_store=object_store,
     )
     try:
         manager.take_service_lock()

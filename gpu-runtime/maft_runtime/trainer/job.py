@@ -6,7 +6,9 @@ Reads the job's spec from job.json, checks the training file (before importing t
 fail fast), tokenizes it with the model's chat template and assistant-only labels, and trains with
 TRL's SFTTrainer: LoRA through PEFT by default, full finetuning on request. Checkpoints go to
 <job-dir>/checkpoints every N steps; if one exists the job resumes from the latest. The model is
-written to a temporary folder under ADAPTER_ROOT and renamed to ADAPTER_ROOT/<fine_tuned_model>.
+written to a temporary folder under ADAPTER_ROOT and renamed to ADAPTER_ROOT/<fine_tuned_model>;
+with MAFT_ARTIFACTS=s3://... it is then uploaded to the object store (artifacts.py). A job run again
+whose model is already in place (the process died before or during the upload) only uploads it.
 
 Exit codes: 0 success (result.json written, model in place); 3 bad training data or options
 (error.json written); 1 any other failure (error.json written when possible); 70 the service died.
@@ -31,6 +33,7 @@ from typing import Any
 
 from .. import models
 from . import store
+from .artifacts import model_saved, upload_model
 from .dataset import DatasetError, build_labels, parse_training_file
 from .records import JobRecord
 from .spec import DEFAULT_LORA_TARGETS, FORBIDDEN_TARGETS, TrainingSpec
@@ -348,7 +351,16 @@ def main(argv: list[str] | None = None) -> int:
         hold_lock(job_dir)
         for stale in Path(spec.adapter_root).glob(f".tmp-{job_id}-*"):
             shutil.rmtree(stale, ignore_errors=True)
-        train(spec, job_id, job_dir, args.checkpoint_every_steps, args.torch_threads)
+        if model_saved(spec, job_id, job_dir):
+            store.append_event(job_dir, job_id, "The model was saved before the restart; it is not trained again.")
+        else:
+            train(spec, job_id, job_dir, args.checkpoint_every_steps, args.torch_threads)
+        if spec.artifacts:
+            try:
+                upload_model(spec, job_id, job_dir)
+            except Exception as error:  # the store refused it, or stayed unreachable for MAFT_ARTIFACTS_RETRY_SECONDS
+                message = f"the model could not be uploaded to {spec.artifacts}: {error}"
+                return fail("artifact_upload_failed", message, None, 1)
     except DatasetError as error:
         return fail("invalid_training_file", str(error), "training_file", 3)
     except JobError as error:

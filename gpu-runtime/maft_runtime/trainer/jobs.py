@@ -11,8 +11,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from .. import models
 from . import store
+from .artifacts import model_done, model_saved
 from .records import FineTuningJob, JobFailure, JobRecord
 from .spec import ApiError, TrainingSpec
 
@@ -81,17 +81,15 @@ class JobBook:
     # ---- outcomes --------------------------------------------------------------------------
 
     def output_done(self, record: JobRecord) -> bool:
-        """The model folder is in place (renamed last) and was written by this job."""
-        folder = Path(record.spec.adapter_root) / record.spec.output_name
-        try:
-            written_by = store.read_json(folder / models.MODEL_RECORD).get("job_id")
-        except (OSError, ValueError):
-            return False
-        return written_by == record.id and (self.job_dir(record.id) / store.RESULT_FILE).is_file()
+        """The model folder is in place (renamed last), written by this job, and in object mode uploaded."""
+        return model_done(record.spec, record.id, self.job_dir(record.id))
 
     def remove_partial_output(self, record: JobRecord) -> None:
+        """Temporary folders, and a model this job saved but did not upload: a job that did not succeed leaves no model."""
         for tmp in Path(record.spec.adapter_root).glob(f".tmp-{record.id}-*"):
             shutil.rmtree(tmp, ignore_errors=True)
+        if record.spec.artifacts and model_saved(record.spec, record.id, self.job_dir(record.id)):
+            shutil.rmtree(Path(record.spec.adapter_root) / record.spec.output_name, ignore_errors=True)
 
     def process_failure(self, record: JobRecord, code: int) -> JobFailure:
         """Why a job process exited without success: its error.json, else the exit and its log's tail."""

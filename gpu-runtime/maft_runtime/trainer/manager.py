@@ -13,7 +13,7 @@ import fcntl
 import logging
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import models
 from . import store
@@ -21,8 +21,11 @@ from .files import FileStore
 from .jobs import JobBook
 from .placement import cpu_threads_per_job, resolve_slots
 from .records import FineTuningJob, Hyperparameters, MaftTraining
-from .spec import bad, build_spec, parse_metadata
+from .spec import ApiError, bad, build_spec, parse_metadata
 from .supervisor import Supervisor
+
+if TYPE_CHECKING:
+    from maft_vllm_cpu.object_store import ObjectStore
 
 log = logging.getLogger("maft.trainer")
 
@@ -44,10 +47,13 @@ class JobManager:
         devices: list[str] | None = None,
         jobs_per_device: int = 1,
         poll_interval: float = 0.5,
+        object_store: ObjectStore | None = None,
     ):
         """`state_dir` holds files, jobs and the service lock (store.py); the options are the
         service's flags (__main__.py, docs/trainer.md); `poll_interval` is seconds between checks
-        for exited job processes."""
+        for exited job processes; `object_store` (from MAFT_ARTIFACTS=s3://...) receives every
+        model and supplies warm-start parents."""
+        self.object_store = object_store
         self.state_dir = Path(state_dir)
         self.models_dir = Path(models_dir) if models_dir else models.models_dir()
         self.adapter_root = Path(adapter_root) if adapter_root else models.adapter_root()
@@ -151,6 +157,7 @@ class JobManager:
             job_id=job_id,
             models_dir=self.models_dir,
             adapter_root=self.adapter_root,
+            artifacts=self.object_store.location.url() if self.object_store else None,
         )
         claimant = self.jobs.claiming(spec.output_name)
         if claimant is not None:
@@ -177,6 +184,42 @@ class JobManager:
         # Start on the next loop turn, so the create call answers `queued`, like OpenAI's API.
         asyncio.get_running_loop().call_soon(self.supervisor.pump)
         return job.to_json()
+
+    async def fetch_parent(self, body: dict[str, Any]) -> None:
+        """In object mode, a warm start's parent that is not in the local adapter root is downloaded from
+        the store first (off the event loop; retried while the store is unreachable), so build_spec finds it."""
+        model = body.get("model")
+        if (
+            self.object_store is None
+            or not isinstance(model, str)
+            or not model
+            or "/" in model
+            or model.startswith(".")
+        ):
+            return
+        if (self.models_dir / model / "config.json").is_file() or (self.adapter_root / model).is_dir():
+            return
+        metadata = body.get("metadata")
+        key = metadata.get("maft_job_key") if isinstance(metadata, dict) else None
+        if isinstance(key, str) and self.jobs.by_key(key) is not None:
+            return  # a repeated create: create_job answers the existing job
+        store_url = f"{self.object_store.location.url()}/adapters"
+        try:
+            fetched = await asyncio.to_thread(self.object_store.download_folder, model, self.adapter_root)
+        except Exception as error:
+            raise ApiError(
+                503,
+                f"model {model!r} could not be fetched from {store_url}: {error}",
+                "model",
+                "artifact_store_unavailable",
+            ) from None
+        if fetched is None:
+            raise bad(
+                "model",
+                f"The model `{model}` does not exist (no base model in {self.models_dir}, no finetuned model in "
+                f"{self.adapter_root} nor in {store_url}).",
+                "model_not_found",
+            )
 
     def get_job(self, job_id: str) -> dict[str, Any]:
         return self.jobs.get(job_id).job.to_json()

@@ -127,6 +127,7 @@ def create_app(manager: JobManager) -> FastAPI:
     async def create_job(request: Request) -> dict[str, Any]:
         body = await _json_object(request)
         async with manager.lock:
+            await manager.fetch_parent(body)
             return manager.create_job(body)
 
     @app.get("/v1/fine_tuning/jobs")

@@ -99,10 +99,15 @@ class TrainingSpec:
     max_seq_length: int  # longer examples fail the job (never truncated)
     gradient_checkpointing: bool = False  # trade compute for memory
     weight_decay: float = 0.0  # AdamW's decoupled weight decay
+    # MAFT_ARTIFACTS when it is s3://bucket/prefix: the model is uploaded there before the job succeeds
+    artifacts: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # reserved for options added later; empty today
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        value = asdict(self)
+        if value["artifacts"] is None:  # directory mode: job.json exactly as before object stores
+            del value["artifacts"]
+        return value
 
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> "TrainingSpec":
@@ -174,6 +179,7 @@ def build_spec(
     job_id: str,
     models_dir: Path,
     adapter_root: Path,
+    artifacts: str | None = None,
 ) -> tuple[TrainingSpec, dict[str, Any]]:
     """Validates a create body (the training file already looked up) into (spec, public hyperparameters)."""
     model = body.get("model")
@@ -327,5 +333,6 @@ def build_spec(
         max_seq_length=max_len,
         gradient_checkpointing=checkpointing,
         weight_decay=float(weight_decay),
+        artifacts=artifacts,
     )
     return spec, hyper

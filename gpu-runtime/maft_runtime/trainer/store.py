@@ -7,6 +7,8 @@
     <state>/jobs/<job-id>/events.jsonl  events, oldest first; appended by the service and the job process
     <state>/jobs/<job-id>/checkpoints/  trainer checkpoints (checkpoint-<step>/)
     <state>/jobs/<job-id>/result.json   written by the job process once the model is saved
+    <state>/jobs/<job-id>/uploaded.json written by the job process once the model is in the object store
+                                        (MAFT_ARTIFACTS=s3://...; trainer/artifacts.py)
     <state>/jobs/<job-id>/error.json    written by the job process when it fails cleanly
     <state>/jobs/<job-id>/train.log     the job process's stdout and stderr
     <state>/jobs/<job-id>/lock          flock held by the job process while it runs
@@ -28,6 +30,7 @@ from typing import Any, TypeVar
 JOB_FILE = "job.json"
 EVENTS_FILE = "events.jsonl"
 RESULT_FILE = "result.json"
+UPLOADED_FILE = "uploaded.json"
 ERROR_FILE = "error.json"
 LOG_FILE = "train.log"
 LOCK_FILE = "lock"
