@@ -50,6 +50,8 @@ export interface NamespacedStackOptions {
   stateDir: string;
   /** The simulator's flags (its host and port are the stack's). */
   simulatorFlags?: string[];
+  /** Whether the workers measure embedding dissimilarity with the simulator's encoder, sim-embed [true]. */
+  embeddings?: boolean;
   /** More variables for every worker (e.g. MAFT_TRAINING_POLL_MS). */
   workerEnv?: NodeJS.ProcessEnv;
 }
@@ -94,8 +96,7 @@ export async function startNamespacedStack(options: NamespacedStackOptions): Pro
       ...seaweed.env,
       MAFT_INFERENCE_URL: modelUrl,
       MAFT_TRAINING_URL: modelUrl,
-      MAFT_EMBEDDINGS_URL: modelUrl,
-      MAFT_EMBEDDINGS_MODEL: 'sim-embed',
+      ...(options.embeddings === false ? {} : { MAFT_EMBEDDINGS_URL: modelUrl, MAFT_EMBEDDINGS_MODEL: 'sim-embed' }),
       // tsx (the tests run workers from source) would cache its compiled files under TMPDIR.
       TSX_DISABLE_CACHE: '1',
       ...options.workerEnv,

@@ -128,6 +128,10 @@ describe('Algorithm 1 across network namespaces, artifacts in SeaweedFS', () => 
       ]),
     );
     expect(keys.filter((k) => k.startsWith('runs/hosts/iteration-1/debates/train/'))).toHaveLength(12);
+    // Not a comparison of empty files: each iteration kept some D^G_n and D^C_n examples, and the stored result is the run's.
+    for (const l of [1, 2]) expect(objects.get(`runs/hosts/iteration-${l}/datasets/generation-1.jsonl`)!.length).toBeGreaterThan(0);
+    expect(multi.history.map((h) => h.datasets.criticMinus[0] + h.datasets.criticPlus[0])).not.toContain(0);
+    expect(JSON.parse(objects.get('runs/hosts/result.json')!.toString('utf8'))).toEqual(multi);
     const differing = keys.filter((key) => !objects.get(key)!.equals(files.get(key)!));
     expect(differing).toEqual([]);
   });
