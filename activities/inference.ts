@@ -26,9 +26,13 @@ export interface PublishAdapterInput {
 }
 
 export interface InferenceOptions {
-  /** Where the inference server finds adapter folders, named by adapter (a volume it shares with the trainer). */
+  /** Where the inference server finds adapter folders, named by adapter: a folder it shares with the trainer, sent
+   * as lora_path; or s3://bucket/prefix/adapters, which each engine host fetches from itself by name (its LoRA resolver). */
   adapterRoot: string;
 }
+
+/** vLLM's answer when a resolver found the adapter but the engine could not load it (retrying cannot help). */
+const RESOLVED_NOT_LOADABLE = /was found but could not be loaded/i;
 
 /** A model's reply, whether the server cut it at max_tokens (finish_reason "length"), and its
  * length in tokens when the server reports usage. */
@@ -93,27 +97,49 @@ export function createInferenceActivities(engines: EngineRouter, options: Infere
       return engines.served();
     },
 
-    /** POST /v1/load_lora_adapter. Idempotent: "already loaded" counts as success. Any other refusal
-     * fails for good, naming the adapter and its path: a 4xx, or vLLM's 500 for an adapter its worker
-     * could not load (a rank above --max-lora-rank, wrong shapes); other 5xx and connection errors are
-     * retried. */
+    /** Makes the adapter servable by name on the engine of its base (Algorithm 1, line 28's model, before any call). */
     async publishAdapter(input: PublishAdapterInput): Promise<void> {
       const { client } = engines.for(input.name, input.baseModel);
-      const loraPath = `${options.adapterRoot.replace(/\/$/, '')}/${input.name}`;
-      const refused = (message: string) =>
-        ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (lora_path ${loraPath}): ${message}`, 'AdapterRefused');
-      try {
-        await client.post('/load_lora_adapter', { body: { lora_name: input.name, lora_path: loraPath } });
-      } catch (error) {
-        if (error instanceof APIError && error.status === 400 && /already been loaded/i.test(error.message)) return;
-        if (error instanceof APIError && error.status === 500 && ADAPTER_NOT_LOADABLE.test(error.message)) throw refused(`HTTP 500: ${error.message}`);
-        try {
-          toActivityFailure(error, `publish adapter ${input.name}`);
-        } catch (failure) {
-          if (!(failure instanceof ApplicationFailure) || !failure.nonRetryable) throw failure;
-          throw refused(failure.message);
-        }
-      }
+      return options.adapterRoot.startsWith('s3://') ? resolveAdapter(client, input) : loadAdapter(client, input);
     },
   };
+
+  /** POST /v1/load_lora_adapter with the folder the engine shares with the trainer. Idempotent: "already loaded"
+   * counts as success. Any other refusal fails for good, naming the adapter and its path: a 4xx, or vLLM's 500 for an
+   * adapter its worker could not load (a rank above --max-lora-rank, wrong shapes); other 5xx and connection errors
+   * are retried. */
+  async function loadAdapter(client: OpenAI, input: PublishAdapterInput): Promise<void> {
+    const loraPath = `${options.adapterRoot.replace(/\/$/, '')}/${input.name}`;
+    const refused = (message: string) =>
+      ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (lora_path ${loraPath}): ${message}`, 'AdapterRefused');
+    try {
+      await client.post('/load_lora_adapter', { body: { lora_name: input.name, lora_path: loraPath } });
+    } catch (error) {
+      if (error instanceof APIError && error.status === 400 && /already been loaded/i.test(error.message)) return;
+      if (error instanceof APIError && error.status === 500 && ADAPTER_NOT_LOADABLE.test(error.message)) throw refused(`HTTP 500: ${error.message}`);
+      try {
+        toActivityFailure(error, `publish adapter ${input.name}`);
+      } catch (failure) {
+        if (!(failure instanceof ApplicationFailure) || !failure.nonRetryable) throw failure;
+        throw refused(failure.message);
+      }
+    }
+  }
+
+  /** With adapters in object storage no path of the worker's means anything on the engine host: a one-token call
+   * naming the adapter makes the engine's LoRA resolver fetch it from the store into its cache and load it (vLLM's
+   * resolve_lora on an unknown model name). Idempotent: a loaded adapter just answers. A 404 (not in the store yet,
+   * or the store unreachable from the engine) is retried; an adapter found but not loadable fails for good. */
+  async function resolveAdapter(client: OpenAI, input: PublishAdapterInput): Promise<void> {
+    const where = `${options.adapterRoot.replace(/\/$/, '')}/${input.name}`;
+    try {
+      await client.chat.completions.create({ model: input.name, messages: [{ role: 'user', content: 'ready?' }], max_tokens: 1, temperature: 0 });
+    } catch (error) {
+      if (error instanceof APIError && error.status === 404)
+        throw ApplicationFailure.retryable(`the engine found no adapter ${input.name} (its resolver reads ${where}): ${error.message}`, 'AdapterNotResolved');
+      if (error instanceof APIError && error.status === 400 && RESOLVED_NOT_LOADABLE.test(error.message))
+        throw ApplicationFailure.nonRetryable(`the inference server refused adapter ${input.name} (from ${where}): ${error.message}`, 'AdapterRefused');
+      toActivityFailure(error, `publish adapter ${input.name}`);
+    }
+  }
 }

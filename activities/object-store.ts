@@ -145,7 +145,9 @@ export class ObjectStore extends ArtifactStore {
       const code = status(error);
       const name = error instanceof Error ? error.name : String(error);
       if (code === 404 || name === 'NoSuchBucket' || name === 'NotFound')
-        throw new Error(`${ARTIFACTS_VARIABLE}: the bucket "${this.options.bucket}" does not exist at ${this.endpoint}; create it or fix ${ARTIFACTS_VARIABLE}`);
+        throw new Error(
+          `${ARTIFACTS_VARIABLE}: the bucket "${this.options.bucket}" does not exist at ${this.endpoint}; create it or fix ${ARTIFACTS_VARIABLE}`,
+        );
       if (code === 403 || code === 401 || /InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|Forbidden/.test(name))
         throw new Error(
           `AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: the credentials were refused for ${where} (${name}); check the key pair and its rights on the bucket`,

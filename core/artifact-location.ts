@@ -23,8 +23,9 @@ export function parseArtifactLocation(raw: string, resolve: (path: string) => st
   const slash = rest.indexOf('/');
   const bucket = slash === -1 ? rest : rest.slice(0, slash);
   const prefix = (slash === -1 ? '' : rest.slice(slash + 1)).replace(/^\/+|\/+$/g, '');
-  if (!BUCKET.test(bucket)) throw new Error(`${ARTIFACTS_VARIABLE}: "${bucket}" in "${raw}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
-  if (prefix.split('/').some((part) => part === '.' || part === '..' || part === ''))
+  if (!BUCKET.test(bucket))
+    throw new Error(`${ARTIFACTS_VARIABLE}: "${bucket}" in "${raw}" is not a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)`);
+  if (prefix !== '' && prefix.split('/').some((part) => part === '.' || part === '..' || part === ''))
     throw new Error(`${ARTIFACTS_VARIABLE}: the key prefix "${prefix}" in "${raw}" has an empty, "." or ".." part`);
   return { kind: 's3', bucket, prefix };
 }

@@ -30,6 +30,8 @@ export const USAGE = `usage: node dist/simulator/main.js [flags]
   --embedding-model NAME       a model POST /v1/embeddings serves (repeatable; default sim-embed)
   --no-embeddings              no /v1/embeddings endpoint (404), as a chat-only server
   --no-prompt-logprobs         no /v1/completions endpoint (404): no prompt log-probabilities
+  --lora-resolver              a request naming a model trained here but not yet published loads it on
+                               first use, like vLLM's LoRA resolvers (the engine of an object-store deployment)
   --help                       this text`;
 
 const NUMERIC: Record<string, keyof SimulatorOptions> = {
@@ -87,6 +89,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     else if (flag === '--record-calls') options.recordCalls = true;
     else if (flag === '--no-embeddings') options.embeddingModels = [];
     else if (flag === '--no-prompt-logprobs') options.promptLogprobs = false;
+    else if (flag === '--lora-resolver') options.loraResolver = true;
     else if (flag === '--embedding-model') embeddingModels.push(takeValue());
     else if (flag === '--host') options.host = takeValue();
     else if (flag === '--base-model') baseModels.push(takeValue());

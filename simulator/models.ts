@@ -1,6 +1,7 @@
 /**
  * The simulator's models: base models (servable from the start) and fine-tuned models (registered
- * when their job succeeds, servable only once published with POST /v1/load_lora_adapter).
+ * when their job succeeds, servable only once published with POST /v1/load_lora_adapter, or, with a
+ * LoRA resolver, on first use by name).
  */
 import { baseShares, ROLES, type RoleSkills, type TrainingData } from './skills';
 import type { Topic } from './topics';
@@ -32,7 +33,14 @@ export class ModelRegistry {
   private readonly models = new Map<string, SimModel>();
 
   /** Base models start at shares 1/3 each, or with seeded differences of relative size `skillSpread` (skills.ts baseShares). */
-  constructor(baseModels: string[], baseSkill: Record<Topic, number>, seed = 0, skillSpread = 0) {
+  constructor(
+    baseModels: string[],
+    baseSkill: Record<Topic, number>,
+    seed = 0,
+    skillSpread = 0,
+    /** vLLM's LoRA resolvers: a fine-tuned model named by a request is loaded on first use (SimulatorOptions.loraResolver). */
+    private readonly loraResolver = false,
+  ) {
     for (const name of baseModels) {
       this.models.set(name, {
         name,
@@ -56,6 +64,7 @@ export class ModelRegistry {
 
   servable(name: string): SimModel | undefined {
     const model = this.models.get(name);
+    if (model && !model.servable && model.parent !== null && this.loraResolver) model.servable = true;
     return model?.servable ? model : undefined;
   }
 

@@ -71,6 +71,12 @@ export interface SimulatorOptions extends Partial<FaultSettings> {
   embeddingModels?: string[];
   /** Whether POST /v1/completions scores echoed prompts; default true. False: no completions endpoint (404). */
   promptLogprobs?: boolean;
+  /**
+   * Like vLLM's LoRA resolvers (the engine of an object-store deployment): a request naming a model this
+   * simulator trained but has not published loads it on first use, as POST /v1/load_lora_adapter would.
+   * Default false: such a model is 404 until published.
+   */
+  loraResolver?: boolean;
   /** When set, every /v1 request must carry `Authorization: Bearer <apiKey>` (else OpenAI's 401). */
   apiKey?: string;
   /** Where log lines go; default nowhere. */
@@ -90,6 +96,7 @@ export interface ResolvedOptions {
   recordCalls: boolean;
   embeddingModels: string[];
   promptLogprobs: boolean;
+  loraResolver: boolean;
   apiKey: string | null;
   log: (line: string) => void;
   faults: FaultSettings;
@@ -217,11 +224,23 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
   if (!Array.isArray(embeddingModels) || embeddingModels.some((m) => typeof m !== 'string' || m === '')) {
     throw new SettingError('embeddingModels', 'embeddingModels must be a list of model names');
   }
-  if (options.promptLogprobs !== undefined && typeof options.promptLogprobs !== 'boolean') {
-    throw new SettingError('promptLogprobs', 'promptLogprobs must be a boolean');
-  }
-  const { host, port, seed, log, skillSpread, trainingMsPerExample, minTrainingMs, trainingSlots, recordCalls, promptLogprobs, apiKey, ...faultPatch } =
-    options;
+  for (const key of ['promptLogprobs', 'loraResolver'] as const)
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new SettingError(key, `${key} must be a boolean`);
+  const {
+    host,
+    port,
+    seed,
+    log,
+    skillSpread,
+    trainingMsPerExample,
+    minTrainingMs,
+    trainingSlots,
+    recordCalls,
+    promptLogprobs,
+    loraResolver,
+    apiKey,
+    ...faultPatch
+  } = options;
   if (apiKey !== undefined && (typeof apiKey !== 'string' || apiKey === '')) throw new SettingError('apiKey', 'apiKey must be a non-empty string');
   delete (faultPatch as Record<string, unknown>).baseModels;
   delete (faultPatch as Record<string, unknown>).baseSkill;
@@ -239,6 +258,7 @@ export function resolveOptions(options: SimulatorOptions = {}): ResolvedOptions 
     recordCalls: recordCalls ?? false,
     embeddingModels: [...embeddingModels],
     promptLogprobs: promptLogprobs ?? true,
+    loraResolver: loraResolver ?? false,
     apiKey: apiKey ?? null,
     log: log ?? (() => undefined),
     faults: mergeFaults(DEFAULT_FAULTS, faultPatch),

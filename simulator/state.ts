@@ -62,7 +62,7 @@ export class SimulatorState {
   readonly calls: CallRecord[] = [];
 
   constructor(readonly options: ResolvedOptions) {
-    this.models = new ModelRegistry(options.baseModels, options.baseSkill, options.seed, options.skillSpread);
+    this.models = new ModelRegistry(options.baseModels, options.baseSkill, options.seed, options.skillSpread, options.loraResolver);
     this.files = new FileStore(options.seed);
     this.faults = new FaultInjector(options.seed, options.faults);
     this.gate = new CapacityGate(options.faults.capacity);

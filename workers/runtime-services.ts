@@ -65,6 +65,18 @@ interface ServiceSpec {
   port: number;
   /** How long it may take to answer readyPath (vLLM loads and warms up its model first). */
   readyTimeoutMs: number;
+  /** The address it listens on and is reached at [127.0.0.1]. */
+  host?: string;
+  /** Run it through this command, e.g. ['ip', 'netns', 'exec', 'engine-host'] for a test host in a network namespace. */
+  prefix?: string[];
+}
+
+/** Where a service runs: its address (it binds it and is reached there) and a command prefix that puts it on its host. */
+export interface ServicePlacement {
+  /** [127.0.0.1] */
+  host?: string;
+  /** e.g. ['ip', 'netns', 'exec', 'engine-host'] [none] */
+  prefix?: string[];
 }
 
 function python(): string {
@@ -83,7 +95,8 @@ async function startService(spec: ServiceSpec): Promise<RuntimeService> {
   mkdirSync(spec.logDir, { recursive: true });
   const logFile = path.join(spec.logDir, `${spec.name}.log`);
   const log = openSync(logFile, 'a');
-  const child = spawn(spec.command, spec.args, {
+  const [command, ...args] = [...(spec.prefix ?? []), spec.command, ...spec.args];
+  const child = spawn(command, args, {
     cwd: spec.cwd,
     env: { ...process.env, ...spec.env },
     stdio: ['ignore', log, log],
@@ -91,7 +104,7 @@ async function startService(spec: ServiceSpec): Promise<RuntimeService> {
   });
   ownChildProcess(child, true);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${spec.port}`;
+  const url = `http://${spec.host ?? '127.0.0.1'}:${spec.port}`;
   const deadline = Date.now() + spec.readyTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${spec.name} exited with code ${child.exitCode}: ${lastLines(logFile)}\n(the whole log: ${logFile})`);
@@ -130,7 +143,7 @@ async function startService(spec: ServiceSpec): Promise<RuntimeService> {
   };
 }
 
-export interface TrainerOptions extends Pick<RuntimeServicesOptions, 'stateDir' | 'modelsDir' | 'adapterRoot'> {
+export interface TrainerOptions extends Pick<RuntimeServicesOptions, 'stateDir' | 'modelsDir' | 'adapterRoot'>, ServicePlacement {
   port?: number;
   /** K, the trainer's --jobs-per-device: jobs that train at once per device, here on the CPU (its
    * slots; each gets an equal share of the cores). Omitted: the trainer's default, 1. The training
@@ -144,7 +157,7 @@ export interface TrainerOptions extends Pick<RuntimeServicesOptions, 'stateDir' 
 /** The trainer alone, on <stateDir>/trainer: started again on the same state dir and port, it resumes its jobs. */
 export async function startTrainer(options: TrainerOptions): Promise<RuntimeService> {
   const port = options.port ?? (await freePort());
-  const flags = ['--host', '127.0.0.1', '--port', String(port), '--state-dir', path.join(options.stateDir, 'trainer')];
+  const flags = ['--host', options.host ?? '127.0.0.1', '--port', String(port), '--state-dir', path.join(options.stateDir, 'trainer')];
   if (options.jobsPerDevice !== undefined) flags.push('--jobs-per-device', String(options.jobsPerDevice));
   return startService({
     name: 'trainer',
@@ -156,10 +169,12 @@ export async function startTrainer(options: TrainerOptions): Promise<RuntimeServ
     logDir: path.join(options.stateDir, 'logs'),
     port,
     readyTimeoutMs: 180_000,
+    host: options.host,
+    prefix: options.prefix,
   });
 }
 
-export interface VllmOptions {
+export interface VllmOptions extends ServicePlacement {
   /** 'generation': the base model with the agents' LoRA adapters; 'embeddings': the encoder. */
   role: 'generation' | 'embeddings';
   stateDir: string;
@@ -172,7 +187,7 @@ export interface VllmOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** vLLM through the launcher, on 127.0.0.1. Started again with the same options and port, it serves
+/** vLLM through the launcher, on 127.0.0.1 or its placement's host. Started again with the same options and port, it serves
  * the same adapters by name (the filesystem resolver reads them from the adapter root). */
 export async function startVllm(options: VllmOptions): Promise<RuntimeService> {
   const port = options.port ?? (await freePort());
@@ -183,7 +198,7 @@ export async function startVllm(options: VllmOptions): Promise<RuntimeService> {
     cwd: PROJECT_ROOT,
     env: {
       MAFT_VLLM_ROLE: options.role,
-      MAFT_VLLM_HOST: '127.0.0.1',
+      MAFT_VLLM_HOST: options.host ?? '127.0.0.1',
       MAFT_VLLM_PORT: String(port),
       MAFT_BASE_MODEL: options.model,
       ...(options.modelsDir ? { MAFT_MODELS_DIR: options.modelsDir } : {}),
@@ -196,6 +211,8 @@ export async function startVllm(options: VllmOptions): Promise<RuntimeService> {
     logDir: path.join(options.stateDir, 'logs'),
     port,
     readyTimeoutMs: 600_000,
+    host: options.host,
+    prefix: options.prefix,
   });
 }
 

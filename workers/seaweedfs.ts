@@ -56,7 +56,11 @@ export async function startSeaweed(options: SeaweedOptions): Promise<Seaweed> {
   const s3Port = options.s3Port ?? (await basePort());
   mkdirSync(options.dataDir, { recursive: true });
   const config = path.join(options.dataDir, 's3-identities.json');
-  const identity = { name: 'maft', credentials: [{ accessKey: options.accessKey, secretKey: options.secretKey }], actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'] };
+  const identity = {
+    name: 'maft',
+    credentials: [{ accessKey: options.accessKey, secretKey: options.secretKey }],
+    actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'],
+  };
   writeFileSync(config, JSON.stringify({ identities: [identity] }));
   const args = [
     'server',

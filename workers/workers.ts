@@ -50,11 +50,11 @@ export async function createWorkers(options: CreateWorkersOptions): Promise<{ wo
   const { settings } = options;
   // C: the engines' capacities together (each engine's semaphore bounds its own share).
   const sizing = workerSizing(settings.engines.reduce((sum, e) => sum + e.capacity, 0));
-  const connection = options.connection ?? (await NativeConnection.connect(connectOptions(settings.temporal)));
-  const engines = engineRouter(settings);
   // Fails at start, naming the setting, when the store cannot be read and written (a wrong bucket, refused credentials).
   const store = openArtifactStore(settings.artifactRoot);
   await store.check();
+  const connection = options.connection ?? (await NativeConnection.connect(connectOptions(settings.temporal)));
+  const engines = engineRouter(settings);
   const activities = createActivities({
     store,
     engines,

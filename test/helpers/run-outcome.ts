@@ -8,7 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
+import type { ArtifactStore } from '../../activities/artifact-store';
 import { trainingJobKey, type Role } from '../../core/agents';
+import { artifactPaths } from '../../core/artifact-paths';
 import type { RunConfigInput } from '../../core/config';
 import type { SimulatorOptions } from '../../simulator/server';
 import { multiagentFinetuning } from '../../workflows';
@@ -81,4 +83,16 @@ export async function runFailure(client: Client, config: RunConfigInput): Promis
   const root = chain.at(-1);
   if (!(root instanceof ApplicationFailure)) throw error;
   return { root, chain, ms: Date.now() - started };
+}
+
+/** Every debate transcript of a run in any artifact store (a bucket, say), as storedTranscripts reads a directory. */
+export async function transcriptsInStore(store: ArtifactStore, runId: string, iterations: number): Promise<Record<string, string>> {
+  const transcripts: Record<string, string> = {};
+  for (let l = 0; l <= iterations; l++) {
+    for (const split of ['train', 'test'] as const) {
+      const folder = artifactPaths.debates(runId, l, split);
+      for (const file of await store.list(folder)) transcripts[`iteration-${l}/${split}/${file}`] = await store.readText(`${folder}/${file}`);
+    }
+  }
+  return transcripts;
 }

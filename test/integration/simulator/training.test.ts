@@ -161,6 +161,21 @@ describe('simulator files and fine-tuning jobs', () => {
     });
   });
 
+  test('with a LoRA resolver, a trained model is loaded on first use by name, as vLLM resolves one from object storage', async () => {
+    await withSimulator({ loraResolver: true }, async (_sim, client) => {
+      const fileId = await upload(client, jsonl(correct(5)));
+      const job = await waitForJob(client, (await client.fineTuning.jobs.create({ model: 'sim-base', training_file: fileId, suffix: 'it1-gen-0' })).id);
+      expect((await client.models.list()).data.map((m) => m.id)).toEqual(['sim-base']);
+      const reply = await client.chat.completions.create({ model: job.fine_tuned_model!, messages: [{ role: 'user', content: 'ready?' }], max_tokens: 1 });
+      expect(reply.model).toBe('it1-gen-0');
+      expect((await client.models.list()).data.map((m) => m.id)).toEqual(['sim-base', 'it1-gen-0']);
+      // a name no job produced is still unknown
+      await expect(client.chat.completions.create({ model: 'never-trained', messages: [{ role: 'user', content: 'ready?' }] })).rejects.toBeInstanceOf(
+        OpenAI.NotFoundError,
+      );
+    });
+  });
+
   test('training specializes the generation shares on the topics its data got right (Appendix G); warm starts chain parents', async () => {
     await withSimulator({ baseSkill: 0.5 }, async (sim, client) => {
       // 30 examples, all correct, all of topic A: g = (1, 0, 0), so S = (1/3)(2, 1, 1) / (4/3) = (0.5, 0.25, 0.25).

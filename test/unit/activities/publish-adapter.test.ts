@@ -15,13 +15,16 @@ import { failureOf } from '../../helpers/failure-of';
 
 let server: Server;
 let answer: { status: number; body: unknown };
+let asked: { url: string; body: Record<string, unknown> }[] = [];
 let client: OpenAI;
 const env = new MockActivityEnvironment(undefined, { logger: new DefaultLogger('ERROR') });
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    req.resume();
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
     req.on('end', () => {
+      asked.push({ url: req.url ?? '', body: JSON.parse(body || '{}') as Record<string, unknown> });
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer.body));
     });
@@ -71,5 +74,40 @@ describe('publishAdapter on vLLM', () => {
     answer = { status: 500, body: { error: { message: 'EngineCore encountered an issue.', type: 'InternalServerError', code: 500 } } };
     const failure = await failureOf(env.run(publish(), { name: 'a' }));
     expect([failure.type, failure.nonRetryable]).toEqual(['HTTP500', false]);
+  });
+});
+
+describe('publishAdapter with adapters in object storage', () => {
+  const publishResolving = () =>
+    createInferenceActivities(singleEngine(client, 1), { adapterRoot: 's3://maft/runs/adapters' }, {} as RunArtifacts).publishAdapter;
+  const notFound = { status: 404, body: { error: { message: 'LoRA adapter it1-gen-1 does not exist', type: 'NotFoundError', code: 404 } } };
+
+  it('asks the engine for one token from the adapter by name, so its resolver fetches it; no lora_path is sent', async () => {
+    asked = [];
+    answer = {
+      status: 200,
+      body: {
+        id: 'c',
+        object: 'chat.completion',
+        created: 0,
+        model: 'it1-gen-1',
+        choices: [{ index: 0, finish_reason: 'length', message: { role: 'assistant', content: 'Y' } }],
+      },
+    };
+    await expect(env.run(publishResolving(), { name: 'it1-gen-1' })).resolves.toBeUndefined();
+    expect(asked).toEqual([{ url: '/v1/chat/completions', body: expect.objectContaining({ model: 'it1-gen-1', max_tokens: 1 }) }]);
+  });
+
+  it('retries while the engine finds no such adapter (not yet in the store, or the store unreachable from it)', async () => {
+    answer = notFound;
+    const failure = await failureOf(env.run(publishResolving(), { name: 'it1-gen-1' }));
+    expect([failure.type, failure.nonRetryable]).toEqual(['AdapterNotResolved', false]);
+    expect(failure.message).toContain('s3://maft/runs/adapters/it1-gen-1');
+  });
+
+  it('refuses for good an adapter the resolver found but the engine could not load', async () => {
+    answer = { status: 400, body: { error: { message: "LoRA adapter 'it1-gen-1' was found but could not be loaded.", type: 'BadRequestError', code: 400 } } };
+    const failure = await failureOf(env.run(publishResolving(), { name: 'it1-gen-1' }));
+    expect([failure.type, failure.nonRetryable]).toEqual(['AdapterRefused', true]);
   });
 });
