@@ -80,8 +80,9 @@ export async function startNamespacedStack(options: NamespacedStackOptions): Pro
     });
     stoppers.push(() => seaweed.stop());
     await createBucket(seaweed, BUCKET);
+    // --lora-resolver: with adapters in the bucket, the inference worker publishes one by naming it in a call (activities/inference.ts).
     const simulator = await startSimulatorProcess(
-      [...(options.simulatorFlags ?? []), '--host', host('simulator').ip, '--port', String(SIMULATOR_PORT)],
+      [...(options.simulatorFlags ?? []), '--lora-resolver', '--host', host('simulator').ip, '--port', String(SIMULATOR_PORT)],
       host('simulator').prefix,
     );
     stoppers.push(async () => {
