@@ -1,12 +1,13 @@
 /**
  * The simulator run's makespan on one host vs across hosts, in one run, side by side, at a model
- * latency and at none: the same multiagentFinetuning config (and so the same calls and results; the
- * benchmark checks it) first on one host (bench/stack.ts:
- * the simulator as a child process, the dev server, maft's workers in this process, artifacts in a
- * directory), then across network namespaces (bench/namespaced-stack.ts: the dev server, SeaweedFS,
- * the simulator and one `maft worker` per task queue each on a host of its own, artifacts in the
- * bucket). Needs root (ip netns) and the build (npm run build).
- *   node dist/bench/hosts.js [--tiny] [--out FILE]   # JSON to FILE (default .maft/bench/hosts.json)
+ * latency and at none. The same multiagentFinetuning config (so the same calls and results; checked)
+ * runs on one host (bench/stack.ts: the simulator as a child process, the dev server, maft's
+ * workers in this process, artifacts in a directory) and across network namespaces
+ * (bench/namespaced-stack.ts: the dev server, SeaweedFS, the simulator and one `maft worker` per
+ * task queue each on a host of its own, artifacts in the bucket), both stacks up, the modes
+ * alternating. Needs root (ip netns) and the build (npm run build).
+ *   node dist/bench/hosts.js [--tiny] [--repeats N] [--out FILE]   # N runs per mode [3]; JSON to FILE
+ *                                                                  # [.maft/bench/hosts.json]
  */
 import type { Client } from '@temporalio/client';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,19 +32,30 @@ export interface HostsSpec {
   trainingSlots: number;
 }
 
-export interface HostsResult {
-  scenario: string;
+/** One run of the scenario's config in one mode. */
+export interface HostsRun {
   mode: 'one host' | 'namespaces';
+  repeat: number;
   makespanS: number;
+  /** Chat calls the engine answered during the run. */
   calls: number;
   accuracies: number[];
+  /** Adapters the run published. Across hosts each is one more chat call: with adapters in the bucket a worker
+   * publishes one by naming it in a one-token call (the LoRA resolver loads it), where one host posts load_lora_adapter. */
+  adapters: number;
+  /** The machine's 1-minute load average when the run started and when it ended (it is shared: a busy neighbour shows here). */
+  loadAverage: [number, number];
+}
+
+export interface HostsResult {
+  spec: HostsSpec;
+  runs: HostsRun[];
+  /** Each mode's median makespan, and median(namespaces) / median(one host). */
+  medianS: { oneHost: number; namespaces: number };
+  makespanRatio: number;
 }
 
 const AGENTS = 3;
-
-/** The namespaces' engine gets one more call per adapter: with adapters in the bucket, a worker publishes one by
- * naming it in a one-token call (its LoRA resolver loads it), where on one host it posts load_lora_adapter. */
-const publishCalls = (spec: HostsSpec) => 2 * AGENTS * spec.iterations;
 
 /** The run at a model latency (where the engine's time dominates), and at none (where only maft's own costs remain). */
 export function hostsSpecs(tiny: boolean): HostsSpec[] {
@@ -55,9 +67,11 @@ export function hostsSpecs(tiny: boolean): HostsSpec[] {
   ];
 }
 
-async function timedRun(mode: HostsResult['mode'], spec: HostsSpec, client: Client, simulator: SimulatorProcess): Promise<HostsResult> {
+async function timedRun(mode: HostsRun['mode'], repeat: number, spec: HostsSpec, client: Client, simulator: SimulatorProcess): Promise<HostsRun> {
+  // The same run id in both modes (so the same seeds, calls and results), a new one per repeat (so nothing stored is reused).
+  const runId = `hosts-${repeat}`;
   const config = {
-    runId: 'hosts',
+    runId,
     baseModel: 'sim-base',
     agents: AGENTS,
     iterations: spec.iterations,
@@ -65,58 +79,89 @@ async function timedRun(mode: HostsResult['mode'], spec: HostsSpec, client: Clie
     inferenceCapacity: spec.capacity,
     evaluateBase: true,
   };
+  const callsSoFar = async () => (await simulatorAdmin<{ calls: Call[] }>(simulator, 'calls')).calls.length;
+  const callsBefore = await callsSoFar();
+  const loadBefore = os.loadavg()[0];
   const started = performance.now();
-  const result: RunResult = await client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: 'maft-hosts', args: [{ config }] });
+  const result: RunResult = await client.workflow.execute(multiagentFinetuning, { taskQueue: 'maft', workflowId: `maft-${runId}`, args: [{ config }] });
   const makespanS = (performance.now() - started) / 1000;
-  const calls = (await simulatorAdmin<{ calls: Call[] }>(simulator, 'calls')).calls.length;
   return {
-    scenario: spec.scenario,
     mode,
+    repeat,
     makespanS,
-    calls,
+    calls: (await callsSoFar()) - callsBefore,
     accuracies: [result.baseEvaluation!, ...result.history.map((h) => h.evaluation)].map((a) => a.accuracy),
+    adapters: result.history.reduce((sum, h) => sum + 2 * AGENTS - h.skipped.length, 0),
+    loadAverage: [loadBefore, os.loadavg()[0]],
   };
 }
 
-export async function runHosts(spec: HostsSpec): Promise<HostsResult[]> {
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+};
+
+/** Both stacks up at once, the modes alternating run by run, so that a neighbour's load falls on both alike. */
+export async function runHosts(spec: HostsSpec, repeats: number): Promise<HostsResult> {
   const flags = ['--seed', '0', '--latency-ms', String(spec.latencyMs), '--jitter-ms', String(spec.jitterMs), '--capacity', String(spec.capacity)];
   flags.push('--training-ms-per-example', '0', '--min-training-ms', String(spec.trainingMs), '--training-slots', String(spec.trainingSlots));
-  const oneHost = await withBenchStack(flags, { inferenceConcurrency: spec.capacity, trainingSlots: spec.trainingSlots }, ({ client, simulator }) =>
-    timedRun('one host', spec, client, simulator),
-  );
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-hosts-'));
-  const stack = await startNamespacedStack({
-    stateDir,
-    simulatorFlags: flags,
-    embeddings: false, // as on one host: the bench stack's workers have no encoder
-    workerEnv: { MAFT_INFERENCE_CONCURRENCY: String(spec.capacity), MAFT_TRAINING_SLOTS: String(spec.trainingSlots), MAFT_TRAINING_POLL_MS: '50' },
+  const worker = { inferenceConcurrency: spec.capacity, trainingSlots: spec.trainingSlots };
+  const runs = await withBenchStack(flags, worker, async (oneHost) => {
+    const stateDir = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-hosts-'));
+    const spread = await startNamespacedStack({
+      stateDir,
+      simulatorFlags: flags,
+      embeddings: false, // as on one host: the bench stack's workers have no encoder
+      workerEnv: { MAFT_INFERENCE_CONCURRENCY: String(spec.capacity), MAFT_TRAINING_SLOTS: String(spec.trainingSlots), MAFT_TRAINING_POLL_MS: '50' },
+    });
+    try {
+      const done: HostsRun[] = [];
+      for (let repeat = 1; repeat <= repeats; repeat++) {
+        // Alternate which mode goes first, so neither always runs second.
+        const order = repeat % 2 ? (['one host', 'namespaces'] as const) : (['namespaces', 'one host'] as const);
+        for (const mode of order) {
+          const stack = mode === 'one host' ? oneHost : spread;
+          done.push(await timedRun(mode, repeat, spec, stack.client, stack.simulator));
+        }
+        const [one, other] = ['one host', 'namespaces'].map((mode) => done.find((r) => r.repeat === repeat && r.mode === mode)!);
+        const same = JSON.stringify([one.accuracies, one.adapters]) === JSON.stringify([other.accuracies, other.adapters]);
+        if (!same || other.calls !== one.calls + other.adapters) throw new Error(`bench: the two modes did different work (${JSON.stringify([one, other])})`);
+      }
+      return done;
+    } finally {
+      await spread.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    }
   });
-  try {
-    return [oneHost, await timedRun('namespaces', spec, stack.client, stack.simulator)];
-  } finally {
-    await stack.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+  const medianS = {
+    oneHost: median(runs.filter((r) => r.mode === 'one host').map((r) => r.makespanS)),
+    namespaces: median(runs.filter((r) => r.mode === 'namespaces').map((r) => r.makespanS)),
+  };
+  return { spec, runs, medianS, makespanRatio: medianS.namespaces / medianS.oneHost };
 }
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const outAt = args.indexOf('--out');
-  const out = path.resolve(outAt >= 0 ? args[outAt + 1] : path.join(__dirname, '..', '..', '.maft', 'bench', 'hosts.json'));
-  const specs = hostsSpecs(args.includes('--tiny'));
-  const scenarios = [];
-  for (const spec of specs) {
-    process.stderr.write(`bench: ${spec.scenario} (L=${spec.iterations}, ${spec.trainSize} + ${spec.testSize} questions), one host then namespaces...\n`);
-    const [one, spread] = await runHosts(spec);
-    if (JSON.stringify(one.accuracies) !== JSON.stringify(spread.accuracies) || spread.calls !== one.calls + publishCalls(spec))
-      throw new Error(`bench: the two runs differ (${JSON.stringify([one, spread])}): the comparison would be of different work`);
-    scenarios.push({ spec, makespanRatio: spread.makespanS / one.makespanS, results: [one, spread] });
+  const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+  const out = path.resolve(flag('--out') ?? path.join(__dirname, '..', '..', '.maft', 'bench', 'hosts.json'));
+  const repeats = Number(flag('--repeats') ?? 3);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`bench: --repeats must be a positive integer, got ${flag('--repeats')}`);
+  const results: HostsResult[] = [];
+  for (const spec of hostsSpecs(args.includes('--tiny'))) {
+    process.stderr.write(`bench: ${spec.scenario} (L=${spec.iterations}, ${spec.trainSize} + ${spec.testSize} questions), ${repeats} runs per mode...\n`);
+    results.push(await runHosts(spec, repeats));
   }
   mkdirSync(path.dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, scenarios }, null, 2) + '\n');
-  const lines = scenarios.map(
-    ({ spec, makespanRatio, results: [one, spread] }) =>
-      `${spec.scenario.padEnd(12)} ${spec.latencyMs} ms, C=${spec.capacity}, ${one.calls} calls (+${publishCalls(spec)} across hosts): one host ${one.makespanS.toFixed(1)} s, namespaces ${spread.makespanS.toFixed(1)} s, ratio ${makespanRatio.toFixed(2)}`,
+  writeFileSync(out, JSON.stringify({ machine: { cpus: os.cpus().length, node: process.version }, repeats, results }, null, 2) + '\n');
+  const seconds = (runs: HostsRun[], mode: HostsRun['mode']) =>
+    runs
+      .filter((r) => r.mode === mode)
+      .map((r) => r.makespanS.toFixed(1))
+      .join(', ');
+  const lines = results.map(
+    ({ spec, runs, medianS, makespanRatio }) =>
+      `${spec.scenario} (${spec.latencyMs} ms, C=${spec.capacity}, ${runs[0].calls} calls, +${runs[0].adapters} across hosts): ` +
+      `one host ${medianS.oneHost.toFixed(1)} s (${seconds(runs, 'one host')}), namespaces ${medianS.namespaces.toFixed(1)} s (${seconds(runs, 'namespaces')}), ratio ${makespanRatio.toFixed(2)}`,
   );
   process.stdout.write(`${lines.join('\n')}\nJSON: ${out}\n`);
 }

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 
 export const IP_BINARY = process.env.MAFT_IP_BIN ?? '/usr/sbin/ip';
 /** Every namespace a LAN makes is named maftlan-<tag>-<host>; a leftover older than this is swept. */
@@ -41,12 +41,16 @@ function ip(args: string[]): string {
   }
 }
 
+/** The names `ip netns list` shows (a line is "NAME" or "NAME (id: N)"). */
+const namespaceNames = () =>
+  ip(['netns', 'list'])
+    .split('\n')
+    .map((line) => line.split(' ')[0])
+    .filter(Boolean);
+
 /** Kills (by pid) every process in a namespace, then deletes it; nothing if it is gone. */
 function deleteNamespace(netns: string): void {
-  const names = ip(['netns', 'list'])
-    .split('\n')
-    .map((line) => line.split(' ')[0]);
-  if (!names.includes(netns)) return;
+  if (!namespaceNames().includes(netns)) return;
   for (const pid of ip(['netns', 'pids', netns]).split('\n').filter(Boolean)) {
     try {
       process.kill(Number(pid), 'SIGKILL');
@@ -57,20 +61,19 @@ function deleteNamespace(netns: string): void {
   ip(['netns', 'delete', netns]);
 }
 
-/** Deletes the namespaces of LANs whose process was killed before its teardown (older than LEFTOVER_AGE_MS). */
-export function sweepLeftoverLans(): void {
+/** Deletes the namespaces of LANs whose process was killed before its teardown: those named `prefix`... (a LAN's own
+ * prefix or a narrower one) made more than `olderThanMs` ago (a namespace's file under /run/netns has its birth time). */
+export function sweepLeftoverLans(olderThanMs = LEFTOVER_AGE_MS, prefix = NAMESPACE_PREFIX): void {
+  if (!prefix.startsWith(NAMESPACE_PREFIX)) throw new Error(`lan: sweeps only its own namespaces (${NAMESPACE_PREFIX}...), not ${prefix}...`);
   const now = Date.now();
-  for (const netns of ip(['netns', 'list'])
-    .split('\n')
-    .map((line) => line.split(' ')[0])) {
-    if (!netns.startsWith(NAMESPACE_PREFIX)) continue;
+  for (const netns of namespaceNames().filter((name) => name.startsWith(prefix))) {
     let mtimeMs: number;
     try {
       mtimeMs = statSync(`/run/netns/${netns}`).mtimeMs;
     } catch {
-      continue;
+      continue; // deleted meanwhile
     }
-    if (now - mtimeMs > LEFTOVER_AGE_MS) deleteNamespace(netns);
+    if (now - mtimeMs > olderThanMs) deleteNamespace(netns);
   }
 }
 
@@ -88,6 +91,8 @@ export function startLan(hostNames: string[]): Lan {
   for (const name of hostNames) if (!/^[a-z0-9]{1,12}$/.test(name)) throw new Error(`lan: host name "${name}" must be 1-12 of [a-z0-9]`);
   if (new Set(hostNames).size !== hostNames.length) throw new Error(`lan: host names repeat: ${hostNames.join(', ')}`);
   if (hostNames.length > 200) throw new Error('lan: at most 200 hosts');
+  if (process.getuid?.() !== 0) throw new Error('lan: network namespaces need root (ip netns add): run as root');
+  if (!existsSync(IP_BINARY)) throw new Error(`lan: iproute2's ip not found at ${IP_BINARY} (MAFT_IP_BIN)`);
   sweepLeftoverLans();
   const tag = randomBytes(3).toString('hex');
   const subnet = freeSubnet();
