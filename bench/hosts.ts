@@ -17,20 +17,14 @@ import { multiagentFinetuning } from '../workflows';
 import type { RunResult } from '../workflows/run-types';
 import type { Call } from './call-metrics';
 import { startNamespacedStack } from './namespaced-stack';
+import { simulatorFlags, type PipelineSpec } from './pipeline-summary';
 import { simulatorAdmin, withBenchStack, type SimulatorProcess } from './stack';
 
-export interface HostsSpec {
-  scenario: string;
-  iterations: number;
-  trainSize: number;
-  testSize: number;
-  /** The simulated engine: calls at once, and each call's latency. */
-  capacity: number;
-  latencyMs: number;
-  jitterMs: number;
-  trainingMs: number;
-  trainingSlots: number;
-}
+/** A scenario: the run's size and the simulated engine and trainer (as in the pipeline scenario). */
+export type HostsSpec = { scenario: string } & Pick<
+  PipelineSpec,
+  'iterations' | 'trainSize' | 'testSize' | 'capacity' | 'latencyMs' | 'jitterMs' | 'trainingMs' | 'trainingSlots'
+>;
 
 /** One run of the scenario's config in one mode. */
 export interface HostsRun {
@@ -103,8 +97,7 @@ const median = (values: number[]) => {
 
 /** Both stacks up at once, the modes alternating run by run, so that a neighbour's load falls on both alike. */
 export async function runHosts(spec: HostsSpec, repeats: number): Promise<HostsResult> {
-  const flags = ['--seed', '0', '--latency-ms', String(spec.latencyMs), '--jitter-ms', String(spec.jitterMs), '--capacity', String(spec.capacity)];
-  flags.push('--training-ms-per-example', '0', '--min-training-ms', String(spec.trainingMs), '--training-slots', String(spec.trainingSlots));
+  const flags = simulatorFlags(spec);
   const worker = { inferenceConcurrency: spec.capacity, trainingSlots: spec.trainingSlots };
   const runs = await withBenchStack(flags, worker, async (oneHost) => {
     const stateDir = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-hosts-'));
