@@ -16,6 +16,7 @@ import * as path from 'node:path';
 import { multiagentFinetuning } from '../workflows';
 import type { RunResult } from '../workflows/run-types';
 import type { Call } from './call-metrics';
+import { flagValue } from './flags';
 import { startNamespacedStack } from './namespaced-stack';
 import { simulatorFlags, type PipelineSpec } from './pipeline-summary';
 import { simulatorAdmin, withBenchStack, type SimulatorProcess } from './stack';
@@ -135,10 +136,9 @@ export async function runHosts(spec: HostsSpec, repeats: number): Promise<HostsR
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
-  const out = path.resolve(flag('--out') ?? path.join(__dirname, '..', '..', '.maft', 'bench', 'hosts.json'));
-  const repeats = Number(flag('--repeats') ?? 3);
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`bench: --repeats must be a positive integer, got ${flag('--repeats')}`);
+  const out = path.resolve(flagValue(args, '--out') ?? path.join(__dirname, '..', '..', '.maft', 'bench', 'hosts.json'));
+  const repeats = Number(flagValue(args, '--repeats') ?? 3);
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`bench: --repeats must be a positive integer, got ${flagValue(args, '--repeats')}`);
   const results: HostsResult[] = [];
   for (const spec of hostsSpecs(args.includes('--tiny'))) {
     process.stderr.write(`bench: ${spec.scenario} (L=${spec.iterations}, ${spec.trainSize} + ${spec.testSize} questions), ${repeats} runs per mode...\n`);

@@ -18,6 +18,8 @@ import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { svgToPng } from '../activities/report';
 import { stackedChartsSvg } from '../core/report/svg-chart';
+import { flagValue } from './flags';
+import { markdownTable } from './markdown-table';
 import { makespanRatio, pipelineSpec, pipelineTable, timelineCharts, type PipelineResult, type PipelineSpec } from './pipeline-summary';
 import type { ScenarioResult, ScenarioSpec } from './scenario';
 
@@ -51,12 +53,6 @@ async function runOne<T>(script: string, spec: object): Promise<T> {
 }
 
 const fmt = (v: number | null, digits = 2) => (v === null || Number.isNaN(v) ? '-' : v.toFixed(digits));
-
-function markdownTable([header, ...rows]: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
-}
 
 export function formatTable(results: ScenarioResult[]): string {
   const header = [
@@ -104,13 +100,6 @@ export function benchJson(value: unknown): string {
     JSON.stringify(value, null, 2).replace(/\[(\s*-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*\s*)\]/g, (_, inner: string) => `[${inner.trim().split(/,\s*/).join(', ')}]`) +
     '\n'
   );
-}
-
-function flagValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) return undefined;
-  if (args[i + 1] === undefined || args[i + 1].startsWith('--')) throw new Error(`bench: ${name} needs a value`);
-  return args[i + 1];
 }
 
 /** The scenarios --only names, checked against what exists. */

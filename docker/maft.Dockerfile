@@ -24,8 +24,9 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
 COPY docker/worker-healthcheck.js docker/worker-healthcheck.js
-# The artifact volume's mount point, owned by uid 1000 as in the trainer image: a new volume takes
-# this owner, so the worker (node) and the trainer (maft) can both write to it.
+# Directory mode's mount point (MAFT_ARTIFACTS=/maft/artifacts on a volume shared with the trainer; the
+# compose file uses object storage instead), owned by uid 1000 as in the trainer image: a new volume
+# takes this owner, so the worker (node) and the trainer (maft) can both write to it.
 RUN mkdir -p /maft/artifacts && chown node:node /maft/artifacts
 USER node
 ENTRYPOINT ["node", "dist/cli/main.js"]

@@ -7,15 +7,8 @@
 set -eu
 : "${TEMPORAL_ADDRESS:?}" "${TEMPORAL_NAMESPACE:?}"
 
-tries=0
-until temporal operator cluster health >/dev/null 2>&1; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 60 ]; then
-    echo "Temporal at $TEMPORAL_ADDRESS is not serving after 5 minutes" >&2
-    exit 1
-  fi
-  sleep 5
-done
+. "$(dirname "$0")/../wait-for.sh"
+wait_for "Temporal at $TEMPORAL_ADDRESS" temporal operator cluster health
 
 if temporal operator namespace describe --namespace "$TEMPORAL_NAMESPACE" >/dev/null 2>&1; then
   echo "namespace $TEMPORAL_NAMESPACE exists"
