@@ -3,7 +3,9 @@
  * SeaweedFS, the simulator and one `maft worker` per task queue each in a network namespace of its
  * own (bench/namespaced-stack.ts), artifacts only in the bucket. The same config then runs on one
  * host (the in-process stack, directory store), and the two must agree: the RunResult, and every
- * artifact (transcripts, D^G_n and D^C_n JSONL, evaluation records and the rest) byte for byte.
+ * artifact (transcripts, D^G_n and D^C_n JSONL, evaluation records and the rest) byte for byte: no
+ * artifact records a time, a host, a path or a process, so none is left out of the comparison. The
+ * bucket holds one object more, the workers' start check (ObjectStore.check).
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
