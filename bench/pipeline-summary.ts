@@ -24,6 +24,14 @@ export interface PipelineSpec {
   timelineBinS: number;
 }
 
+/** The simulator's flags for a whole-run scenario's engine (latency, capacity) and trainer (job time, slots). */
+export function simulatorFlags(spec: Pick<PipelineSpec, 'latencyMs' | 'jitterMs' | 'capacity' | 'trainingMs' | 'trainingSlots'>): string[] {
+  return [
+    ...['--latency-ms', String(spec.latencyMs), '--jitter-ms', String(spec.jitterMs), '--capacity', String(spec.capacity)],
+    ...['--training-ms-per-example', '0', '--min-training-ms', String(spec.trainingMs), '--training-slots', String(spec.trainingSlots)],
+  ];
+}
+
 export interface PipelineResult extends PipelineSpec {
   pipelining: boolean;
   /** From the workflow's start to its result. */

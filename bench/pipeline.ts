@@ -9,14 +9,13 @@ import type { JobTiming } from '../simulator/training';
 import { multiagentFinetuning } from '../workflows';
 import type { RunResult } from '../workflows/run-types';
 import { bothBusyFraction, busyFraction, inFlightProfile, meanInFlight, type Call, type Interval } from './call-metrics';
-import type { PipelineResult, PipelineSpec } from './pipeline-summary';
+import { simulatorFlags, type PipelineResult, type PipelineSpec } from './pipeline-summary';
 import { printRecord, simulatorAdmin, withBenchStack } from './stack';
 
 const round = (values: number[]) => values.map((v) => Number(v.toFixed(3)));
 
 export async function runPipeline(spec: PipelineSpec & { pipelining: boolean }): Promise<PipelineResult> {
-  const flags = ['--latency-ms', String(spec.latencyMs), '--jitter-ms', String(spec.jitterMs), '--capacity', String(spec.capacity)];
-  flags.push('--training-ms-per-example', '0', '--min-training-ms', String(spec.trainingMs), '--training-slots', String(spec.trainingSlots));
+  const flags = simulatorFlags(spec);
   // The training worker runs as many finetune activities at once as the trainer has slots.
   return withBenchStack(flags, { inferenceConcurrency: spec.capacity, trainingSlots: spec.trainingSlots }, async ({ simulator, settings, client }) => {
     const runId = 'pipeline'; // the same in both modes (its own dev server and simulator each), so the same seeds and results

@@ -12,16 +12,19 @@ import { createInterface } from 'node:readline';
 import { startDevServer, type DevServer } from '../workers/dev-server';
 import { workerSettingsFromEnv, type WorkerSettings } from '../workers/settings';
 import { createWorkers } from '../workers/workers';
+import { nodeScriptArgs } from './node-script';
 
 export interface SimulatorProcess {
   url: string;
   process: ChildProcess;
 }
 
-/** simulator/main.js with `--port 0 --quiet --record-calls` and these flags; resolves once it listens. */
-async function startSimulatorProcess(flags: string[]): Promise<SimulatorProcess> {
+/** The simulator (bench/node-script.ts) with `--port 0 --quiet --record-calls` and these flags (a later --port wins), run
+ * through `prefix` when given (another host, bench/lan.ts); resolves once it listens. */
+export async function startSimulatorProcess(flags: string[], prefix: string[] = []): Promise<SimulatorProcess> {
   const args = ['--port', '0', '--quiet', '--record-calls', ...flags];
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'simulator', 'main.js'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, ...commandArgs] = [...prefix, process.execPath, ...nodeScriptArgs('simulator/main'), ...args];
+  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));

@@ -38,6 +38,11 @@ export interface DevServerOptions {
   namespace?: string;
   /** Where the server's output goes; default: discarded. */
   logFile?: string;
+  /** The address clients use [127.0.0.1]; on a host of its own (a network namespace), that host's address. */
+  ip?: string;
+  /** Run it on another host through this prefix, e.g. ['ip', 'netns', 'exec', 'host'] [none]; give the ports then (one free
+   * here need not be free there). It binds every address of that host: its services dial each other at 127.0.0.1. */
+  prefix?: string[];
 }
 
 export interface DevServer {
@@ -54,11 +59,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const port = options.port ?? (await freePort());
   const uiPort = options.uiPort ?? (await freePort());
   const namespace = options.namespace ?? 'default';
+  const ip = options.ip ?? '127.0.0.1';
   const args = [
     'server',
     'start-dev',
     '--ip',
-    '127.0.0.1',
+    options.prefix ? '0.0.0.0' : ip,
     '--port',
     String(port),
     '--ui-port',
@@ -74,16 +80,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     mkdirSync(path.dirname(options.dbFile), { recursive: true });
     args.push('--db-filename', options.dbFile);
   }
-  const child = spawn(temporalBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const [command, ...prefixArgs] = [...(options.prefix ?? []), temporalBinary()];
+  const child = spawn(command, [...prefixArgs, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   ownChildProcess(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const address = `127.0.0.1:${port}`;
+  const address = `${ip}:${port}`;
   await waitForServer(address, namespace, child, () => stderr);
   return {
     address,
-    uiUrl: `http://127.0.0.1:${uiPort}`,
+    uiUrl: `http://${ip}:${uiPort}`,
     namespace,
     connection: { address, namespace, tls: false },
     process: child,

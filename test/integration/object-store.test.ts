@@ -10,7 +10,7 @@ import type { ArtifactStore } from '../../activities/artifact-store';
 import { DirectoryStore } from '../../activities/directory-store';
 import { ObjectStore } from '../../activities/object-store';
 import { createBucket, startSeaweed, type Seaweed } from '../../workers/seaweedfs';
-import { startWorkerProcess } from '../helpers/worker-process';
+import { startWorkerProcess } from '../../bench/worker-process';
 
 jest.setTimeout(120_000);
 

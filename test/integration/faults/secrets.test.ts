@@ -16,7 +16,7 @@ import { startDevServer, type DevServer } from '../../../workers/dev-server';
 import { multiagentFinetuning } from '../../../workflows';
 import type { RunResult } from '../../../workflows/run-types';
 import { runExecutions, type Execution } from '../../helpers/histories';
-import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process';
+import { startWorkerProcess, type WorkerProcess } from '../../../bench/worker-process';
 
 const MARKER = `maft-secret-${randomBytes(16).toString('hex')}`;
 const config = { runId: 'secrets', seed: 7, baseModel: 'sim-base', agents: 3, iterations: 2, task: { trainSize: 4, testSize: 2 } };

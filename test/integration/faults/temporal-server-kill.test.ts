@@ -14,7 +14,7 @@ import { startDevServer, type DevServer } from '../../../workers/dev-server';
 import { multiagentFinetuning, progressQuery } from '../../../workflows';
 import type { Progress } from '../../../workflows/run-types';
 import { agentJobKeys, cleanRun, jobKey, storedTranscripts, trainingJobs, type RunOutcome } from '../../helpers/run-outcome';
-import { startWorkerProcess } from '../../helpers/worker-process';
+import { startWorkerProcess } from '../../../bench/worker-process';
 
 const N = 3;
 const config = { runId: 'server-kill', seed: 4, baseModel: 'sim-base', agents: N, iterations: 2, task: { trainSize: 6, testSize: 3 }, maxConcurrentDebates: 2 };

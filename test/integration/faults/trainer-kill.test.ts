@@ -21,7 +21,7 @@ import { startTrainer, type RuntimeService, type TrainerOptions } from '../../..
 import { multiagentFinetuning } from '../../../workflows';
 import type { RunResult } from '../../../workflows/run-types';
 import { agentJobKeys, jobKey, trainingJobs } from '../../helpers/run-outcome';
-import { startWorkerProcess, type WorkerProcess } from '../../helpers/worker-process';
+import { startWorkerProcess, type WorkerProcess } from '../../../bench/worker-process';
 
 const TINY = 'tiny-chat';
 const N = 2;

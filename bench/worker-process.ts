@@ -1,11 +1,12 @@
 /**
- * `maft worker` as a real process (the CLI run from source through tsx, so it is the code under
- * test, not a stale build), configured by TEMPORAL_ADDRESS and MAFT_* variables like any deployment.
+ * `maft worker` as a real process (bench/node-script.ts: from source through tsx in the tests, from
+ * dist/ in the benchmark), configured by TEMPORAL_ADDRESS and MAFT_* variables like any deployment,
+ * optionally on another host (a spawn prefix such as `ip netns exec <ns>`, bench/lan.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { createInterface } from 'node:readline';
-import { PROJECT_ROOT } from '../../activities/project-root';
+import { PROJECT_ROOT } from '../activities/project-root';
+import { nodeScriptArgs } from './node-script';
 
 export interface WorkerProcess {
   process: ChildProcess;
@@ -15,10 +16,20 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
+export interface WorkerProcessOptions {
+  /** `maft worker`'s own flags, e.g. ['--only', 'training'] [none: every kind]. */
+  args?: string[];
+  /** Its working directory [the project's folder]. */
+  cwd?: string;
+  /** Run it through this prefix, e.g. ['ip', 'netns', 'exec', 'host'] [none]. */
+  prefix?: string[];
+}
+
 /** Starts the worker and resolves once it polls (it printed "maft workers ..."). */
-export async function startWorkerProcess(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'cli', 'main.ts'), 'worker'], {
-    cwd: PROJECT_ROOT,
+export async function startWorkerProcess(env: NodeJS.ProcessEnv, options: WorkerProcessOptions = {}): Promise<WorkerProcess> {
+  const [command, ...args] = [...(options.prefix ?? []), process.execPath, ...nodeScriptArgs('cli/main'), 'worker', ...(options.args ?? [])];
+  const child = spawn(command, args, {
+    cwd: options.cwd ?? PROJECT_ROOT,
     env: { ...process.env, MAFT_LOG_LEVEL: 'ERROR', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
