@@ -115,7 +115,7 @@ export async function runHosts(spec: HostsSpec, repeats: number): Promise<HostsR
         const order = repeat % 2 ? (['one host', 'namespaces'] as const) : (['namespaces', 'one host'] as const);
         for (const mode of order) {
           const stack = mode === 'one host' ? oneHost : spread;
-          done.push(await timedRun(mode, repeat, spec, stack.client, stack.simulator));
+          done.push(await timedRun(mode, repeat, spec, stack.client, stack.simulator!));
         }
         const [one, other] = ['one host', 'namespaces'].map((mode) => done.find((r) => r.repeat === repeat && r.mode === mode)!);
         const same = JSON.stringify([one.accuracies, one.adapters]) === JSON.stringify([other.accuracies, other.adapters]);

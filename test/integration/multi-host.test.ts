@@ -7,14 +7,14 @@
  * artifact records a time, a host, a path or a process, so none is left out of the comparison. The
  * bucket holds one object more, the workers' start check (ObjectStore.check).
  */
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BUCKET, KEY_PREFIX, startNamespacedStack, type NamespacedStack } from '../../bench/namespaced-stack';
 import { multiagentFinetuning } from '../../workflows';
 import type { MultiagentFinetuningInput, RunResult } from '../../workflows/run-types';
 import { startStack } from '../helpers/stack';
+import { readBucket, readTree } from '../helpers/stored-artifacts';
 
 jest.setTimeout(300_000);
 
@@ -31,41 +31,6 @@ let objects: Map<string, Buffer>;
 let single: RunResult;
 let files: Map<string, Buffer>;
 
-async function readBucket(stack: NamespacedStack): Promise<Map<string, Buffer>> {
-  const env = stack.seaweed.env;
-  const s3 = new S3Client({
-    endpoint: env.AWS_ENDPOINT_URL,
-    region: env.AWS_REGION,
-    forcePathStyle: true,
-    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY },
-  });
-  try {
-    const read = new Map<string, Buffer>();
-    let token: string | undefined;
-    do {
-      const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${KEY_PREFIX}/`, ContinuationToken: token }));
-      for (const { Key } of page.Contents ?? []) {
-        const body = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key }));
-        read.set(Key!.slice(KEY_PREFIX.length + 1), Buffer.from(await body.Body!.transformToByteArray()));
-      }
-      token = page.NextContinuationToken;
-    } while (token);
-    return read;
-  } finally {
-    s3.destroy();
-  }
-}
-
-function readTree(root: string): Map<string, Buffer> {
-  const read = new Map<string, Buffer>();
-  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const file = path.join(entry.parentPath, entry.name);
-    read.set(path.relative(root, file), readFileSync(file));
-  }
-  return read;
-}
-
 const netnsOf = (pid: number | string) => readlinkSync(`/proc/${pid}/ns/net`);
 
 beforeAll(async () => {
@@ -75,11 +40,11 @@ beforeAll(async () => {
     ['test', netnsOf('self')],
     ['temporal', netnsOf(hosts.server.process.pid!)],
     ['s3', netnsOf(hosts.seaweed.process.pid!)],
-    ['simulator', netnsOf(hosts.simulator.process.pid!)],
+    ['simulator', netnsOf(hosts.simulator!.process.pid!)],
     ...hosts.workers.map((w) => [w.kind, netnsOf(w.process.process.pid!)]),
   ]);
   multi = await hosts.client.workflow.execute(multiagentFinetuning, run);
-  objects = await readBucket(hosts);
+  objects = await readBucket(hosts.seaweed.env, BUCKET, KEY_PREFIX);
   await hosts.stop();
 
   const stack = await startStack();
