@@ -37,6 +37,11 @@
 #   MAFT_MAX_CPU_LORAS    adapters cached in host memory [2 * MAX_LORAS: this iteration's and the last one's]
 #   MAFT_MAX_NUM_SEQS     sequences vLLM runs at once [GPU 256, CPU 32]; maft's inference capacity C: give
 #                         the workers the same MAFT_INFERENCE_CONCURRENCY
+#   MAFT_VLLM_REPRODUCIBLE 1: every reply is the same computation whatever else the engine serves: one
+#                         sequence at a time (--max-num-seqs 1) and no prefix cache (a cached prefix was
+#                         computed in another request's shapes), so a run repeated with the same seeds gets
+#                         the same replies, bit for bit, at the cost of throughput (docs/serving.md,
+#                         determinism). The multi-host test compares two real runs this way [0]
 #   MAFT_MAX_MODEL_LEN    prompt + completion tokens [4096; embeddings: the encoder's own]
 #   MAFT_GPU_MEMORY_UTILIZATION  fraction of GPU memory vLLM may take [0.90] (GPU only)
 #   MAFT_CPU_KVCACHE_GIB  KV-cache size in GiB, VLLM_CPU_KVCACHE_SPACE [2] (CPU only)
@@ -115,6 +120,14 @@ else
   MAX_CPU_LORAS="${MAFT_MAX_CPU_LORAS:-$((2 * MAX_LORAS))}"
   MAX_NUM_SEQS="${MAFT_MAX_NUM_SEQS:-$([ "$DEVICE" = cpu ] && echo 32 || echo 256)}"
   MAX_MODEL_LEN="${MAFT_MAX_MODEL_LEN:-4096}"
+  case "${MAFT_VLLM_REPRODUCIBLE:-0}" in
+    0) ;;
+    1)
+      MAX_NUM_SEQS=1
+      ARGS+=(--no-enable-prefix-caching)
+      ;;
+    *) die "MAFT_VLLM_REPRODUCIBLE must be 0 or 1, got '$MAFT_VLLM_REPRODUCIBLE'" ;;
+  esac
 
   # vLLM's --max-lora-rank takes only certain values: round the trainer's rank up to the next one.
   MAX_LORA_RANK=""
