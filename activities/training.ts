@@ -15,6 +15,7 @@ import { ApplicationFailure, Context, sleep } from '@temporalio/activity';
 import type OpenAI from 'openai';
 import { toFile } from 'openai';
 import type { FineTuningJob } from 'openai/resources/fine-tuning/jobs/jobs';
+import { trainingSeed } from '../core/agents';
 import type { ArtifactStore } from './artifact-store';
 import { toActivityFailure } from './model-errors';
 
@@ -96,6 +97,8 @@ export function createTrainingActivities(defaultClient: OpenAI, store: ArtifactS
       model: input.model,
       training_file: file.id,
       suffix: input.suffix,
+      // The same seed for every attempt of the agent's job: a job created again trains what the first would have.
+      seed: trainingSeed(input.jobKey),
       metadata: { [JOB_KEY]: jobKey, ...(input.baseModel === undefined ? {} : { [BASE_MODEL]: input.baseModel }) },
       hyperparameters: { n_epochs: input.epochs, batch_size: input.batchSize },
       // maft's trainer reads these; see docs/architecture.md (training contract).

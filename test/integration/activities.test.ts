@@ -18,6 +18,7 @@ import { singleEngine } from '../../activities/engines';
 import { createChat, createChatTurn, createInferenceActivities } from '../../activities/inference';
 import { createRunArtifacts } from '../../activities/run-artifacts';
 import { createTrainingActivities, type FinetuneResult } from '../../activities/training';
+import { trainingSeed } from '../../core/agents';
 import { finetuneInput } from '../helpers/finetune-input';
 import { startSimulator, type Simulator } from '../../simulator/server';
 import { openAiClient } from '../../workers/workers';
@@ -133,6 +134,15 @@ describe('finetune and publishAdapter', () => {
     expect(jobs.data).toHaveLength(1);
     expect(heartbeats.length).toBeGreaterThan(0);
     expect(heartbeats[0]).toMatchObject({ jobId: first.jobId });
+  });
+
+  it('seeds each job from its key, so a rerun of the run trains the same adapter (the trainer draws a seed otherwise)', async () => {
+    await env.run(training().finetune, input('t/l1/generation/3'));
+    await env.run(training().finetune, input('t/l1/critic/3'));
+    const seedOf = async (key: string) => (await client.fineTuning.jobs.list({ metadata: { maft_job_key: key } })).data[0].seed;
+    expect(await seedOf('t/l1/generation/3')).toBe(trainingSeed('t/l1/generation/3'));
+    expect(await seedOf('t/l1/critic/3')).toBe(trainingSeed('t/l1/critic/3'));
+    expect(trainingSeed('t/l1/generation/3')).not.toBe(trainingSeed('t/l1/critic/3'));
   });
 
   it('publishes the adapter so the server serves it, and publishing twice is fine', async () => {
