@@ -12,13 +12,14 @@
  * cached (docs/serving.md, determinism); the trainer is seeded. Both runs' replies, datasets and
  * scores are then the same computation.
  */
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BUCKET, KEY_PREFIX, startNamespacedStack, type NamespacedStack } from '../../bench/namespaced-stack';
 import { SMOLLM2 } from '../../workers/runtime-services';
 import { multiagentFinetuning } from '../../workflows';
 import type { MultiagentFinetuningInput, RunResult } from '../../workflows/run-types';
+import { namespacesOf, workerLeftovers } from '../helpers/namespaced-hosts';
 import { startStack } from '../helpers/stack';
 import { readBucket, readTree } from '../helpers/stored-artifacts';
 
@@ -47,7 +48,6 @@ let single: RunResult;
 let files: Map<string, Buffer>;
 const timings: Record<string, number> = {};
 
-const netnsOf = (pid: number | string) => readlinkSync(`/proc/${pid}/ns/net`);
 /** The run's own artifacts (the adapters and the workers' write checks are compared apart). */
 const runKeys = (stored: Map<string, Buffer>) => [...stored.keys()].filter((k) => k.startsWith(`runs/${config.runId}/`)).sort();
 
@@ -57,14 +57,7 @@ beforeAll(async () => {
   stateDir = mkdtempSync(path.join(os.tmpdir(), 'maft-hosts-vllm-'));
   let started = Date.now();
   hosts = await startNamespacedStack({ stateDir, model: { name: SMOLLM2 }, workerEnv: { MAFT_TRAINING_POLL_MS: '500', MAFT_INFERENCE_CONCURRENCY: '1' } });
-  namespaces = Object.fromEntries([
-    ['test', netnsOf('self')],
-    ['temporal', netnsOf(hosts.server.process.pid!)],
-    ['s3', netnsOf(hosts.seaweed.process.pid!)],
-    ['engine', netnsOf(hosts.engine!.process.pid!)],
-    ['trainer', netnsOf(hosts.trainer!.process.pid!)],
-    ...hosts.workers.map((w) => [w.kind, netnsOf(w.process.process.pid!)]),
-  ]);
+  namespaces = namespacesOf(hosts);
   timings.multiHostStart = Date.now() - started;
   started = Date.now();
   multi = await hosts.client.workflow.execute(multiagentFinetuning, run);
@@ -98,10 +91,7 @@ describe('Algorithm 1 on SmolLM2 with vLLM and the trainer on hosts of their own
   });
 
   it('left nothing in the workers’ own folders', () => {
-    for (const worker of hosts.workers) {
-      expect(readdirSync(worker.cwd, { recursive: true })).toEqual([]);
-      expect(readdirSync(worker.tmpdir, { recursive: true })).toEqual([]);
-    }
+    expect(workerLeftovers(hosts)).toEqual([]);
   });
 
   it('trained agents in both iterations, each adapter uploaded by the trainer host in PEFT layout under adapters/<name>/', () => {

@@ -7,12 +7,13 @@
  * artifact records a time, a host, a path or a process, so none is left out of the comparison. The
  * bucket holds one object more, the workers' start check (ObjectStore.check).
  */
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BUCKET, KEY_PREFIX, startNamespacedStack, type NamespacedStack } from '../../bench/namespaced-stack';
 import { multiagentFinetuning } from '../../workflows';
 import type { MultiagentFinetuningInput, RunResult } from '../../workflows/run-types';
+import { namespacesOf, workerLeftovers } from '../helpers/namespaced-hosts';
 import { startStack } from '../helpers/stack';
 import { readBucket, readTree } from '../helpers/stored-artifacts';
 
@@ -31,18 +32,10 @@ let objects: Map<string, Buffer>;
 let single: RunResult;
 let files: Map<string, Buffer>;
 
-const netnsOf = (pid: number | string) => readlinkSync(`/proc/${pid}/ns/net`);
-
 beforeAll(async () => {
   stateDir = mkdtempSync(path.join(os.tmpdir(), 'maft-hosts-'));
   hosts = await startNamespacedStack({ stateDir, simulatorFlags: ['--seed', '0'], workerEnv: { MAFT_TRAINING_POLL_MS: '50' } });
-  namespaces = Object.fromEntries([
-    ['test', netnsOf('self')],
-    ['temporal', netnsOf(hosts.server.process.pid!)],
-    ['s3', netnsOf(hosts.seaweed.process.pid!)],
-    ['simulator', netnsOf(hosts.simulator!.process.pid!)],
-    ...hosts.workers.map((w) => [w.kind, netnsOf(w.process.process.pid!)]),
-  ]);
+  namespaces = namespacesOf(hosts);
   multi = await hosts.client.workflow.execute(multiagentFinetuning, run);
   objects = await readBucket(hosts.seaweed.env, BUCKET, KEY_PREFIX);
   await hosts.stop();
@@ -68,10 +61,7 @@ describe('Algorithm 1 across network namespaces, artifacts in SeaweedFS', () => 
   });
 
   it('left nothing in the workers’ own folders: they read and wrote only through the network', () => {
-    for (const worker of hosts.workers) {
-      expect(readdirSync(worker.cwd, { recursive: true })).toEqual([]);
-      expect(readdirSync(worker.tmpdir, { recursive: true })).toEqual([]);
-    }
+    expect(workerLeftovers(hosts)).toEqual([]);
   });
 
   it('ends with the single-host run’s result', () => {
