@@ -36,6 +36,9 @@ export function s3Endpoint(env: NodeJS.ProcessEnv): string | undefined {
   return env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
 }
 
+/** How long the start check asks again a store that answers with a server error (5xx) before it gives up. */
+const START_CHECK_MS = 30_000;
+
 function status(error: unknown): number | undefined {
   return error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
 }
@@ -135,12 +138,23 @@ export class ObjectStore extends ArtifactStore {
     await flush();
   }
 
-  /** The bucket exists, the credentials are accepted and may write: or an error naming the setting at fault. */
+  /** The bucket exists, the credentials are accepted and may write: or an error naming the setting at fault. A store
+   * that answers with a server error (5xx: SeaweedFS still growing its first volume) is asked again for
+   * START_CHECK_MS; a refusal (4xx) or no answer fails at once. */
   async check(): Promise<void> {
     const where = `${this.location} (${ARTIFACTS_VARIABLE}) at ${this.endpoint}`;
+    const deadline = Date.now() + START_CHECK_MS;
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
-      await this.writeText('.maft-write-check', 'maft checks at start that it may write here\n');
+      for (;;) {
+        try {
+          await this.client.send(new HeadBucketCommand({ Bucket: this.options.bucket }));
+          await this.writeText('.maft-write-check', 'maft checks at start that it may write here\n');
+          return;
+        } catch (error) {
+          if ((status(error) ?? 0) < 500 || Date.now() + 1_000 > deadline) throw error;
+        }
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
     } catch (error) {
       const code = status(error);
       const name = error instanceof Error ? error.name : String(error);

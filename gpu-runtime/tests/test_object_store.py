@@ -211,3 +211,41 @@ def test_a_store_restart_delays_an_upload_and_loses_nothing(seaweed, bucket, tmp
     assert outcome["url"] == f"s3://{BUCKET}/{PREFIX}/adapters/during-outage/" and outcome["seconds"] >= 3
     assert store.download_folder("during-outage", tmp_path / "cache") is not None
     assert {p.name: p.read_bytes() for p in (tmp_path / "cache" / "during-outage").iterdir()} == FILES
+
+
+def test_check_asks_again_a_store_that_answers_5xx_at_start_but_not_one_that_refuses(seaweed):
+    from botocore.stub import Stubber
+
+    def stubbed(*answers: tuple[str, int, str]) -> tuple[ObjectStore, list[float]]:
+        delays: list[float] = []
+        store = ObjectStore(
+            S3Location(BUCKET, PREFIX),
+            seaweed.store_env(BUCKET, PREFIX),
+            sleep=delays.append,
+            clock=lambda: sum(delays),
+        )
+        stub = Stubber(store.client)
+        for operation, status, code in answers:
+            if status == 200:
+                stub.add_response(operation, {})
+            else:
+                stub.add_client_error(operation, service_error_code=code, http_status_code=status)
+        stub.activate()
+        return store, delays
+
+    # SeaweedFS growing its first volume: the write is refused with 500 twice, then taken.
+    store, delays = stubbed(
+        ("head_bucket", 200, ""),
+        ("put_object", 500, "InternalError"),
+        ("head_bucket", 200, ""),
+        ("put_object", 500, "InternalError"),
+        ("head_bucket", 200, ""),
+        ("put_object", 200, ""),
+    )
+    store.check()
+    assert delays == [1, 1]
+    # A refusal is not asked again.
+    store, delays = stubbed(("head_bucket", 403, "Forbidden"))
+    with pytest.raises(ObjectStoreError, match="the credentials were refused"):
+        store.check()
+    assert delays == []

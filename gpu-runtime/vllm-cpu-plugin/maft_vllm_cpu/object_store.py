@@ -32,6 +32,8 @@ ARTIFACTS_VARIABLE = "MAFT_ARTIFACTS"
 # Seconds an upload or download keeps retrying while the store cannot be reached [600].
 RETRY_VARIABLE = "MAFT_ARTIFACTS_RETRY_SECONDS"
 DEFAULT_RETRY_SECONDS = 600.0
+# How long the start check asks again a store that answers with a server error (5xx) before it gives up.
+START_CHECK_SECONDS = 30.0
 ADAPTERS_FOLDER = "adapters"
 COMMIT_MARKER = "adapter_config.json"
 MODEL_RECORD = "maft_model.json"  # maft_runtime.models.MODEL_RECORD: base model, parent, kind, job id
@@ -202,16 +204,26 @@ class ObjectStore:
     # ---- start ---------------------------------------------------------------------------------
 
     def check(self) -> None:
-        """The bucket exists and the credentials may write there: or an ObjectStoreError naming the setting at fault."""
+        """The bucket exists and the credentials may write there: or an ObjectStoreError naming the setting at fault.
+        A store that answers with a server error (5xx: SeaweedFS still growing its first volume) is asked again for
+        START_CHECK_SECONDS; a refusal (4xx) or no answer fails at once."""
         from botocore.exceptions import NoCredentialsError, PartialCredentialsError
 
+        deadline = self.clock() + START_CHECK_SECONDS
         try:
-            self.client.head_bucket(Bucket=self.location.bucket)
-            self.client.put_object(
-                Bucket=self.location.bucket,
-                Key=self.key(WRITE_CHECK),
-                Body=b"maft checks at start that it may write here\n",
-            )
+            while True:
+                try:
+                    self.client.head_bucket(Bucket=self.location.bucket)
+                    self.client.put_object(
+                        Bucket=self.location.bucket,
+                        Key=self.key(WRITE_CHECK),
+                        Body=b"maft checks at start that it may write here\n",
+                    )
+                    return
+                except Exception as error:
+                    if _error_code(error)[0] < 500 or self.clock() + 1 > deadline:
+                        raise
+                self.sleep(1)
         except (NoCredentialsError, PartialCredentialsError) as error:
             raise ObjectStoreError(
                 f"AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY: no S3 credentials for {self._where()} ({error})"
