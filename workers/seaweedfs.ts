@@ -77,7 +77,10 @@ export async function startSeaweed(options: SeaweedOptions): Promise<Seaweed> {
     // No Iceberg catalog nor Lance namespace: they listen on fixed ports and maft needs neither.
     '-s3.port.iceberg=0',
     '-s3.port.lance=0',
-    '-volume.max=8',
+    // Each bucket is a collection of its own, which grows several volumes at once: with weed's default of 8 volumes the
+    // third bucket never gets one (every write 500s). Small volumes (sparse files) and room for many.
+    '-volume.max=100',
+    '-master.volumeSizeLimitMB=64',
   ];
   const [command, ...prefixArgs] = [...(options.prefix ?? []), weedBinary(), ...args];
   const child = spawn(command, [...prefixArgs], { stdio: ['ignore', 'pipe', 'pipe'] });

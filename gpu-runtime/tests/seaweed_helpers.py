@@ -54,7 +54,10 @@ class SeaweedServer(ServiceProcess):
             f"-s3.config={config}",
             "-s3.port.iceberg=0",
             "-s3.port.lance=0",
-            "-volume.max=8",
+            # Each bucket is a collection of its own, which grows several volumes at once: with 8 volumes the third
+            # bucket never gets one (every write 500s). Small volumes (sparse files) and room for many.
+            "-volume.max=100",
+            "-master.volumeSizeLimitMB=64",
         ]
 
     def start(self, timeout: float = 60) -> SeaweedServer:
