@@ -4,8 +4,9 @@
  * restarted on the same folder serves the same objects. The tests, the benchmark and `maft up
  * --object-store` use it; a deployment points MAFT_ARTIFACTS at its own object store instead.
  */
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '../activities/project-root';
 import { ownChildProcess } from './child-processes';
@@ -90,7 +91,6 @@ export async function startSeaweed(options: SeaweedOptions): Promise<Seaweed> {
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   if (options.logFile) {
-    const { createWriteStream } = await import('node:fs');
     const log = createWriteStream(options.logFile, { flags: 'a' });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
@@ -130,7 +130,6 @@ async function waitForS3(endpoint: string, child: ChildProcess, output: () => st
 
 /** Creates the bucket the workers will use (idempotent), as `maft up` and the tests do. */
 export async function createBucket(seaweed: Seaweed, bucket: string): Promise<void> {
-  const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
   const client = new S3Client({
     endpoint: seaweed.endpoint,
     region: 'us-east-1',
